@@ -1,0 +1,39 @@
+# The routine actions. `make test` is the contract: from a fresh clone it makes
+# .venv, builds and installs cydiff with its test extras from PyPI, and runs
+# the whole suite on both twins.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+SOURCES := $(wildcard src/cydiff/*.pyx src/cydiff/*.pxd cydiff/*.py) setup.py pyproject.toml
+
+.PHONY: test test-pure build bench clean
+
+test: $(VENV)/.installed
+	$(BIN)/pytest
+
+# The suite against a package built without extensions (the pure wheel's case).
+test-pure: $(VENV)/bin/python
+	CYDIFF_NO_EXTENSIONS=1 $(BIN)/python -m pip install --quiet '.[test]'
+	$(BIN)/pytest --no-c-extensions
+	@rm -f $(VENV)/.installed  # the next `make test` reinstalls the compiled build
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# pip builds in isolation, with setuptools and Cython taken from PyPI.
+$(VENV)/.installed: $(BIN)/python $(SOURCES)
+	$(BIN)/python -m pip install --quiet '.[test]'
+	@touch $@
+
+# An in-place build, for working on the Cython sources.
+build: $(BIN)/python
+	$(BIN)/python -m pip install --quiet 'Cython>=3.0.11,<4' setuptools
+	$(BIN)/python setup.py build_ext --inplace
+
+bench: $(VENV)/.installed
+	cd benchmarks && ../$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf build dist *.egg-info src/cydiff/*.c cydiff/*.so .pytest_cache

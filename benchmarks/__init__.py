@@ -1,0 +1,1 @@
+"""cydiff's benchmarks: `python -m benchmarks` (or `make bench`)."""

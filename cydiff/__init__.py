@@ -1,0 +1,51 @@
+"""cydiff: exact derivatives of scalar Python code, at C speed.
+
+`Dual` is forward mode (dual numbers), `Value` reverse mode (graph nodes and
+backpropagation). Both come twice: `cydiff.pure` is the readable reference,
+`cydiff.compiled` its Cython twin, bit for bit the same. This package gives the
+compiled one; `cydiff.BACKEND` says which is in use. Set CYDIFF_NO_EXTENSIONS=1
+to select the pure one (for debugging).
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from typing import TYPE_CHECKING
+
+__version__ = "0.1.0"
+
+BACKEND: str
+
+if TYPE_CHECKING:  # type checkers read the annotated pure twin
+    from .pure import (
+        Dual, Value, abs, acos, asin, atan, cos, cosh, dot, exp, expm1, log, log1p, relu,
+        sigmoid, sin, sinh, softplus, sqrt, sum, tan, tanh,
+    )
+elif os.environ.get("CYDIFF_NO_EXTENSIONS"):
+    from .pure import (
+        Dual, Value, abs, acos, asin, atan, cos, cosh, dot, exp, expm1, log, log1p, relu,
+        sigmoid, sin, sinh, softplus, sqrt, sum, tan, tanh,
+    )
+    BACKEND = "pure"
+else:
+    try:
+        from .compiled import (
+            Dual, Value, abs, acos, asin, atan, cos, cosh, dot, exp, expm1, log, log1p, relu,
+            sigmoid, sin, sinh, softplus, sqrt, sum, tan, tanh,
+        )
+        BACKEND = "compiled"
+    except ImportError as exc:
+        warnings.warn(f"cydiff: the compiled extension is not available ({exc}); "
+                      "using the pure-Python implementation, which is much slower",
+                      RuntimeWarning, stacklevel=2)
+        from .pure import (
+            Dual, Value, abs, acos, asin, atan, cos, cosh, dot, exp, expm1, log, log1p, relu,
+            sigmoid, sin, sinh, softplus, sqrt, sum, tan, tanh,
+        )
+        BACKEND = "pure"
+
+__all__ = [
+    "BACKEND", "Dual", "Value", "acos", "asin", "atan", "cos", "cosh", "dot", "exp", "expm1",
+    "log", "log1p", "relu", "sigmoid", "sin", "sinh", "softplus", "sqrt", "tan", "tanh",
+]  # abs and sum too, but `import *` should not shadow the builtins

@@ -1,0 +1,152 @@
+"""Shared by both twins: what counts as a number, and the words of every error.
+
+Both twins take their slow paths through these functions (the compiled one
+only once its C fast path has declined), so an error raised by cydiff reads the
+same whichever implementation raised it.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import operator
+from typing import Any, NoReturn
+
+NEGATIVE_FRACTIONAL_POWER = "negative number cannot be raised to a fractional power"
+
+
+def as_number(x: object) -> float | None:
+    """`x` as a float if it is a real number, else None.
+
+    Real numbers are ints (bools too), floats, and whatever registers as
+    `numbers.Real` (numpy's integer and floating scalars, Fraction). Strings
+    and complex numbers are not: `Value("3")` is a mistake, not a conversion.
+    """
+    if isinstance(x, (float, int)) or isinstance(x, numbers.Real):
+        return float(x)
+    return None
+
+
+def _implementation(x: object) -> str | None:
+    """'pure' or 'compiled' for a cydiff Value or Dual, else None."""
+    module = type(x).__module__
+    if module.startswith("cydiff."):
+        if module.endswith("_py"):
+            return "pure"
+        if module.endswith("_c"):
+            return "compiled"
+    return None
+
+
+def type_name(x: object) -> str:
+    return type(x).__name__
+
+
+def _mixing_hint(a: object, b: object) -> str:
+    ia, ib = _implementation(a), _implementation(b)
+    if ia is not None and ib is not None and ia != ib:
+        return (f" (a {ia} {type_name(a)} and a {ib} {type_name(b)}: "
+                "the pure and compiled implementations do not mix)")
+    return ""
+
+
+def operand_error(symbol: str, left: object, right: object) -> Any:
+    """What a binary operator does with an operand it cannot take.
+
+    numpy arrays (and other array-likes) get NotImplemented, so that they can
+    apply the operator elementwise, as they do with floats; anything else is a
+    TypeError naming both types.
+    """
+    for other in (left, right):
+        if _implementation(other) is None and hasattr(type(other), "__array_ufunc__"):
+            return NotImplemented
+    raise TypeError(f"unsupported operand type(s) for {symbol}: "
+                    f"'{type_name(left)}' and '{type_name(right)}'"
+                    + _mixing_hint(left, right))
+
+
+def comparison_error(symbol: str, left: object, right: object) -> Any:
+    for other in (left, right):
+        if _implementation(other) is None and hasattr(type(other), "__array_ufunc__"):
+            return NotImplemented
+    raise TypeError(f"'{symbol}' not supported between instances of "
+                    f"'{type_name(left)}' and '{type_name(right)}'"
+                    + _mixing_hint(left, right))
+
+
+def argument_error(where: str, x: object, expected: str = "a real number") -> NoReturn:
+    raise TypeError(f"{where} must be {expected}, not '{type_name(x)}'")
+
+
+def number(x: object, where: str) -> float:
+    """`x` as a float, or a TypeError naming `where` and what was given."""
+    value = as_number(x)
+    if value is None:
+        argument_error(where, x)
+    return value
+
+
+def no_float(x: object) -> NoReturn:
+    what, attr = ("derivative", "val") if type_name(x) == "Dual" else ("gradient", "data")
+    raise TypeError(f"cannot convert {type_name(x)} to a number: that would drop its {what}; "
+                    f"use .{attr} for the value")
+
+
+def immutable(cls_name: str, attr: str) -> NoReturn:
+    raise AttributeError(f"{cls_name} is immutable: '{attr}' cannot be set")
+
+
+def no_modulo(cls_name: str) -> NoReturn:
+    raise TypeError(f"pow() with a modulus is not supported for {cls_name}")
+
+
+def op_string(name: str, c: float) -> str:
+    """`_op` of `x ** c`: '**2' for an integral exponent, as micrograd writes it."""
+    if math.isfinite(c) and c == math.floor(c) and abs(c) < 2.0 ** 53:
+        return f"{name}{int(c)}"
+    return f"{name}{c!r}"
+
+
+# --- the compiled twin's error paths -----------------------------------------
+# The C code computes with libm and detects the cases in which Python raises;
+# then it asks Python itself, so that type and message are Python's own.
+
+def python_math(name: str, x: float) -> float:
+    """math.<name>(x): raises exactly what Python raises there."""
+    return getattr(math, name)(x)
+
+
+def python_div(a: float, b: float) -> float:
+    return operator.truediv(a, b)
+
+
+def python_pow(a: float, b: float) -> float:
+    return operator.pow(a, b)
+
+
+# --- errors of the functions (cydiff.exp, sum, dot) ---------------------------
+
+def function_argument_error(name: str, x: object) -> NoReturn:
+    hint = (" (a Value or Dual of the other cydiff implementation: the pure and compiled "
+            "ones do not mix)") if _implementation(x) is not None else ""
+    raise TypeError(f"{name}() argument must be a real number, Value or Dual, "
+                    f"not '{type_name(x)}'{hint}")
+
+
+def not_iterable(name: str, x: object) -> NoReturn:
+    raise TypeError(f"{name}() argument must be an iterable, not '{type_name(x)}'")
+
+
+def item_error(name: str, x: object) -> NoReturn:
+    hint = (" (a Value or Dual of the other cydiff implementation: the pure and compiled "
+            "ones do not mix)") if _implementation(x) is not None else ""
+    raise TypeError(f"{name}() item must be a real number, Value or Dual, "
+                    f"not '{type_name(x)}'{hint}")
+
+
+def mix_error(name: str) -> NoReturn:
+    raise TypeError(f"{name}() cannot mix Value and Dual items")
+
+
+def length_error(name: str, n: int, m: int) -> NoReturn:
+    raise ValueError(f"{name}() arguments have different lengths ({n} and {m})")

@@ -1,0 +1,275 @@
+"""Dual numbers for forward-mode AD: the pure twin.
+
+`Dual(val, deriv)` carries a value and its derivative along one direction. Each
+op computes its value with the op table's forward formula and the derivative
+with the table's local derivative times the incoming tangent (the chain rule).
+`src/cydiff/_dual_c.pyx` is the compiled twin.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn, Union, final
+
+from . import _common
+from ._ops_py import (
+    ADD, BINARY, DIV, MUL, POW, SUB, UNARY, NEG, EXP, LOG, SQRT, SIN, COS, TAN, TANH, SIGMOID,
+    RELU, ABS, LOG1P, EXPM1, ASIN, ACOS, ATAN, SINH, COSH, SOFTPLUS, tangent,
+)
+
+Number = Union[int, float]
+
+
+def _make(val: float, deriv: float) -> Dual:
+    d = object.__new__(Dual)
+    object.__setattr__(d, "_val", val)
+    object.__setattr__(d, "_deriv", deriv)
+    return d
+
+
+def _unary(op: int, x: Dual) -> Dual:
+    spec = UNARY[op]
+    y = spec.forward(x._val)
+    return _make(y, tangent(spec.deriv(x._val, y), x._deriv))
+
+
+def _binary(op: int, a: Dual, b: Dual) -> Dual:
+    spec = BINARY[op]
+    y = spec.forward(a._val, b._val)
+    return _make(y, tangent(spec.da(a._val, b._val, y), a._deriv)
+                 + tangent(spec.db(a._val, b._val, y), b._deriv))
+
+
+def _with_constant(op: int, x: Dual, c: float, constant_left: bool) -> Dual:
+    """x op c (or c op x): a number is a Dual whose tangent is zero."""
+    spec = BINARY[op]
+    if constant_left:
+        y = spec.forward(c, x._val)
+        return _make(y, tangent(spec.db(c, x._val, y), x._deriv))
+    y = spec.forward(x._val, c)
+    return _make(y, tangent(spec.da(x._val, c, y), x._deriv))
+
+
+def _operand(op: int, symbol: str, x: Dual, other: object, reflected: bool) -> Any:
+    if isinstance(other, Dual):
+        return _binary(op, other, x) if reflected else _binary(op, x, other)
+    c = _common.as_number(other)
+    if c is None:
+        return (_common.operand_error(symbol, other, x) if reflected
+                else _common.operand_error(symbol, x, other))
+    return _with_constant(op, x, c, reflected)
+
+
+def _compare(symbol: str, x: Dual, other: object) -> float | Any:
+    if isinstance(other, Dual):
+        return other._val
+    c = _common.as_number(other)
+    if c is None:
+        return _common.comparison_error(symbol, x, other)
+    return c
+
+
+@final
+class Dual:
+    """A dual number `val + deriv·ε` (ε² = 0): forward-mode AD.
+
+    >>> x = Dual(1.5, 1.0)                  # seed: dx/dx = 1
+    >>> y = (x**2 + 1).sin()
+    >>> y
+    Dual(val=-0.108195, deriv=-2.982389)
+    """
+
+    __slots__ = ("_val", "_deriv")
+    _val: float
+    _deriv: float
+
+    def __init__(self, val: Number, deriv: Number = 0.0) -> None:
+        object.__setattr__(self, "_val", _common.number(val, "Dual() argument 'val'"))
+        object.__setattr__(self, "_deriv", _common.number(deriv, "Dual() argument 'deriv'"))
+
+    @property
+    def val(self) -> float:
+        """The value."""
+        return self._val
+
+    @property
+    def deriv(self) -> float:
+        """The derivative along the seeded direction."""
+        return self._deriv
+
+    def __setattr__(self, name: str, value: object) -> NoReturn:
+        _common.immutable("Dual", name)
+
+    def __delattr__(self, name: str) -> NoReturn:
+        _common.immutable("Dual", name)
+
+    def __repr__(self) -> str:
+        return f"Dual(val={self._val:.6f}, deriv={self._deriv:.6f})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Dual, (self._val, self._deriv))
+
+    # --- arithmetic -----------------------------------------------------------
+    def __add__(self, other: Dual | Number) -> Dual:
+        return _operand(ADD, "+", self, other, False)
+
+    def __radd__(self, other: Number) -> Dual:
+        return _operand(ADD, "+", self, other, True)
+
+    def __sub__(self, other: Dual | Number) -> Dual:
+        return _operand(SUB, "-", self, other, False)
+
+    def __rsub__(self, other: Number) -> Dual:
+        return _operand(SUB, "-", self, other, True)
+
+    def __mul__(self, other: Dual | Number) -> Dual:
+        return _operand(MUL, "*", self, other, False)
+
+    def __rmul__(self, other: Number) -> Dual:
+        return _operand(MUL, "*", self, other, True)
+
+    def __truediv__(self, other: Dual | Number) -> Dual:
+        return _operand(DIV, "/", self, other, False)
+
+    def __rtruediv__(self, other: Number) -> Dual:
+        return _operand(DIV, "/", self, other, True)
+
+    def __pow__(self, other: Dual | Number, modulo: None = None) -> Dual:
+        if modulo is not None:
+            _common.no_modulo("Dual")
+        return _operand(POW, "** or pow()", self, other, False)
+
+    def __rpow__(self, other: Number, modulo: None = None) -> Dual:
+        if modulo is not None:
+            _common.no_modulo("Dual")
+        return _operand(POW, "** or pow()", self, other, True)
+
+    def __neg__(self) -> Dual:
+        return _unary(NEG, self)
+
+    def __pos__(self) -> Dual:
+        return self
+
+    def __abs__(self) -> Dual:
+        return _unary(ABS, self)
+
+    # --- no silent conversion: the derivative would be lost -------------------
+    def __float__(self) -> NoReturn:
+        _common.no_float(self)
+
+    def __int__(self) -> NoReturn:
+        _common.no_float(self)
+
+    # --- comparisons look at the value only -----------------------------------
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Dual):
+            return self._val == other._val
+        c = _common.as_number(other)
+        return NotImplemented if c is None else self._val == c
+
+    def __ne__(self, other: object) -> bool:
+        if isinstance(other, Dual):
+            return self._val != other._val
+        c = _common.as_number(other)
+        return NotImplemented if c is None else self._val != c
+
+    def __hash__(self) -> int:
+        return hash(self._val)
+
+    def __lt__(self, other: Dual | Number) -> bool:
+        c = _compare("<", self, other)
+        return c if c is NotImplemented else self._val < c
+
+    def __le__(self, other: Dual | Number) -> bool:
+        c = _compare("<=", self, other)
+        return c if c is NotImplemented else self._val <= c
+
+    def __gt__(self, other: Dual | Number) -> bool:
+        c = _compare(">", self, other)
+        return c if c is NotImplemented else self._val > c
+
+    def __ge__(self, other: Dual | Number) -> bool:
+        c = _compare(">=", self, other)
+        return c if c is NotImplemented else self._val >= c
+
+    # --- elementary functions -------------------------------------------------
+    def exp(self) -> Dual:
+        return _unary(EXP, self)
+
+    def log(self) -> Dual:
+        return _unary(LOG, self)
+
+    def sqrt(self) -> Dual:
+        return _unary(SQRT, self)
+
+    def sin(self) -> Dual:
+        return _unary(SIN, self)
+
+    def cos(self) -> Dual:
+        return _unary(COS, self)
+
+    def tan(self) -> Dual:
+        return _unary(TAN, self)
+
+    def tanh(self) -> Dual:
+        return _unary(TANH, self)
+
+    def sigmoid(self) -> Dual:
+        return _unary(SIGMOID, self)
+
+    def relu(self) -> Dual:
+        return _unary(RELU, self)
+
+    def abs(self) -> Dual:
+        return _unary(ABS, self)
+
+    def log1p(self) -> Dual:
+        return _unary(LOG1P, self)
+
+    def expm1(self) -> Dual:
+        return _unary(EXPM1, self)
+
+    def asin(self) -> Dual:
+        return _unary(ASIN, self)
+
+    def acos(self) -> Dual:
+        return _unary(ACOS, self)
+
+    def atan(self) -> Dual:
+        return _unary(ATAN, self)
+
+    def sinh(self) -> Dual:
+        return _unary(SINH, self)
+
+    def cosh(self) -> Dual:
+        return _unary(COSH, self)
+
+    def softplus(self) -> Dual:
+        return _unary(SOFTPLUS, self)
+
+
+def dual_sum(items: list[Dual | float]) -> Dual:
+    """Σ items (Duals and floats, at least one item), summed left to right."""
+    val = deriv = 0.0
+    for i, item in enumerate(items):
+        v, d = (item._val, item._deriv) if isinstance(item, Dual) else (item, 0.0)
+        if i == 0:
+            val, deriv = v, d
+        else:
+            val, deriv = val + v, deriv + d
+    return _make(val, deriv)
+
+
+def dual_dot(ws: list[Dual | float], xs: list[Dual | float]) -> Dual:
+    """Σ ws[i]·xs[i] (Duals and floats, equal lengths, at least one term),
+    with the product rule per term, summed left to right."""
+    val = deriv = 0.0
+    for i, (w, x) in enumerate(zip(ws, xs)):
+        wv, wd = (w._val, w._deriv) if isinstance(w, Dual) else (w, 0.0)
+        xv, xd = (x._val, x._deriv) if isinstance(x, Dual) else (x, 0.0)
+        term_val = wv * xv
+        term_deriv = tangent(xv, wd) + tangent(wv, xd)
+        if i == 0:
+            val, deriv = term_val, term_deriv
+        else:
+            val, deriv = val + term_val, deriv + term_deriv
+    return _make(val, deriv)

@@ -1,0 +1,423 @@
+"""Graph nodes for reverse-mode AD (backpropagation): the pure twin.
+
+A `Value` is micrograd's node with three internals changed: it stores an op
+code, its children in operand order and any folded constant instead of a
+closure; `backward()` walks a topological order built without recursion; and
+the local derivatives come from the op table, the same one `Dual` uses.
+`src/cydiff/_value_c.pyx` is the compiled twin.
+
+Node layout (the compiled twin has the same slots):
+    _data, _grad   forward value, accumulated gradient
+    _op_code       an op code of `_ops_py`
+    _a, _b         LEAF:   _b is the `_op` string the user gave, or None
+                   CUSTOM: _a is the tuple of children, _b the `_op` string
+                   unary and folded ops: _a is the child
+                   binary: _a and _b are the children
+                   SUM:    _a is the tuple of terms (Values and floats)
+                   DOT:    _a and _b are the tuples ws and xs
+    _c             the folded constant
+    _label         a str
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, NoReturn, Union, final
+
+from . import _common
+from ._ops_py import (
+    ADD, BINARY, CUSTOM, DIV, DOT, FOLD_LEFT, FOLD_RIGHT, FOLDED, LEAF, LEFT, MUL, OP_NAMES, POW,
+    POW_C, SUB, SUM, UNARY,
+    NEG, EXP, LOG, SQRT, SIN, COS, TAN, TANH, SIGMOID, RELU, ABS, LOG1P, EXPM1, ASIN, ACOS,
+    ATAN, SINH, COSH, SOFTPLUS,
+)
+
+Number = Union[int, float]
+
+
+def _make(data: float, op: int, a: Any = None, b: Any = None, c: float = 0.0) -> Value:
+    v = object.__new__(Value)
+    v._data = data
+    v._grad = 0.0
+    v._op_code = op
+    v._a = a
+    v._b = b
+    v._c = c
+    v._label = ""
+    return v
+
+
+def _unary(op: int, x: Value) -> Value:
+    return _make(UNARY[op].forward(x._data), op, x)
+
+
+def _binary(op: int, a: Value, b: Value) -> Value:
+    return _make(BINARY[op].forward(a._data, b._data), op, a, b)
+
+
+def _with_constant(op: int, x: Value, c: float, constant_left: bool) -> Value:
+    if constant_left:
+        return _make(BINARY[op].forward(c, x._data), FOLD_LEFT[op], x, None, c)
+    return _make(BINARY[op].forward(x._data, c), FOLD_RIGHT[op], x, None, c)
+
+
+def _operand(op: int, symbol: str, x: Value, other: object, reflected: bool) -> Any:
+    if isinstance(other, Value):
+        return _binary(op, other, x) if reflected else _binary(op, x, other)
+    c = _common.as_number(other)
+    if c is None:
+        return (_common.operand_error(symbol, other, x) if reflected
+                else _common.operand_error(symbol, x, other))
+    return _with_constant(op, x, c, reflected)
+
+
+def _compare(symbol: str, x: Value, other: object) -> float | Any:
+    if isinstance(other, Value):
+        return other._data
+    c = _common.as_number(other)
+    if c is None:
+        return _common.comparison_error(symbol, x, other)
+    return c
+
+
+def _children(node: Value) -> tuple[Value, ...]:
+    """The node's Value children in operand order (a child used twice comes twice)."""
+    op = node._op_code
+    if op == LEAF:
+        return ()
+    if op == CUSTOM or op == SUM:
+        return tuple(item for item in node._a if isinstance(item, Value))
+    if op == DOT:
+        return tuple(item for pair in zip(node._a, node._b) for item in pair
+                     if isinstance(item, Value))
+    if op in BINARY:
+        return (node._a, node._b)
+    return (node._a,)
+
+
+def _topological_order(root: Value) -> list[Value]:
+    """Every node reachable from root, children before parents.
+
+    Depth-first, children in operand order, each node placed after its last
+    child: the order micrograd's recursive build_topo gives, with an explicit
+    stack, so a graph a million nodes deep works.
+    """
+    order: list[Value] = []
+    seen = {id(root)}
+    path, children, positions = [root], [_children(root)], [0]  # the stack, in three lists
+    while path:
+        kids, i = children[-1], positions[-1]
+        while i < len(kids) and id(kids[i]) in seen:
+            i += 1
+        if i == len(kids):
+            order.append(path.pop())
+            children.pop()
+            positions.pop()
+        else:
+            positions[-1] = i + 1
+            child = kids[i]
+            seen.add(id(child))
+            path.append(child)
+            children.append(_children(child))
+            positions.append(0)
+    return order
+
+
+def _backward_step(node: Value) -> None:
+    """Pass node's gradient to its children: child.grad += local derivative × grad."""
+    g, op, y = node._grad, node._op_code, node._data
+    if g == 0.0:  # nothing flows (and 0 × inf must not become nan)
+        return
+    if op in UNARY:
+        a = node._a
+        a._grad += UNARY[op].deriv(a._data, y) * g
+    elif op in BINARY:
+        a, b = node._a, node._b
+        spec = BINARY[op]
+        a._grad += spec.da(a._data, b._data, y) * g
+        b._grad += spec.db(a._data, b._data, y) * g
+    elif op in FOLDED:
+        kind, side = FOLDED[op]
+        a, c = node._a, node._c
+        if side == LEFT:
+            a._grad += BINARY[kind].db(c, a._data, y) * g
+        else:
+            a._grad += BINARY[kind].da(a._data, c, y) * g
+    elif op == SUM:
+        for item in node._a:
+            if isinstance(item, Value):
+                item._grad += g
+    elif op == DOT:
+        for w, x in zip(node._a, node._b):
+            w_data = w._data if isinstance(w, Value) else w
+            x_data = x._data if isinstance(x, Value) else x
+            if isinstance(w, Value):
+                w._grad += x_data * g
+            if isinstance(x, Value):
+                x._grad += w_data * g
+    # LEAF and CUSTOM pass nothing on: a custom op has no known derivative.
+
+
+@final
+class Value:
+    """A scalar node of a computation graph: reverse-mode AD.
+
+    >>> x, y = Value(2.0), Value(3.0)
+    >>> z = x * y + x**2
+    >>> z.backward()
+    >>> x.grad, y.grad
+    (7.0, 2.0)
+    """
+
+    __slots__ = ("_data", "_grad", "_op_code", "_a", "_b", "_c", "_label")
+    _data: float
+    _grad: float
+    _op_code: int
+    _a: Any
+    _b: Any
+    _c: float
+    _label: str
+
+    def __init__(self, data: Number, _children: Iterable[Value] = (), _op: str = "",
+                 label: str = "") -> None:
+        value = _common.number(data, "Value() argument 'data'")
+        if not isinstance(_op, str):
+            _common.argument_error("Value() argument '_op'", _op, "a str")
+        if not isinstance(label, str):
+            _common.argument_error("Value() argument 'label'", label, "a str")
+        if isinstance(_children, (str, bytes)) or not hasattr(_children, "__iter__"):
+            _common.argument_error("Value() argument '_children'", _children, "an iterable of Values")
+        children = tuple(_children)
+        for child in children:
+            if not isinstance(child, Value):
+                _common.argument_error("Value() argument '_children' item", child, "a Value")
+        self._data = value
+        self._grad = 0.0
+        self._c = 0.0
+        self._label = label
+        if children:
+            self._op_code, self._a, self._b = CUSTOM, children, _op
+        else:
+            self._op_code, self._a, self._b = LEAF, None, (_op or None)
+
+    # --- attributes -----------------------------------------------------------
+    @property
+    def data(self) -> float:
+        """The forward value; writable (optimizers do `p.data -= lr * p.grad`)."""
+        return self._data
+
+    @data.setter
+    def data(self, value: Number) -> None:
+        self._data = _common.number(value, "Value.data")
+
+    @property
+    def grad(self) -> float:
+        """d(root)/d(self) after `root.backward()`; leaves accumulate."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: Number) -> None:
+        self._grad = _common.number(value, "Value.grad")
+
+    @property
+    def label(self) -> str:
+        return self._label
+
+    @label.setter
+    def label(self, value: str) -> None:
+        if not isinstance(value, str):
+            _common.argument_error("Value.label", value, "a str")
+        self._label = value
+
+    @property
+    def _op(self) -> str:
+        """The op that made this node: '+', '*', '**2', 'tanh', 'ReLU', ... ('' for a leaf)."""
+        op = self._op_code
+        if op == LEAF or op == CUSTOM:
+            return self._b or ""
+        if op == POW_C:
+            return _common.op_string("**", self._c)
+        return OP_NAMES[op]
+
+    @property
+    def _children(self) -> tuple[Value, ...]:
+        """The Value operands in order (constants are folded into the node)."""
+        return _children(self)
+
+    @property
+    def _prev(self) -> set[Value]:
+        """The set of Value operands, as micrograd has it."""
+        return set(_children(self))
+
+    def __repr__(self) -> str:
+        return f"Value(data={self._data:.4f}, grad={self._grad:.4f})"
+
+    def __reduce__(self) -> NoReturn:
+        raise TypeError("cannot pickle 'Value' object")
+
+    # --- reverse mode ---------------------------------------------------------
+    def backward(self) -> None:
+        """Backpropagate from this node.
+
+        Interior nodes reached (those with children) restart from 0.0, this
+        node is seeded with 1.0, and gradients are accumulated (`+=`) in
+        reverse topological order; leaves keep accumulating across calls.
+        """
+        order = _topological_order(self)
+        for node in order:
+            if node._op_code != LEAF:
+                node._grad = 0.0
+        self._grad = 1.0
+        for node in reversed(order):
+            _backward_step(node)
+
+    def zero_grad(self) -> None:
+        """Set the gradient of every node of this graph to 0.0."""
+        for node in _topological_order(self):
+            node._grad = 0.0
+
+    def detach(self) -> Value:
+        """A new leaf with the same data: gradients do not flow through it."""
+        return _make(self._data, LEAF)
+
+    # --- arithmetic -----------------------------------------------------------
+    def __add__(self, other: Value | Number) -> Value:
+        return _operand(ADD, "+", self, other, False)
+
+    def __radd__(self, other: Number) -> Value:
+        return _operand(ADD, "+", self, other, True)
+
+    def __sub__(self, other: Value | Number) -> Value:
+        return _operand(SUB, "-", self, other, False)
+
+    def __rsub__(self, other: Number) -> Value:
+        return _operand(SUB, "-", self, other, True)
+
+    def __mul__(self, other: Value | Number) -> Value:
+        return _operand(MUL, "*", self, other, False)
+
+    def __rmul__(self, other: Number) -> Value:
+        return _operand(MUL, "*", self, other, True)
+
+    def __truediv__(self, other: Value | Number) -> Value:
+        return _operand(DIV, "/", self, other, False)
+
+    def __rtruediv__(self, other: Number) -> Value:
+        return _operand(DIV, "/", self, other, True)
+
+    def __pow__(self, other: Value | Number, modulo: None = None) -> Value:
+        if modulo is not None:
+            _common.no_modulo("Value")
+        return _operand(POW, "** or pow()", self, other, False)
+
+    def __rpow__(self, other: Number, modulo: None = None) -> Value:
+        if modulo is not None:
+            _common.no_modulo("Value")
+        return _operand(POW, "** or pow()", self, other, True)
+
+    def __neg__(self) -> Value:
+        return _unary(NEG, self)
+
+    def __pos__(self) -> Value:
+        return self
+
+    def __abs__(self) -> Value:
+        return _unary(ABS, self)
+
+    # --- no silent conversion: the gradient would be lost ---------------------
+    def __float__(self) -> NoReturn:
+        _common.no_float(self)
+
+    def __int__(self) -> NoReturn:
+        _common.no_float(self)
+
+    # --- == and hash are identity (graph nodes); ordering compares data --------
+    __hash__ = object.__hash__
+
+    def __lt__(self, other: Value | Number) -> bool:
+        c = _compare("<", self, other)
+        return c if c is NotImplemented else self._data < c
+
+    def __le__(self, other: Value | Number) -> bool:
+        c = _compare("<=", self, other)
+        return c if c is NotImplemented else self._data <= c
+
+    def __gt__(self, other: Value | Number) -> bool:
+        c = _compare(">", self, other)
+        return c if c is NotImplemented else self._data > c
+
+    def __ge__(self, other: Value | Number) -> bool:
+        c = _compare(">=", self, other)
+        return c if c is NotImplemented else self._data >= c
+
+    # --- elementary functions -------------------------------------------------
+    def exp(self) -> Value:
+        return _unary(EXP, self)
+
+    def log(self) -> Value:
+        return _unary(LOG, self)
+
+    def sqrt(self) -> Value:
+        return _unary(SQRT, self)
+
+    def sin(self) -> Value:
+        return _unary(SIN, self)
+
+    def cos(self) -> Value:
+        return _unary(COS, self)
+
+    def tan(self) -> Value:
+        return _unary(TAN, self)
+
+    def tanh(self) -> Value:
+        return _unary(TANH, self)
+
+    def sigmoid(self) -> Value:
+        return _unary(SIGMOID, self)
+
+    def relu(self) -> Value:
+        return _unary(RELU, self)
+
+    def abs(self) -> Value:
+        return _unary(ABS, self)
+
+    def log1p(self) -> Value:
+        return _unary(LOG1P, self)
+
+    def expm1(self) -> Value:
+        return _unary(EXPM1, self)
+
+    def asin(self) -> Value:
+        return _unary(ASIN, self)
+
+    def acos(self) -> Value:
+        return _unary(ACOS, self)
+
+    def atan(self) -> Value:
+        return _unary(ATAN, self)
+
+    def sinh(self) -> Value:
+        return _unary(SINH, self)
+
+    def cosh(self) -> Value:
+        return _unary(COSH, self)
+
+    def softplus(self) -> Value:
+        return _unary(SOFTPLUS, self)
+
+
+def value_sum(items: list[Value | float]) -> Value:
+    """One SUM node over items (Values and floats, at least one Value), added left to right."""
+    total = 0.0
+    for i, item in enumerate(items):
+        v = item._data if isinstance(item, Value) else item
+        total = v if i == 0 else total + v
+    return _make(total, SUM, tuple(items))
+
+
+def value_dot(ws: list[Value | float], xs: list[Value | float]) -> Value:
+    """One DOT node: Σ ws[i]·xs[i] (equal lengths, at least one Value), added left to right."""
+    total = 0.0
+    for i, (w, x) in enumerate(zip(ws, xs)):
+        term = (w._data if isinstance(w, Value) else w) * (x._data if isinstance(x, Value) else x)
+        total = term if i == 0 else total + term
+    return _make(total, DOT, tuple(ws), tuple(xs))

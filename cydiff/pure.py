@@ -1,0 +1,19 @@
+"""The pure-Python reference implementation: `from cydiff.pure import Value, Dual`.
+
+It is the oracle of the test suite and the code to read: the op table is in
+`cydiff/_ops_py.py`, the classes in `_dual_py.py` and `_value_py.py`.
+"""
+
+from ._dual_py import Dual
+from ._functions_py import (
+    abs, acos, asin, atan, cos, cosh, dot, exp, expm1, log, log1p, relu, sigmoid, sin, sinh,
+    softplus, sqrt, sum, tan, tanh,
+)
+from ._value_py import Value
+
+IMPLEMENTATION = "pure"
+
+__all__ = [
+    "Dual", "Value", "acos", "asin", "atan", "cos", "cosh", "dot", "exp", "expm1", "log",
+    "log1p", "relu", "sigmoid", "sin", "sinh", "softplus", "sqrt", "tan", "tanh",
+]  # abs and sum too, but `import *` should not shadow the builtins

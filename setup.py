@@ -1,0 +1,46 @@
+"""Builds the compiled twin: the Cython sources in src/cydiff/ become cydiff's
+extension modules. CYDIFF_NO_EXTENSIONS=1 builds a pure-Python package instead.
+
+There is no try/except around the build: a compiler that fails makes the
+build fail, never a silent pure install.
+"""
+
+import os
+import sys
+
+from setuptools import Extension, setup
+
+MODULES = ["_dual_c", "_value_c", "_functions_c"]
+
+
+def extensions():
+    from Cython.Build import cythonize
+
+    if sys.platform == "win32":
+        args = []
+    else:
+        # No fused multiply-add: a*b + c must round twice, as Python's floats do,
+        # or the compiled twin would drift from the pure one on arm64.
+        args = ["-ffp-contract=off"]
+    if os.environ.get("CYDIFF_SANITIZE"):
+        args += ["-fsanitize=address,undefined", "-fno-omit-frame-pointer", "-O1"]
+    modules = [
+        Extension(f"cydiff.{name}", [f"src/cydiff/{name}.pyx"], extra_compile_args=args,
+                  extra_link_args=[a for a in args if a.startswith("-fsanitize")])
+        for name in MODULES
+    ]
+    return cythonize(
+        modules,
+        include_path=["src"],
+        compiler_directives={
+            "language_level": 3,
+            "cdivision": False,   # Python's division semantics, always
+            "cpow": False,
+        },
+    )
+
+
+if os.environ.get("CYDIFF_NO_EXTENSIONS"):
+    setup(ext_modules=[])
+else:
+    setup(ext_modules=extensions())

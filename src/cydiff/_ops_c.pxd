@@ -1,0 +1,399 @@
+# cython: language_level=3
+"""The op table of the compiled twin: op codes, forward formulas, local derivatives.
+
+The twin of `cydiff/_ops_py.py`, in the same order: read the two side by side.
+Forward values follow Python's `float` and `math`; where Python raises, the C
+code detects it and calls Python itself (`cydiff._common`), so the exception,
+message included, is Python's own. Local derivatives never raise: libm already
+returns IEEE 754 infinities and nans, which the pure twin reproduces.
+
+Header only: everything here is inline, so a switch on a constant op folds away.
+"""
+
+from libc.errno cimport ERANGE, errno
+from libc.math cimport (
+    INFINITY, NAN, acos, asin, atan, copysign, cos, cosh, exp, expm1, fabs, floor, fmod,
+    isfinite, isinf, isnan, log, log1p, pow, sin, sinh, sqrt, tan, tanh,
+)
+
+# --- op codes (the same numbers as _ops_py) ----------------------------------
+cdef enum:
+    LEAF = 0
+    CUSTOM = 1
+    # binary, both operands nodes
+    ADD = 2
+    SUB = 3
+    MUL = 4
+    DIV = 5
+    POW = 6
+    # binary with one operand a folded constant c: x+c, x-c, c-x, x*c, x/c, c/x, x**c, c**x
+    ADD_C = 7
+    SUB_C = 8
+    RSUB_C = 9
+    MUL_C = 10
+    DIV_C = 11
+    RDIV_C = 12
+    POW_C = 13
+    RPOW_C = 14
+    # unary
+    NEG = 15
+    EXP = 16
+    LOG = 17
+    SQRT = 18
+    SIN = 19
+    COS = 20
+    TAN = 21
+    TANH = 22
+    SIGMOID = 23
+    RELU = 24
+    ABS = 25
+    LOG1P = 26
+    EXPM1 = 27
+    ASIN = 28
+    ACOS = 29
+    ATAN = 30
+    SINH = 31
+    COSH = 32
+    SOFTPLUS = 33
+    # n-ary, fused
+    SUM = 34
+    DOT = 35
+    N_OPS = 36
+
+# A folded op is its binary op with the constant on one side.
+cdef inline int folded_kind(int op) noexcept nogil:
+    if op == ADD_C: return ADD
+    if op == SUB_C or op == RSUB_C: return SUB
+    if op == MUL_C: return MUL
+    if op == DIV_C or op == RDIV_C: return DIV
+    return POW
+
+cdef inline bint constant_left(int op) noexcept nogil:
+    return op == RSUB_C or op == RDIV_C or op == RPOW_C
+
+# The folded op code of each binary op, for a constant on its right or its left.
+# x + c and c + x are the same IEEE sum (likewise *), so they share ADD_C and MUL_C.
+cdef inline int fold_right(int op) noexcept nogil:
+    if op == ADD: return ADD_C
+    if op == SUB: return SUB_C
+    if op == MUL: return MUL_C
+    if op == DIV: return DIV_C
+    return POW_C
+
+cdef inline int fold_left(int op) noexcept nogil:
+    if op == ADD: return ADD_C
+    if op == SUB: return RSUB_C
+    if op == MUL: return MUL_C
+    if op == DIV: return RDIV_C
+    return RPOW_C
+
+cdef inline bint is_unary(int op) noexcept nogil:
+    return NEG <= op <= SOFTPLUS
+
+cdef inline bint is_binary(int op) noexcept nogil:
+    return ADD <= op <= POW
+
+cdef inline bint is_folded(int op) noexcept nogil:
+    return ADD_C <= op <= RPOW_C
+
+cdef inline str op_name(int op):
+    """Value._op of a node with this op code (the pure twin's OP_NAMES)."""
+    if op == ADD or op == ADD_C: return "+"
+    if op == SUB or op == SUB_C or op == RSUB_C: return "-"
+    if op == MUL or op == MUL_C: return "*"
+    if op == DIV or op == DIV_C or op == RDIV_C: return "/"
+    if op == POW or op == POW_C or op == RPOW_C: return "**"
+    if op == NEG: return "neg"
+    if op == EXP: return "exp"
+    if op == LOG: return "log"
+    if op == SQRT: return "sqrt"
+    if op == SIN: return "sin"
+    if op == COS: return "cos"
+    if op == TAN: return "tan"
+    if op == TANH: return "tanh"
+    if op == SIGMOID: return "sigmoid"
+    if op == RELU: return "ReLU"
+    if op == ABS: return "abs"
+    if op == LOG1P: return "log1p"
+    if op == EXPM1: return "expm1"
+    if op == ASIN: return "asin"
+    if op == ACOS: return "acos"
+    if op == ATAN: return "atan"
+    if op == SINH: return "sinh"
+    if op == COSH: return "cosh"
+    if op == SOFTPLUS: return "softplus"
+    if op == SUM: return "sum"
+    if op == DOT: return "dot"
+    return ""
+
+
+# --- Python's answer where C found an error ------------------------------------
+
+cdef inline double py_math(str name, double x) except? -1.0:
+    from cydiff._common import python_math
+    return python_math(name, x)
+
+cdef inline double py_div(double a, double b) except? -1.0:
+    from cydiff._common import python_div
+    return python_div(a, b)
+
+cdef inline double py_pow(double a, double b) except? -1.0:
+    from cydiff._common import python_pow
+    return python_pow(a, b)
+
+cdef inline double negative_fractional_power() except -1.0:
+    from cydiff._common import NEGATIVE_FRACTIONAL_POWER
+    raise ValueError(NEGATIVE_FRACTIONAL_POWER)
+
+cdef inline double math1(str name, double r, double x) except? -1.0:
+    """r = f(x) from libm, checked as CPython's math module checks it."""
+    if (isnan(r) and not isnan(x)) or (isinf(r) and isfinite(x)):
+        return py_math(name, x)
+    return r
+
+
+# --- IEEE 754 versions of the operations Python makes raise --------------------
+
+cdef inline double ieee_div(double a, double b) noexcept nogil:
+    """a / b as IEEE 754 divides: a nonzero number over zero is a signed infinity."""
+    if b != 0.0:
+        return a / b
+    if a != a or a == 0.0:
+        return NAN
+    return copysign(INFINITY, a) * copysign(1.0, b)
+
+cdef inline bint is_odd(double b) noexcept nogil:
+    """Whether the finite double b is an odd integer (CPython's test)."""
+    return fmod(fabs(b), 2.0) == 1.0
+
+cdef enum:
+    POW_OK = 0
+    POW_ZERO_DIVISION = 1   # 0.0 ** negative
+    POW_COMPLEX = 2         # negative ** fraction
+    POW_RANGE = 3           # overflow
+
+cdef inline double pow_core(double a, double b, int *err) noexcept nogil:
+    """CPython's float_pow, step for step, reporting its errors in *err."""
+    cdef bint negate = False
+    cdef double r
+    err[0] = POW_OK
+    if b == 0.0:
+        return 1.0
+    if isnan(a):
+        return a
+    if isnan(b):
+        return 1.0 if a == 1.0 else b
+    if isinf(b):
+        a = fabs(a)
+        if a == 1.0:
+            return 1.0
+        if (b > 0.0) == (a > 1.0):
+            return fabs(b)
+        return 0.0
+    if isinf(a):
+        if b > 0.0:
+            return a if is_odd(b) else fabs(a)
+        return copysign(0.0, a) if is_odd(b) else 0.0
+    if a == 0.0:
+        if b < 0.0:
+            err[0] = POW_ZERO_DIVISION
+            return copysign(INFINITY, a) if is_odd(b) else INFINITY
+        return a if is_odd(b) else 0.0
+    if a < 0.0:
+        if b != floor(b):
+            err[0] = POW_COMPLEX
+            return NAN
+        a = -a
+        negate = is_odd(b)
+    if a == 1.0:
+        return -1.0 if negate else 1.0
+    errno = 0
+    r = pow(a, b)
+    if errno == 0:
+        if isinf(r):
+            errno = ERANGE
+    elif errno == ERANGE and r == 0.0:
+        errno = 0
+    if negate:
+        r = -r
+    if errno != 0:
+        err[0] = POW_RANGE
+    return r
+
+cdef inline double ieee_pow(double a, double b) noexcept nogil:
+    """a ** b as C's pow() computes it: an infinity or nan where Python raises."""
+    cdef int err
+    cdef double r = pow_core(a, b, &err)
+    if err == POW_ZERO_DIVISION:
+        return copysign(INFINITY, a) if is_odd(b) else INFINITY
+    if err == POW_RANGE:
+        return -INFINITY if a < 0.0 and is_odd(b) else INFINITY
+    if err == POW_COMPLEX:
+        return NAN
+    return r
+
+cdef inline double ieee_log(double x) noexcept nogil:
+    return log(x) if x > 0.0 else (-INFINITY if x == 0.0 else NAN)
+
+cdef inline double ieee_sqrt(double x) noexcept nogil:
+    return sqrt(x) if x >= 0.0 else NAN
+
+# exp, sin, cos, sinh and cosh of libm already return inf or nan where
+# Python's math raises: the pure twin's _exp, _sin, ... give those values.
+
+
+# --- forward formulas that are not a single call of Python's -----------------
+
+cdef inline double power(double a, double b) except? -1.0:
+    """Python's float a ** b, except that a negative base to a fractional power
+    raises ValueError instead of returning a complex number."""
+    cdef int err
+    cdef double r = pow_core(a, b, &err)
+    if err == POW_COMPLEX:
+        return negative_fractional_power()
+    if err != POW_OK:
+        return py_pow(a, b)
+    return r
+
+cdef inline double sigmoid(double x) noexcept nogil:
+    """1 / (1 + exp(-x)) without overflow: exp only ever sees -|x|."""
+    cdef double z
+    if x >= 0.0:
+        return 1.0 / (1.0 + exp(-x))
+    z = exp(x)
+    return z / (1.0 + z)
+
+cdef inline double relu(double x) noexcept nogil:
+    return 0.0 if x <= 0.0 else x  # nan stays nan
+
+cdef inline double softplus(double x) noexcept nogil:
+    """log(1 + exp(x)) without overflow."""
+    return (x if x > 0.0 else 0.0) + log1p(exp(-fabs(x)))
+
+
+# --- the table ---------------------------------------------------------------
+
+cdef inline double unary_forward(int op, double x) except? -1.0:
+    """y = f(x); raises as Python does."""
+    if op == NEG:
+        return -x
+    elif op == EXP:
+        return math1("exp", exp(x), x)
+    elif op == LOG:
+        return math1("log", log(x), x)
+    elif op == SQRT:
+        return math1("sqrt", sqrt(x), x)
+    elif op == SIN:
+        return math1("sin", sin(x), x)
+    elif op == COS:
+        return math1("cos", cos(x), x)
+    elif op == TAN:
+        return math1("tan", tan(x), x)
+    elif op == TANH:
+        return math1("tanh", tanh(x), x)
+    elif op == SIGMOID:
+        return sigmoid(x)
+    elif op == RELU:
+        return relu(x)
+    elif op == ABS:
+        return fabs(x)
+    elif op == LOG1P:
+        return math1("log1p", log1p(x), x)
+    elif op == EXPM1:
+        return math1("expm1", expm1(x), x)
+    elif op == ASIN:
+        return math1("asin", asin(x), x)
+    elif op == ACOS:
+        return math1("acos", acos(x), x)
+    elif op == ATAN:
+        return math1("atan", atan(x), x)
+    elif op == SINH:
+        return math1("sinh", sinh(x), x)
+    elif op == COSH:
+        return math1("cosh", cosh(x), x)
+    else:  # SOFTPLUS
+        return softplus(x)
+
+cdef inline double unary_deriv(int op, double x, double y) noexcept nogil:
+    """dy/dx from x and y; never raises."""
+    if op == NEG:
+        return -1.0
+    elif op == EXP:
+        return y
+    elif op == LOG:
+        return ieee_div(1.0, x)
+    elif op == SQRT:
+        return ieee_div(0.5, y)
+    elif op == SIN:
+        return cos(x)
+    elif op == COS:
+        return -sin(x)
+    elif op == TAN:
+        return 1.0 + y * y
+    elif op == TANH:
+        return 1.0 - y * y
+    elif op == SIGMOID:
+        return y * (1.0 - y)
+    elif op == RELU:
+        return 1.0 if y > 0.0 else 0.0
+    elif op == ABS:
+        return 1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0)
+    elif op == LOG1P:
+        return ieee_div(1.0, 1.0 + x)
+    elif op == EXPM1:
+        return exp(x)
+    elif op == ASIN:
+        return ieee_div(1.0, ieee_sqrt((1.0 - x) * (1.0 + x)))
+    elif op == ACOS:
+        return -ieee_div(1.0, ieee_sqrt((1.0 - x) * (1.0 + x)))
+    elif op == ATAN:
+        return ieee_div(1.0, 1.0 + x * x)
+    elif op == SINH:
+        return cosh(x)
+    elif op == COSH:
+        return sinh(x)
+    else:  # SOFTPLUS
+        return sigmoid(x)
+
+cdef inline double binary_forward(int op, double a, double b) except? -1.0:
+    """y = f(a, b); raises as Python does."""
+    if op == ADD:
+        return a + b
+    elif op == SUB:
+        return a - b
+    elif op == MUL:
+        return a * b
+    elif op == DIV:
+        if b == 0.0:
+            return py_div(a, b)
+        return ieee_div(a, b)
+    else:  # POW
+        return power(a, b)
+
+cdef inline double binary_da(int op, double a, double b, double y) noexcept nogil:
+    """dy/da from a, b and y; never raises."""
+    if op == ADD or op == SUB:
+        return 1.0
+    elif op == MUL:
+        return b
+    elif op == DIV:
+        return ieee_div(1.0, b)
+    else:  # POW: d/da a**b = 0 at b == 0 (x**0 is constant)
+        return 0.0 if b == 0.0 else b * ieee_pow(a, b - 1.0)
+
+cdef inline double binary_db(int op, double a, double b, double y) noexcept nogil:
+    """dy/db from a, b and y; never raises."""
+    if op == ADD:
+        return 1.0
+    elif op == SUB:
+        return -1.0
+    elif op == MUL:
+        return a
+    elif op == DIV:
+        return -ieee_div(y, b)
+    else:  # POW: d/db a**b = 0 at a == 0 < b
+        return 0.0 if a == 0.0 and b > 0.0 else y * ieee_log(a)
+
+cdef inline double tangent(double d, double dx) noexcept nogil:
+    """The chain rule's product d * dx, where a zero dx contributes exactly 0."""
+    return d * dx if dx != 0.0 else 0.0

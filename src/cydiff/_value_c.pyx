@@ -1,0 +1,653 @@
+# cython: language_level=3, auto_pickle=False, boundscheck=False, wraparound=False
+"""Graph nodes for reverse-mode AD: the compiled twin of `cydiff/_value_py.py`.
+
+The same nodes, op codes and formulas as the pure twin, on C doubles, with:
+
+- no cyclic-GC tracking: a node holds only numbers, strings and older nodes,
+  so graphs cannot form cycles, and the collector never walks them;
+- a freelist, so a training loop that builds and drops a same-sized graph each
+  step reuses warm node memory;
+- the topological order built in C with an explicit stack into a buffer that
+  is kept between calls, and the backward pass a C loop over it;
+- freeing without recursion: a dying node moves the children it alone owns
+  onto a stack, so a chain a million nodes deep frees in a loop.
+
+No Python code runs inside a traversal, so the module-level buffers cannot be
+re-entered while the GIL is held.
+"""
+
+cimport cython
+from cpython.float cimport PyFloat_AS_DOUBLE
+from cpython.mem cimport PyMem_Free, PyMem_Malloc, PyMem_Realloc
+from cpython.ref cimport PyObject
+
+from cydiff._convert_c cimport as_number, number
+from cydiff._ops_c cimport (
+    ABS, ACOS, ADD, ASIN, ATAN, COS, COSH, CUSTOM, DIV, DOT, EXP, EXPM1, LEAF, LOG, LOG1P, MUL,
+    N_OPS, NEG, POW, POW_C, RELU, SIGMOID, SIN, SINH, SOFTPLUS, SQRT, SUB, SUM, TAN, TANH,
+    binary_da, binary_db, binary_forward, constant_left, fold_left, fold_right, folded_kind,
+    is_binary, is_folded, is_unary, op_name, unary_deriv, unary_forward,
+)
+
+from cydiff import _common
+
+
+cdef extern from "Python.h":
+    # On raw pointers: no reference counting added by Cython.
+    PyObject *tuple_item "PyTuple_GET_ITEM" (PyObject *, Py_ssize_t)
+    Py_ssize_t tuple_size "PyTuple_GET_SIZE" (PyObject *)
+    void tuple_set_item "PyTuple_SET_ITEM" (PyObject *, Py_ssize_t, PyObject *)
+    void *type_of "Py_TYPE" (PyObject *)
+    Py_ssize_t refcount "Py_REFCNT" (PyObject *)
+    void incref "Py_INCREF" (PyObject *)
+    void decref "Py_DECREF" (PyObject *)
+
+
+# The op table's shape, for the test that keeps the twins' tables in step.
+OP_NAMES = {op: op_name(op) for op in range(N_OPS)}
+FOLDED = {op: (folded_kind(op), constant_left(op)) for op in range(N_OPS) if is_folded(op)}
+
+
+cdef inline bint is_value(PyObject *o) noexcept:
+    return type_of(o) == <void *>Value
+
+
+# --- making nodes --------------------------------------------------------------
+
+cdef Value make_value(double data, int op, object a, object b, double c):
+    cdef Value v = Value.__new__(Value)
+    v._data = data
+    v._op_code = op
+    v._a = a
+    v._b = b
+    v._c = c
+    return v
+
+
+cdef Value value_unary(int op, Value x):
+    return make_value(unary_forward(op, x._data), op, x, None, 0.0)
+
+
+cdef inline Value _binary(int op, Value a, Value b):
+    return make_value(binary_forward(op, a._data, b._data), op, a, b, 0.0)
+
+
+cdef inline Value _with_constant(int op, Value x, double c, bint constant_left):
+    if constant_left:
+        return make_value(binary_forward(op, c, x._data), fold_left(op), x, None, c)
+    return make_value(binary_forward(op, x._data, c), fold_right(op), x, None, c)
+
+
+cdef inline object _operand(int op, str symbol, Value x, object other, bint reflected):
+    cdef double c
+    if type(other) is Value:
+        return _binary(op, <Value>other, x) if reflected else _binary(op, x, <Value>other)
+    if not as_number(other, &c):
+        return (_common.operand_error(symbol, other, x) if reflected
+                else _common.operand_error(symbol, x, other))
+    return _with_constant(op, x, c, reflected)
+
+
+cdef inline object _compare(str symbol, Value x, object other, double *c):
+    """True with *c the number to compare x with, or what the comparison returns instead."""
+    if type(other) is Value:
+        c[0] = (<Value>other)._data
+        return True
+    if as_number(other, c):
+        return True
+    return _common.comparison_error(symbol, x, other)
+
+
+# --- children --------------------------------------------------------------------
+
+cdef inline PyObject *_next_child(Value node, Py_ssize_t *i) noexcept:
+    """The node's Value child at position *i or after (advancing *i past it), or NULL.
+
+    Operand order: a, b; the items of a tuple of children; w0, x0, w1, x1, ... for DOT.
+    """
+    cdef int op = node._op_code
+    cdef Py_ssize_t n, k
+    cdef PyObject *item
+    if op == LEAF:
+        return NULL
+    if op == CUSTOM or op == SUM:
+        n = tuple_size(<PyObject *>node._a)
+        while i[0] < n:
+            item = tuple_item(<PyObject *>node._a, i[0])
+            i[0] += 1
+            if is_value(item):
+                return item
+        return NULL
+    if op == DOT:
+        n = 2 * tuple_size(<PyObject *>node._a)
+        while i[0] < n:
+            k = i[0]
+            i[0] += 1
+            item = tuple_item(<PyObject *>(node._b if k & 1 else node._a), k >> 1)
+            if is_value(item):
+                return item
+        return NULL
+    if i[0] == 0:
+        i[0] = 1
+        return <PyObject *>node._a
+    if i[0] == 1 and is_binary(op):
+        i[0] = 2
+        return <PyObject *>node._b
+    return NULL
+
+
+# --- the topological order, in buffers kept between calls ----------------------
+
+ctypedef struct Frame:
+    PyObject *node
+    Py_ssize_t next       # position of the next child to look at
+
+cdef PyObject **_order = NULL     # the nodes, children before parents
+cdef Py_ssize_t _order_cap = 0
+cdef Frame *_stack = NULL         # the depth-first path being explored
+cdef Py_ssize_t _stack_cap = 0
+
+
+cdef int _grow(void **buffer, Py_ssize_t *capacity, size_t item_size) except -1:
+    cdef Py_ssize_t cap = capacity[0] * 2 if capacity[0] else 1024
+    cdef void *grown = PyMem_Realloc(buffer[0], cap * item_size)
+    if grown == NULL:
+        raise MemoryError("cydiff: no memory for the topological order")
+    buffer[0] = grown
+    capacity[0] = cap
+    return 0
+
+
+cdef void _unmark(Py_ssize_t n, Py_ssize_t sp) noexcept:
+    cdef Py_ssize_t k
+    for k in range(n):
+        (<Value>_order[k])._mark = False
+    for k in range(sp):
+        (<Value>_stack[k].node)._mark = False
+
+
+cdef Py_ssize_t _topological_order(Value root) except -1:
+    """Put every node reachable from root in _order, children before parents; return the count.
+
+    Depth-first, children in operand order, each node placed after its last
+    child: the pure twin's order. The nodes are left marked; the caller clears
+    the marks of _order[:count].
+    """
+    cdef Py_ssize_t n = 0, sp = 0
+    cdef PyObject *node
+    cdef PyObject *child
+    cdef Frame *top
+    try:
+        if _stack_cap == 0:
+            _grow(<void **>&_stack, &_stack_cap, sizeof(Frame))
+        root._mark = True
+        _stack[0].node = <PyObject *>root
+        _stack[0].next = 0
+        sp = 1
+        while sp:
+            top = &_stack[sp - 1]
+            node = top.node
+            child = _next_child(<Value>node, &top.next)
+            while child != NULL and (<Value>child)._mark:
+                child = _next_child(<Value>node, &top.next)
+            if child == NULL:
+                if n == _order_cap:
+                    _grow(<void **>&_order, &_order_cap, sizeof(PyObject *))
+                _order[n] = node
+                n += 1
+                sp -= 1
+            else:
+                if sp == _stack_cap:
+                    _grow(<void **>&_stack, &_stack_cap, sizeof(Frame))
+                (<Value>child)._mark = True
+                _stack[sp].node = child
+                _stack[sp].next = 0
+                sp += 1
+    except MemoryError:
+        _unmark(n, sp)
+        raise
+    return n
+
+
+# --- reverse mode ------------------------------------------------------------------
+
+cdef inline void _backward_step(Value node) noexcept:
+    """Pass node's gradient to its children: child.grad += local derivative × grad."""
+    cdef double g = node._grad, y = node._data, w_data, x_data
+    cdef int op = node._op_code, kind
+    cdef Value a, b
+    cdef PyObject *w
+    cdef PyObject *x
+    cdef Py_ssize_t i
+    if g == 0.0:  # nothing flows (and 0 × inf must not become nan)
+        return
+    if is_unary(op):
+        a = <Value>node._a
+        a._grad += unary_deriv(op, a._data, y) * g
+    elif is_binary(op):
+        a = <Value>node._a
+        b = <Value>node._b
+        a._grad += binary_da(op, a._data, b._data, y) * g
+        b._grad += binary_db(op, a._data, b._data, y) * g
+    elif is_folded(op):
+        kind = folded_kind(op)
+        a = <Value>node._a
+        if constant_left(op):
+            a._grad += binary_db(kind, node._c, a._data, y) * g
+        else:
+            a._grad += binary_da(kind, a._data, node._c, y) * g
+    elif op == SUM:
+        for i in range(tuple_size(<PyObject *>node._a)):
+            w = tuple_item(<PyObject *>node._a, i)
+            if is_value(w):
+                (<Value>w)._grad += g
+    elif op == DOT:
+        for i in range(tuple_size(<PyObject *>node._a)):
+            w = tuple_item(<PyObject *>node._a, i)
+            x = tuple_item(<PyObject *>node._b, i)
+            w_data = (<Value>w)._data if is_value(w) else PyFloat_AS_DOUBLE(<object>w)
+            x_data = (<Value>x)._data if is_value(x) else PyFloat_AS_DOUBLE(<object>x)
+            if is_value(w):
+                (<Value>w)._grad += x_data * g
+            if is_value(x):
+                (<Value>x)._grad += w_data * g
+    # LEAF and CUSTOM pass nothing on: a custom op has no known derivative.
+
+
+cdef int _backward(Value root) except -1:
+    cdef Py_ssize_t n = _topological_order(root), k
+    cdef Value node
+    for k in range(n):
+        node = <Value>_order[k]
+        node._mark = False
+        if node._op_code != LEAF:
+            node._grad = 0.0
+    root._grad = 1.0
+    for k in range(n - 1, -1, -1):
+        _backward_step(<Value>_order[k])
+    return 0
+
+
+cdef int _zero_grad(Value root) except -1:
+    cdef Py_ssize_t n = _topological_order(root), k
+    cdef Value node
+    for k in range(n):
+        node = <Value>_order[k]
+        node._mark = False
+        node._grad = 0.0
+    return 0
+
+
+# --- freeing without recursion -------------------------------------------------------
+
+cdef PyObject **_dying = NULL     # nodes whose last reference we hold, to be released
+cdef Py_ssize_t _dying_cap = 0
+cdef bint _dying_busy = False
+
+
+cdef inline void _push(PyObject ***stack, Py_ssize_t *n, Py_ssize_t *cap, PyObject *o) noexcept:
+    """Push an owned reference; with no memory to grow, release it at once (recursively)."""
+    cdef Py_ssize_t grown_cap
+    cdef void *grown
+    if n[0] == cap[0]:
+        grown_cap = cap[0] * 2 if cap[0] else 256
+        grown = PyMem_Realloc(stack[0], grown_cap * sizeof(PyObject *))
+        if grown == NULL:
+            decref(o)
+            return
+        stack[0] = <PyObject **>grown
+        cap[0] = grown_cap
+    stack[0][n[0]] = o
+    n[0] += 1
+
+
+cdef inline void _take_items(PyObject *tup, PyObject ***stack, Py_ssize_t *n,
+                             Py_ssize_t *cap) noexcept:
+    """Move a tuple's Value items onto the stack, if the node is the tuple's only owner."""
+    cdef Py_ssize_t i
+    cdef PyObject *item
+    if refcount(tup) != 1:
+        return  # shared: its items go when its last owner goes
+    for i in range(tuple_size(tup)):
+        item = tuple_item(tup, i)
+        if is_value(item):
+            incref(<PyObject *>None)
+            tuple_set_item(tup, i, <PyObject *>None)
+            _push(stack, n, cap, item)
+
+
+cdef inline void _take_children(Value node, PyObject ***stack, Py_ssize_t *n,
+                                Py_ssize_t *cap) noexcept:
+    """Move node's references to its children onto the stack; node becomes a leaf."""
+    cdef int op = node._op_code
+    cdef PyObject *child
+    if op == CUSTOM or op == SUM or op == DOT:
+        _take_items(<PyObject *>node._a, stack, n, cap)
+        node._a = None
+        if op == DOT:
+            _take_items(<PyObject *>node._b, stack, n, cap)
+            node._b = None
+    else:
+        child = <PyObject *>node._a
+        incref(child)
+        node._a = None
+        _push(stack, n, cap, child)
+        if is_binary(op):
+            child = <PyObject *>node._b
+            incref(child)
+            node._b = None
+            _push(stack, n, cap, child)
+    node._op_code = LEAF
+
+
+cdef void _release(Value root) noexcept:
+    """Drop root's children, and theirs, with an explicit stack instead of recursion.
+
+    A child popped with a reference count of 1 is referenced by the stack
+    alone: its children are taken too before it is released, so its own
+    deallocation finds a leaf and does not recurse.
+    """
+    cdef PyObject **stack
+    cdef Py_ssize_t n = 0, cap
+    cdef PyObject *o
+    global _dying, _dying_cap, _dying_busy
+    cdef bint borrowed = not _dying_busy
+    if borrowed:
+        _dying_busy = True
+        stack, cap = _dying, _dying_cap
+    else:
+        stack, cap = NULL, 0
+    _take_children(root, &stack, &n, &cap)
+    while n:
+        n -= 1
+        o = stack[n]
+        if refcount(o) == 1 and (<Value>o)._op_code != LEAF:
+            _take_children(<Value>o, &stack, &n, &cap)
+        decref(o)
+    if borrowed:
+        _dying, _dying_cap = stack, cap
+        _dying_busy = False
+    else:
+        PyMem_Free(stack)
+
+
+# --- the class -----------------------------------------------------------------------
+
+@cython.final
+@cython.no_gc
+@cython.freelist(262144)
+cdef class Value:
+    """A scalar node of a computation graph: reverse-mode AD.
+
+    >>> x, y = Value(2.0), Value(3.0)
+    >>> z = x * y + x**2
+    >>> z.backward()
+    >>> x.grad, y.grad
+    (7.0, 2.0)
+    """
+
+    def __init__(self, data, _children=(), _op="", label=""):
+        cdef double value = number(data, "Value() argument 'data'")
+        if not isinstance(_op, str):
+            _common.argument_error("Value() argument '_op'", _op, "a str")
+        if not isinstance(label, str):
+            _common.argument_error("Value() argument 'label'", label, "a str")
+        if isinstance(_children, (str, bytes)) or not hasattr(_children, "__iter__"):
+            _common.argument_error("Value() argument '_children'", _children,
+                                   "an iterable of Values")
+        children = tuple(_children)
+        for child in children:
+            if type(child) is not Value:
+                _common.argument_error("Value() argument '_children' item", child, "a Value")
+        self._data = value
+        self._grad = 0.0
+        self._c = 0.0
+        self._label = label
+        if children:
+            self._op_code, self._a, self._b = CUSTOM, children, _op
+        else:
+            self._op_code, self._a, self._b = LEAF, None, (_op or None)
+
+    def __dealloc__(self):
+        if self._op_code != LEAF:
+            _release(self)
+
+    # --- attributes -----------------------------------------------------------
+    @property
+    def data(self):
+        """The forward value; writable (optimizers do `p.data -= lr * p.grad`)."""
+        return self._data
+
+    @data.setter
+    def data(self, value):
+        self._data = number(value, "Value.data")
+
+    @property
+    def grad(self):
+        """d(root)/d(self) after `root.backward()`; leaves accumulate."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        self._grad = number(value, "Value.grad")
+
+    @property
+    def label(self):
+        return self._label if self._label is not None else ""
+
+    @label.setter
+    def label(self, value):
+        if not isinstance(value, str):
+            _common.argument_error("Value.label", value, "a str")
+        self._label = value
+
+    @property
+    def _op(self):
+        """The op that made this node: '+', '*', '**2', 'tanh', 'ReLU', ... ('' for a leaf)."""
+        cdef int op = self._op_code
+        if op == LEAF or op == CUSTOM:
+            return self._b or ""
+        if op == POW_C:
+            return _common.op_string("**", self._c)
+        return op_name(op)
+
+    @property
+    def _children(self):
+        """The Value operands in order (constants are folded into the node)."""
+        cdef Py_ssize_t i = 0
+        cdef PyObject *child = _next_child(self, &i)
+        children = []
+        while child != NULL:
+            children.append(<object>child)
+            child = _next_child(self, &i)
+        return tuple(children)
+
+    @property
+    def _prev(self):
+        """The set of Value operands, as micrograd has it."""
+        return set(self._children)
+
+    def __repr__(self):
+        return f"Value(data={self._data:.4f}, grad={self._grad:.4f})"
+
+    def __reduce__(self):
+        raise TypeError("cannot pickle 'Value' object")
+
+    # --- reverse mode ---------------------------------------------------------
+    def backward(self):
+        """Backpropagate from this node.
+
+        Interior nodes reached (those with children) restart from 0.0, this
+        node is seeded with 1.0, and gradients are accumulated (`+=`) in
+        reverse topological order; leaves keep accumulating across calls.
+        """
+        _backward(self)
+
+    def zero_grad(self):
+        """Set the gradient of every node of this graph to 0.0."""
+        _zero_grad(self)
+
+    def detach(self):
+        """A new leaf with the same data: gradients do not flow through it."""
+        return make_value(self._data, LEAF, None, None, 0.0)
+
+    # --- arithmetic -----------------------------------------------------------
+    def __add__(self, other):
+        return _operand(ADD, "+", self, other, False)
+
+    def __radd__(self, other):
+        return _operand(ADD, "+", self, other, True)
+
+    def __sub__(self, other):
+        return _operand(SUB, "-", self, other, False)
+
+    def __rsub__(self, other):
+        return _operand(SUB, "-", self, other, True)
+
+    def __mul__(self, other):
+        return _operand(MUL, "*", self, other, False)
+
+    def __rmul__(self, other):
+        return _operand(MUL, "*", self, other, True)
+
+    def __truediv__(self, other):
+        return _operand(DIV, "/", self, other, False)
+
+    def __rtruediv__(self, other):
+        return _operand(DIV, "/", self, other, True)
+
+    def __pow__(self, other, modulo=None):
+        if modulo is not None:
+            _common.no_modulo("Value")
+        return _operand(POW, "** or pow()", self, other, False)
+
+    def __rpow__(self, other, modulo=None):
+        if modulo is not None:
+            _common.no_modulo("Value")
+        return _operand(POW, "** or pow()", self, other, True)
+
+    def __neg__(self):
+        return value_unary(NEG, self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return value_unary(ABS, self)
+
+    # --- no silent conversion: the gradient would be lost ---------------------
+    def __float__(self):
+        _common.no_float(self)
+
+    def __int__(self):
+        _common.no_float(self)
+
+    # --- == and hash are identity (graph nodes); ordering compares data --------
+    def __eq__(self, other):
+        return True if self is other else NotImplemented
+
+    def __ne__(self, other):
+        return False if self is other else NotImplemented
+
+    def __hash__(self):
+        return object.__hash__(self)
+
+    def __lt__(self, other):
+        cdef double c
+        r = _compare("<", self, other, &c)
+        return r if r is NotImplemented else self._data < c
+
+    def __le__(self, other):
+        cdef double c
+        r = _compare("<=", self, other, &c)
+        return r if r is NotImplemented else self._data <= c
+
+    def __gt__(self, other):
+        cdef double c
+        r = _compare(">", self, other, &c)
+        return r if r is NotImplemented else self._data > c
+
+    def __ge__(self, other):
+        cdef double c
+        r = _compare(">=", self, other, &c)
+        return r if r is NotImplemented else self._data >= c
+
+    # --- elementary functions -------------------------------------------------
+    def exp(self):
+        return value_unary(EXP, self)
+
+    def log(self):
+        return value_unary(LOG, self)
+
+    def sqrt(self):
+        return value_unary(SQRT, self)
+
+    def sin(self):
+        return value_unary(SIN, self)
+
+    def cos(self):
+        return value_unary(COS, self)
+
+    def tan(self):
+        return value_unary(TAN, self)
+
+    def tanh(self):
+        return value_unary(TANH, self)
+
+    def sigmoid(self):
+        return value_unary(SIGMOID, self)
+
+    def relu(self):
+        return value_unary(RELU, self)
+
+    def abs(self):
+        return value_unary(ABS, self)
+
+    def log1p(self):
+        return value_unary(LOG1P, self)
+
+    def expm1(self):
+        return value_unary(EXPM1, self)
+
+    def asin(self):
+        return value_unary(ASIN, self)
+
+    def acos(self):
+        return value_unary(ACOS, self)
+
+    def atan(self):
+        return value_unary(ATAN, self)
+
+    def sinh(self):
+        return value_unary(SINH, self)
+
+    def cosh(self):
+        return value_unary(COSH, self)
+
+    def softplus(self):
+        return value_unary(SOFTPLUS, self)
+
+
+# --- fused n-ary nodes ----------------------------------------------------------------
+
+cdef Value value_sum(list items):
+    """One SUM node over items (Values and floats, at least one Value), added left to right."""
+    cdef double total = 0.0, v
+    cdef Py_ssize_t i
+    for i in range(len(items)):
+        item = items[i]
+        v = (<Value>item)._data if type(item) is Value else <double>item
+        total = v if i == 0 else total + v
+    return make_value(total, SUM, tuple(items), None, 0.0)
+
+
+cdef Value value_dot(list ws, list xs):
+    """One DOT node: Σ ws[i]·xs[i] (equal lengths, at least one Value), added left to right."""
+    cdef double total = 0.0, term
+    cdef Py_ssize_t i
+    for i in range(len(ws)):
+        w, x = ws[i], xs[i]
+        term = (((<Value>w)._data if type(w) is Value else <double>w)
+                * ((<Value>x)._data if type(x) is Value else <double>x))
+        total = term if i == 0 else total + term
+    return make_value(total, DOT, tuple(ws), tuple(xs), 0.0)

@@ -1,0 +1,180 @@
+"""Random programs over cydiff's ops, run on either twin or on plain floats.
+
+A program is a list of inputs and a list of ops; each op reads earlier
+variables (inputs and results) and appends one. Running it records every
+forward value and every gradient (or tangent), or the exception that stopped
+it, so two twins can be compared bit for bit.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+import random
+import struct
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from cydiff._ops_py import power
+
+def _pow(a: Any, b: Any) -> Any:
+    """a ** b; on two floats, cydiff's float power (a ValueError, not a complex number)."""
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return power(float(a), float(b))
+    return a ** b
+
+
+UNARY = ["exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "abs",
+         "log1p", "expm1", "asin", "acos", "atan", "sinh", "cosh", "softplus"]
+BINARY: dict[str, Callable[[Any, Any], Any]] = {
+    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
+    "**": _pow,
+}
+SPECIALS = [0.0, -0.0, 1.0, -1.0, 2.0, 0.5, -0.5, 1e-300, -1e-300, 1e300, -1e300, 5e-324,
+            math.inf, -math.inf, math.nan]
+EXPONENTS = [2, 3, 0.5, -1, 0, 1.5, -2, 2.5, 1, -0.5]
+
+
+@dataclass
+class Program:
+    inputs: list[float]
+    ops: list[tuple[Any, ...]] = field(default_factory=list)
+    seeds: list[float] = field(default_factory=list)  # tangents of the inputs, for Duals
+
+    def __str__(self) -> str:
+        lines = [f"inputs {self.inputs!r} seeds {self.seeds!r}"]
+        lines += [f"  v{len(self.inputs) + k} = {op!r}" for k, op in enumerate(self.ops)]
+        return "\n".join(lines)
+
+
+def random_number(rng: random.Random, specials: float) -> float:
+    if rng.random() < specials:
+        return rng.choice(SPECIALS)
+    return round(rng.uniform(-3.0, 3.0), rng.choice([1, 2, 17]))
+
+
+def random_program(rng: random.Random, specials: float = 0.1, max_ops: int = 12) -> Program:
+    n = rng.randint(1, 4)
+    program = Program([random_number(rng, specials) for _ in range(n)])
+    program.seeds = [rng.choice([1.0, 0.0, -0.5, random_number(rng, specials)]) for _ in range(n)]
+
+    def var() -> int:  # mostly recent results, so that programs grow deep
+        return rng.randrange(max(0, n - 3), n) if rng.random() < 0.7 else rng.randrange(n)
+
+    def constant(symbol: str) -> float | int:
+        if symbol == "**" and rng.random() < 0.7:
+            return rng.choice(EXPONENTS)
+        c = random_number(rng, specials)
+        return int(c) if rng.random() < 0.2 and math.isfinite(c) else c
+
+    def term() -> tuple[str, Any]:
+        return ("v", var()) if rng.random() < 0.7 else ("c", random_number(rng, specials))
+
+    for _ in range(rng.randint(1, max_ops)):
+        r = rng.random()
+        if r < 0.35:
+            program.ops.append(("f", rng.choice(UNARY), var(), rng.random() < 0.5))
+        elif r < 0.40:
+            program.ops.append(("neg", var()))
+        elif r < 0.62:
+            program.ops.append(("op", rng.choice(list(BINARY)), var(), var()))
+        elif r < 0.77:
+            symbol = rng.choice(list(BINARY))
+            program.ops.append(("op_c", symbol, var(), constant(symbol)))
+        elif r < 0.87:
+            symbol = rng.choice(list(BINARY))
+            program.ops.append(("c_op", symbol, constant(symbol), var()))
+        elif r < 0.93:
+            terms = [term() for _ in range(rng.randint(1, 5))]
+            terms.append(("v", var()))
+            rng.shuffle(terms)
+            program.ops.append(("sum", terms))
+        else:
+            k = rng.randint(1, 4)
+            ws = [term() for _ in range(k)]
+            xs = [term() for _ in range(k)]
+            xs[rng.randrange(k)] = ("v", var())
+            program.ops.append(("dot", ws, xs))
+        n += 1
+    return program
+
+
+def apply(m: Any, op: tuple[Any, ...], v: list[Any]) -> Any:
+    """One op of a program, on twin m's Values or Duals (or on floats)."""
+    kind = op[0]
+    if kind == "f":
+        _, name, i, as_method = op
+        if as_method and not isinstance(v[i], float):
+            return getattr(v[i], name)()
+        return getattr(m, name)(v[i])
+    if kind == "neg":
+        return -v[op[1]]
+    if kind == "op":
+        return BINARY[op[1]](v[op[2]], v[op[3]])
+    if kind == "op_c":
+        return BINARY[op[1]](v[op[2]], op[3])
+    if kind == "c_op":
+        return BINARY[op[1]](op[2], v[op[3]])
+
+    def terms(items: list[tuple[str, Any]]) -> list[Any]:
+        return [v[x] if tag == "v" else x for tag, x in items]
+
+    if kind == "sum":
+        return m.sum(terms(op[1]))
+    return m.dot(terms(op[1]), terms(op[2]))
+
+
+def run_values(m: Any, program: Program) -> list[Any]:
+    """Every value, every grad after one backward pass and after a second one, or the error."""
+    record: list[Any] = []
+    try:
+        v = [m.Value(x) for x in program.inputs]
+        for op in program.ops:
+            v.append(apply(m, op, v))
+        record.append(("data", [x.data for x in v]))
+        v[-1].backward()
+        record.append(("grad", [x.grad for x in v]))
+        v[-1].backward()
+        record.append(("grad again", [x.grad for x in v]))
+        v[0].zero_grad()
+        v[-1].zero_grad()
+        record.append(("zeroed", [x.grad for x in v]))
+    except Exception as e:  # noqa: BLE001 - the exception is the result
+        record.append(("raised", type(e), str(e)))
+    return record
+
+
+def run_duals(m: Any, program: Program) -> list[Any]:
+    """Every value and tangent, or the error."""
+    record: list[Any] = []
+    try:
+        v = [m.Dual(x, d) for x, d in zip(program.inputs, program.seeds)]
+        for op in program.ops:
+            v.append(apply(m, op, v))
+        record.append(("val", [x.val for x in v]))
+        record.append(("deriv", [x.deriv for x in v]))
+    except Exception as e:  # noqa: BLE001
+        record.append(("raised", type(e), str(e)))
+    return record
+
+
+def run_floats(m: Any, program: Program, inputs: list[float]) -> float:
+    """The program's output on plain floats (m's functions take floats too)."""
+    v: list[Any] = list(inputs)
+    for op in program.ops:
+        v.append(apply(m, op, v))
+    return v[-1]
+
+
+def bits(x: float) -> bytes:
+    """The float's bits; every nan counts as one (IEEE leaves nan payloads open)."""
+    return b"nan" if x != x else struct.pack("<d", x)
+
+
+def canonical(record: Any) -> Any:
+    """A record with floats replaced by their bits, for exact comparison."""
+    if isinstance(record, float):
+        return bits(record)
+    if isinstance(record, (list, tuple)):
+        return type(record)(canonical(x) for x in record)
+    return record

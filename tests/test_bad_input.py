@@ -1,0 +1,165 @@
+"""Wrong types raise TypeError naming what was given; the message is the same on both twins."""
+
+import math
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+BAD = ["3", None, [1.0], (1.0,), 1j, b"1", {"a": 1}]
+
+
+def type_name(x):
+    return type(x).__name__
+
+
+@pytest.mark.parametrize("bad", BAD, ids=type_name)
+def test_constructors(impl, bad):
+    with pytest.raises(TypeError, match=f"Value\\(\\) argument 'data' must be a real number, not '{type_name(bad)}'"):
+        impl.Value(bad)
+    with pytest.raises(TypeError, match=f"Dual\\(\\) argument 'val' must be a real number, not '{type_name(bad)}'"):
+        impl.Dual(bad)
+    with pytest.raises(TypeError, match=f"Dual\\(\\) argument 'deriv' must be a real number, not '{type_name(bad)}'"):
+        impl.Dual(1.0, bad)
+
+
+@pytest.mark.parametrize("bad", BAD, ids=type_name)
+@pytest.mark.parametrize("symbol", ["+", "-", "*", "/", "**"])
+def test_operators(impl, bad, symbol):
+    ops = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
+           "/": lambda a, b: a / b, "**": lambda a, b: a ** b}
+    shown = "** or pow()" if symbol == "**" else symbol
+    for x in (impl.Value(1.0), impl.Dual(1.0, 1.0)):
+        with pytest.raises(TypeError) as left:
+            ops[symbol](x, bad)
+        assert str(left.value) == (f"unsupported operand type(s) for {shown}: "
+                                   f"'{type_name(x)}' and '{type_name(bad)}'")
+        with pytest.raises(TypeError) as right:
+            ops[symbol](bad, x)
+        if not isinstance(bad, (str, list, tuple, bytes)) or symbol not in "+*":
+            assert str(right.value) == (f"unsupported operand type(s) for {shown}: "
+                                        f"'{type_name(bad)}' and '{type_name(x)}'")
+
+
+def test_spec_examples(impl):
+    with pytest.raises(TypeError, match="'str'"):
+        impl.Value("3")
+    with pytest.raises(TypeError, match="'NoneType'"):
+        impl.Dual(None)
+    with pytest.raises(TypeError, match="for \\+: 'Value' and 'str'"):
+        impl.Value(1) + "a"
+    with pytest.raises(TypeError, match="for \\+: 'Value' and 'Dual'"):
+        impl.Value(1) + impl.Dual(1)
+    with pytest.raises(TypeError, match="for \\*: 'Dual' and 'Value'"):
+        impl.Dual(1) * impl.Value(1)
+
+
+def test_no_silent_float_conversion(impl):
+    with pytest.raises(TypeError, match="would drop its derivative; use .val"):
+        math.sin(impl.Dual(1.0, 1.0))
+    with pytest.raises(TypeError, match="would drop its gradient; use .data"):
+        math.exp(impl.Value(1.0))
+    for x in (impl.Dual(1.0, 1.0), impl.Value(1.0)):
+        with pytest.raises(TypeError):
+            float(x)
+        with pytest.raises(TypeError):
+            int(x)
+
+
+def test_comparisons(impl):
+    for x in (impl.Value(1.0), impl.Dual(1.0)):
+        for bad in ("a", None, 1j):
+            with pytest.raises(TypeError, match=f"'<' not supported between instances of "
+                                                f"'{type_name(x)}' and '{type_name(bad)}'"):
+                x < bad
+            with pytest.raises(TypeError, match=">="):
+                x >= bad
+            assert (x == bad) is False and (x != bad) is True
+    with pytest.raises(TypeError, match="'Value' and 'Dual'"):
+        impl.Value(1.0) < impl.Dual(1.0)
+
+
+@pytest.mark.parametrize("name", ["exp", "log", "tanh", "relu", "abs", "sigmoid"])
+def test_functions(impl, name):
+    for bad in ("a", None, [1.0], 1j):
+        with pytest.raises(TypeError, match=f"{name}\\(\\) argument must be a real number, "
+                                            f"Value or Dual, not '{type_name(bad)}'"):
+            getattr(impl, name)(bad)
+
+
+def test_sum_and_dot(impl):
+    v, d = impl.Value(1.0), impl.Dual(1.0)
+    with pytest.raises(TypeError, match="sum\\(\\) argument must be an iterable, not 'int'"):
+        impl.sum(3)
+    with pytest.raises(TypeError, match="sum\\(\\) argument must be an iterable, not 'str'"):
+        impl.sum("ab")
+    with pytest.raises(TypeError, match="sum\\(\\) item must be a real number, Value or Dual, not 'str'"):
+        impl.sum([v, "a"])
+    with pytest.raises(TypeError, match="sum\\(\\) cannot mix Value and Dual items"):
+        impl.sum([v, d])
+    with pytest.raises(TypeError, match="dot\\(\\) cannot mix Value and Dual items"):
+        impl.dot([v], [d])
+    with pytest.raises(ValueError, match="dot\\(\\) arguments have different lengths \\(2 and 1\\)"):
+        impl.dot([v, v], [1.0])
+    with pytest.raises(TypeError, match="dot\\(\\) item must be a real number, Value or Dual, not 'NoneType'"):
+        impl.dot([v], [None])
+
+
+def test_value_attributes(impl):
+    v = impl.Value(1.0)
+    with pytest.raises(TypeError, match="Value.data must be a real number, not 'str'"):
+        v.data = "2"
+    with pytest.raises(TypeError, match="Value.grad must be a real number, not 'NoneType'"):
+        v.grad = None
+    with pytest.raises(TypeError, match="Value.label must be a str, not 'int'"):
+        v.label = 3
+    with pytest.raises(TypeError, match="Value\\(\\) argument 'label' must be a str, not 'int'"):
+        impl.Value(1.0, label=3)
+    with pytest.raises(TypeError, match="Value\\(\\) argument '_op' must be a str, not 'int'"):
+        impl.Value(1.0, _op=3)
+    with pytest.raises(TypeError, match="Value\\(\\) argument '_children' item must be a Value, not 'float'"):
+        impl.Value(1.0, (v, 2.0))
+    with pytest.raises(TypeError, match="Value\\(\\) argument '_children' must be an iterable of Values, not 'int'"):
+        impl.Value(1.0, 5)
+    assert (v.data, v.grad, v.label) == (1.0, 0.0, "")
+    with pytest.raises(TypeError, match="pow\\(\\) with a modulus is not supported for Value"):
+        pow(v, 2, 3)
+
+
+def test_numbers_that_are_accepted(impl):
+    for number, value in ((True, 1.0), (3, 3.0), (np.float64(2.5), 2.5), (np.float32(0.5), 0.5),
+                          (np.int64(7), 7.0), (Fraction(1, 4), 0.25)):
+        assert impl.Value(number).data == value
+        assert impl.Dual(number, number).deriv == value
+        assert (impl.Value(1.0) + number).data == 1.0 + value
+        assert (number * impl.Dual(1.0, 1.0)).deriv == value
+    with pytest.raises(OverflowError, match="int too large to convert to float"):
+        impl.Value(10**400)
+
+
+def test_numpy_arrays_broadcast_like_floats(impl):
+    """An operator with an array gives NotImplemented, so numpy applies it elementwise."""
+    x = impl.Value(2.0)
+    out = x * np.array([1.0, 3.0])
+    assert out.dtype == object and [v.data for v in out] == [2.0, 6.0]
+    out = np.array([1.0, 3.0]) + impl.Dual(2.0, 1.0)
+    assert [d.deriv for d in out] == [1.0, 1.0]
+    with pytest.raises(TypeError, match="'ndarray'"):
+        impl.Value(np.array([1.0]))
+    with pytest.raises(TypeError, match="'ndarray'"):
+        impl.exp(np.array([1.0]))
+
+
+@pytest.mark.c_extensions
+def test_the_twins_do_not_mix(pure, compiled):
+    for a, b in ((pure.Value(1.0), compiled.Value(1.0)), (compiled.Dual(1.0), pure.Dual(1.0))):
+        with pytest.raises(TypeError, match="the pure and compiled implementations do not mix"):
+            a + b
+        with pytest.raises(TypeError, match="the pure and compiled implementations do not mix"):
+            b * a
+    with pytest.raises(TypeError, match="do not mix"):
+        pure.exp(compiled.Value(1.0))
+    with pytest.raises(TypeError, match="do not mix"):
+        compiled.sum([pure.Value(1.0)])
+    with pytest.raises(TypeError, match="must be a Value, not 'Value'"):
+        compiled.Value(1.0, (pure.Value(1.0),))

@@ -1,0 +1,109 @@
+"""Which twin `import cydiff` gives, and the twins' public surfaces kept in step."""
+
+import inspect
+
+import pytest
+
+import cydiff
+import cydiff._ops_py as ops_py
+import cydiff.pure as pure_module
+from child import run_python
+
+
+@pytest.mark.c_extensions
+def test_default_import_is_compiled():
+    result = run_python("import cydiff, cydiff.pure, cydiff.compiled; "
+                        "print(cydiff.BACKEND, cydiff.Value is cydiff.compiled.Value, "
+                        "cydiff.Value is not cydiff.pure.Value, cydiff.Dual is cydiff.compiled.Dual)",
+                        "-W", "error")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["compiled", "True", "True", "True"]
+
+
+def test_environment_selects_pure():
+    result = run_python("import cydiff, cydiff.pure; print(cydiff.BACKEND, "
+                        "cydiff.Value is cydiff.pure.Value, cydiff.exp is cydiff.pure.exp)",
+                        "-W", "error", CYDIFF_NO_EXTENSIONS="1")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["pure", "True", "True"]
+
+
+def test_a_missing_extension_falls_back_with_one_warning():
+    result = run_python("import sys; sys.modules['cydiff._value_c'] = None\n"
+                        "import warnings\n"
+                        "with warnings.catch_warnings(record=True) as caught:\n"
+                        "    warnings.simplefilter('always')\n"
+                        "    import cydiff\n"
+                        "print(cydiff.BACKEND, len(caught), caught[0].category.__name__)")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["pure", "1", "RuntimeWarning"]
+
+
+def test_facade_exports():
+    names = ["Dual", "Value", "abs", "acos", "asin", "atan", "cos", "cosh", "dot", "exp", "expm1",
+             "log", "log1p", "relu", "sigmoid", "sin", "sinh", "softplus", "sqrt", "sum", "tan",
+             "tanh"]
+    for name in names:
+        assert getattr(cydiff, name) is getattr(pure_module if cydiff.BACKEND == "pure"
+                                                else cydiff.compiled, name)
+    assert cydiff.__version__
+
+
+# --- drift: the twins' public surfaces -------------------------------------------------
+
+def public(obj):
+    return sorted(n for n in dir(obj) if not n.startswith("_") or n in ("_op", "_prev", "_children"))
+
+
+@pytest.mark.c_extensions
+def test_same_public_names(pure, compiled):
+    assert public(pure) == public(compiled)
+    assert pure.__all__ == compiled.__all__
+    for cls in ("Value", "Dual"):
+        assert public(getattr(pure, cls)) == public(getattr(compiled, cls)), cls
+    special = ["__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__", "__truediv__",
+               "__rtruediv__", "__pow__", "__rpow__", "__neg__", "__pos__", "__abs__", "__lt__",
+               "__le__", "__gt__", "__ge__", "__eq__", "__ne__", "__hash__", "__float__", "__int__",
+               "__repr__", "__reduce__"]
+    for cls in ("Value", "Dual"):
+        for name in special:
+            assert hasattr(getattr(pure, cls), name) and hasattr(getattr(compiled, cls), name)
+
+
+@pytest.mark.c_extensions
+def test_same_docstrings(pure, compiled):
+    for name in public(pure):
+        p, c = getattr(pure, name), getattr(compiled, name)
+        if callable(p) and not isinstance(p, type):
+            assert inspect.getdoc(p) == inspect.getdoc(c), name
+    for cls in ("Value", "Dual"):
+        P, C = getattr(pure, cls), getattr(compiled, cls)
+        assert inspect.getdoc(P) == inspect.getdoc(C), cls
+        for name in public(P):
+            assert inspect.getdoc(getattr(P, name)) == inspect.getdoc(getattr(C, name)), f"{cls}.{name}"
+
+
+@pytest.mark.c_extensions
+def test_same_signatures(pure, compiled):
+    for name in public(pure):
+        p, c = getattr(pure, name), getattr(compiled, name)
+        if callable(p) and not isinstance(p, type):
+            assert list(inspect.signature(p).parameters) == list(inspect.signature(c).parameters), name
+    for cls in ("Value", "Dual"):
+        P, C = getattr(pure, cls), getattr(compiled, cls)
+        for name in public(P):
+            p, c = getattr(P, name), getattr(C, name)
+            if callable(p):
+                assert list(inspect.signature(p).parameters) == list(inspect.signature(c).parameters)
+
+
+@pytest.mark.c_extensions
+def test_same_op_table(compiled):
+    import cydiff._value_c as value_c
+    assert value_c.OP_NAMES == ops_py.OP_NAMES
+    assert value_c.FOLDED == {op: (kind, side == ops_py.LEFT)
+                              for op, (kind, side) in ops_py.FOLDED.items()}
+    codes = {name: getattr(ops_py, name) for name in dir(ops_py) if name.isupper()
+             and isinstance(getattr(ops_py, name), int) and name not in ("LEFT", "RIGHT")}
+    assert sorted(codes.values()) == list(range(len(codes)))  # dense: 0 .. N_OPS - 1
+    assert len(value_c.OP_NAMES) == len(codes)
