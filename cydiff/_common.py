@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import numbers
-import operator
 from typing import Any, NoReturn
 
 NEGATIVE_FRACTIONAL_POWER = "negative number cannot be raised to a fractional power"
@@ -113,15 +112,17 @@ def op_string(name: str, c: float) -> str:
 
 def python_math(name: str, x: float) -> float:
     """math.<name>(x): raises exactly what Python raises there."""
-    return getattr(math, name)(x)
+    result: float = getattr(math, name)(x)
+    return result
 
 
 def python_div(a: float, b: float) -> float:
-    return operator.truediv(a, b)
+    return a / b
 
 
 def python_pow(a: float, b: float) -> float:
-    return operator.pow(a, b)
+    result: float = a ** b
+    return result
 
 
 # --- errors of the functions (cydiff.exp, sum, dot) ---------------------------

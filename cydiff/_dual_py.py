@@ -8,7 +8,7 @@ with the table's local derivative times the incoming tangent (the chain rule).
 
 from __future__ import annotations
 
-from typing import Any, NoReturn, Union, final
+from typing import Any, NoReturn, Union, cast, final
 
 from . import _common
 from ._ops_py import (
@@ -49,13 +49,13 @@ def _with_constant(op: int, x: Dual, c: float, constant_left: bool) -> Dual:
     return _make(y, tangent(spec.da(x._val, c, y), x._deriv))
 
 
-def _operand(op: int, symbol: str, x: Dual, other: object, reflected: bool) -> Any:
+def _operand(op: int, symbol: str, x: Dual, other: object, reflected: bool) -> Dual:
     if isinstance(other, Dual):
         return _binary(op, other, x) if reflected else _binary(op, x, other)
     c = _common.as_number(other)
-    if c is None:
-        return (_common.operand_error(symbol, other, x) if reflected
-                else _common.operand_error(symbol, x, other))
+    if c is None:  # a TypeError, or NotImplemented for numpy arrays
+        return cast(Dual, _common.operand_error(symbol, other, x) if reflected
+                    else _common.operand_error(symbol, x, other))
     return _with_constant(op, x, c, reflected)
 
 

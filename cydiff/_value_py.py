@@ -21,7 +21,7 @@ Node layout (the compiled twin has the same slots):
 
 from __future__ import annotations
 
-from typing import Any, Iterable, NoReturn, Union, final
+from typing import Any, Iterable, NoReturn, Union, cast, final
 
 from . import _common
 from ._ops_py import (
@@ -60,13 +60,13 @@ def _with_constant(op: int, x: Value, c: float, constant_left: bool) -> Value:
     return _make(BINARY[op].forward(x._data, c), FOLD_RIGHT[op], x, None, c)
 
 
-def _operand(op: int, symbol: str, x: Value, other: object, reflected: bool) -> Any:
+def _operand(op: int, symbol: str, x: Value, other: object, reflected: bool) -> Value:
     if isinstance(other, Value):
         return _binary(op, other, x) if reflected else _binary(op, x, other)
     c = _common.as_number(other)
-    if c is None:
-        return (_common.operand_error(symbol, other, x) if reflected
-                else _common.operand_error(symbol, x, other))
+    if c is None:  # a TypeError, or NotImplemented for numpy arrays
+        return cast(Value, _common.operand_error(symbol, other, x) if reflected
+                    else _common.operand_error(symbol, x, other))
     return _with_constant(op, x, c, reflected)
 
 

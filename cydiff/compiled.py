@@ -6,9 +6,11 @@ not built (a pure install, `CYDIFF_NO_EXTENSIONS=1` at build time).
 """
 
 from ._dual_c import Dual
+from ._functions_c import abs as abs  # re-exported, kept out of __all__
+from ._functions_c import sum as sum
 from ._functions_c import (
-    abs, acos, asin, atan, cos, cosh, dot, exp, expm1, log, log1p, relu, sigmoid, sin, sinh,
-    softplus, sqrt, sum, tan, tanh,
+    acos, asin, atan, cos, cosh, dot, exp, expm1, log, log1p, relu, sigmoid, sin, sinh,
+    softplus, sqrt, tan, tanh,
 )
 from ._value_c import Value
 
