@@ -29,7 +29,7 @@ $(VENV)/.installed: $(BIN)/python $(SOURCES)
 
 # An in-place build, for working on the Cython sources.
 build: $(BIN)/python
-	$(BIN)/python -m pip install --quiet 'Cython>=3.0.11,<4' setuptools
+	$(BIN)/python -m pip install --quiet 'Cython>=3.0.11,<4' 'setuptools>=77'
 	$(BIN)/python setup.py build_ext --inplace
 
 bench: $(VENV)/.installed

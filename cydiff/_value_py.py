@@ -9,13 +9,12 @@ the local derivatives come from the op table, the same one `Dual` uses.
 Node layout (the compiled twin has the same slots):
     _data, _grad   forward value, accumulated gradient
     _op_code       an op code of `_ops_py`
-    _a, _b         LEAF:   _b is the `_op` string the user gave, or None
-                   CUSTOM: _a is the tuple of children, _b the `_op` string
-                   unary and folded ops: _a is the child
-                   binary: _a and _b are the children
-                   SUM:    _a is the tuple of terms (Values and floats)
-                   DOT:    _a and _b are the tuples ws and xs
+    _a, _b         the Value operands of unary, folded and binary ops (else None)
     _c             the folded constant
+    _items         n-ary nodes, a tuple whose Value items are the children, in order:
+                   SUM: the terms (Values and floats); DOT: w0, x0, w1, x1, ...;
+                   CUSTOM: the `_op` string, then the children.
+                   LEAF: the `_op` string the user gave, or None
     _label         a str
 """
 
@@ -34,7 +33,8 @@ from ._ops_py import (
 Number = Union[int, float]
 
 
-def _make(data: float, op: int, a: Any = None, b: Any = None, c: float = 0.0) -> Value:
+def _make(data: float, op: int, a: Value | None = None, b: Value | None = None,
+          c: float = 0.0, items: tuple[Any, ...] | None = None) -> Value:
     v = object.__new__(Value)
     v._data = data
     v._grad = 0.0
@@ -42,6 +42,7 @@ def _make(data: float, op: int, a: Any = None, b: Any = None, c: float = 0.0) ->
     v._a = a
     v._b = b
     v._c = c
+    v._items = items
     v._label = ""
     return v
 
@@ -84,11 +85,8 @@ def _children(node: Value) -> tuple[Value, ...]:
     op = node._op_code
     if op == LEAF:
         return ()
-    if op == CUSTOM or op == SUM:
-        return tuple(item for item in node._a if isinstance(item, Value))
-    if op == DOT:
-        return tuple(item for pair in zip(node._a, node._b) for item in pair
-                     if isinstance(item, Value))
+    if op == SUM or op == DOT or op == CUSTOM:
+        return tuple(item for item in node._items if isinstance(item, Value))
     if op in BINARY:
         return (node._a, node._b)
     return (node._a,)
@@ -143,11 +141,13 @@ def _backward_step(node: Value) -> None:
         else:
             a._grad += BINARY[kind].da(a._data, c, y) * g
     elif op == SUM:
-        for item in node._a:
+        for item in node._items:
             if isinstance(item, Value):
                 item._grad += g
     elif op == DOT:
-        for w, x in zip(node._a, node._b):
+        items = node._items
+        for i in range(0, len(items), 2):
+            w, x = items[i], items[i + 1]
             w_data = w._data if isinstance(w, Value) else w
             x_data = x._data if isinstance(x, Value) else x
             if isinstance(w, Value):
@@ -168,13 +168,14 @@ class Value:
     (7.0, 2.0)
     """
 
-    __slots__ = ("_data", "_grad", "_op_code", "_a", "_b", "_c", "_label")
+    __slots__ = ("_data", "_grad", "_op_code", "_a", "_b", "_c", "_items", "_label")
     _data: float
     _grad: float
     _op_code: int
-    _a: Any
+    _a: Any  # a Value, or None where unused (likewise _b)
     _b: Any
     _c: float
+    _items: Any
     _label: str
 
     def __init__(self, data: Number, _children: Iterable[Value] = (), _op: str = "",
@@ -192,12 +193,13 @@ class Value:
                 _common.argument_error("Value() argument '_children' item", child, "a Value")
         self._data = value
         self._grad = 0.0
+        self._a = self._b = None
         self._c = 0.0
         self._label = label
         if children:
-            self._op_code, self._a, self._b = CUSTOM, children, _op
+            self._op_code, self._items = CUSTOM, (_op,) + children
         else:
-            self._op_code, self._a, self._b = LEAF, None, (_op or None)
+            self._op_code, self._items = LEAF, (_op or None)
 
     # --- attributes -----------------------------------------------------------
     @property
@@ -233,7 +235,8 @@ class Value:
         """The op that made this node: '+', '*', '**2', 'tanh', 'ReLU', ... ('' for a leaf)."""
         op = self._op_code
         if op == LEAF or op == CUSTOM:
-            return self._b or ""
+            name: str = self._items if op == LEAF else self._items[0]
+            return name or ""
         if op == POW_C:
             return _common.op_string("**", self._c)
         return OP_NAMES[op]
@@ -411,7 +414,7 @@ def value_sum(items: list[Value | float]) -> Value:
     for i, item in enumerate(items):
         v = item._data if isinstance(item, Value) else item
         total = v if i == 0 else total + v
-    return _make(total, SUM, tuple(items))
+    return _make(total, SUM, items=tuple(items))
 
 
 def value_dot(ws: list[Value | float], xs: list[Value | float]) -> Value:
@@ -420,4 +423,4 @@ def value_dot(ws: list[Value | float], xs: list[Value | float]) -> Value:
     for i, (w, x) in enumerate(zip(ws, xs)):
         term = (w._data if isinstance(w, Value) else w) * (x._data if isinstance(x, Value) else x)
         total = term if i == 0 else total + term
-    return _make(total, DOT, tuple(ws), tuple(xs))
+    return _make(total, DOT, items=tuple(item for pair in zip(ws, xs) for item in pair))

@@ -54,28 +54,29 @@ cdef inline bint is_value(PyObject *o) noexcept:
 
 # --- making nodes --------------------------------------------------------------
 
-cdef Value make_value(double data, int op, object a, object b, double c):
+cdef Value make_value(double data, int op, Value a, Value b, double c, object items):
     cdef Value v = Value.__new__(Value)
     v._data = data
     v._op_code = op
     v._a = a
     v._b = b
     v._c = c
+    v._items = items
     return v
 
 
 cdef Value value_unary(int op, Value x):
-    return make_value(unary_forward(op, x._data), op, x, None, 0.0)
+    return make_value(unary_forward(op, x._data), op, x, None, 0.0, None)
 
 
 cdef inline Value _binary(int op, Value a, Value b):
-    return make_value(binary_forward(op, a._data, b._data), op, a, b, 0.0)
+    return make_value(binary_forward(op, a._data, b._data), op, a, b, 0.0, None)
 
 
 cdef inline Value _with_constant(int op, Value x, double c, bint constant_left):
     if constant_left:
-        return make_value(binary_forward(op, c, x._data), fold_left(op), x, None, c)
-    return make_value(binary_forward(op, x._data, c), fold_right(op), x, None, c)
+        return make_value(binary_forward(op, c, x._data), fold_left(op), x, None, c, None)
+    return make_value(binary_forward(op, x._data, c), fold_right(op), x, None, c, None)
 
 
 cdef inline object _operand(int op, str symbol, Value x, object other, bint reflected):
@@ -103,27 +104,18 @@ cdef inline object _compare(str symbol, Value x, object other, double *c):
 cdef inline PyObject *_next_child(Value node, Py_ssize_t *i) noexcept:
     """The node's Value child at position *i or after (advancing *i past it), or NULL.
 
-    Operand order: a, b; the items of a tuple of children; w0, x0, w1, x1, ... for DOT.
+    Operand order: a, b; or the Value items of an n-ary node's tuple.
     """
     cdef int op = node._op_code
-    cdef Py_ssize_t n, k
+    cdef Py_ssize_t n
     cdef PyObject *item
     if op == LEAF:
         return NULL
-    if op == CUSTOM or op == SUM:
-        n = tuple_size(<PyObject *>node._a)
+    if op == SUM or op == DOT or op == CUSTOM:
+        n = tuple_size(<PyObject *>node._items)
         while i[0] < n:
-            item = tuple_item(<PyObject *>node._a, i[0])
+            item = tuple_item(<PyObject *>node._items, i[0])
             i[0] += 1
-            if is_value(item):
-                return item
-        return NULL
-    if op == DOT:
-        n = 2 * tuple_size(<PyObject *>node._a)
-        while i[0] < n:
-            k = i[0]
-            i[0] += 1
-            item = tuple_item(<PyObject *>(node._b if k & 1 else node._a), k >> 1)
             if is_value(item):
                 return item
         return NULL
@@ -212,39 +204,41 @@ cdef Py_ssize_t _topological_order(Value root) except -1:
 # --- reverse mode ------------------------------------------------------------------
 
 cdef inline void _backward_step(Value node) noexcept:
-    """Pass node's gradient to its children: child.grad += local derivative × grad."""
+    """Pass node's gradient to its children: child.grad += local derivative × grad.
+
+    (Children are read through node's slots, not local variables: no reference
+    counting in the hot loop.)
+    """
     cdef double g = node._grad, y = node._data, w_data, x_data
     cdef int op = node._op_code, kind
-    cdef Value a, b
+    cdef PyObject *items
     cdef PyObject *w
     cdef PyObject *x
     cdef Py_ssize_t i
     if g == 0.0:  # nothing flows (and 0 × inf must not become nan)
         return
     if is_unary(op):
-        a = <Value>node._a
-        a._grad += unary_deriv(op, a._data, y) * g
+        node._a._grad += unary_deriv(op, node._a._data, y) * g
     elif is_binary(op):
-        a = <Value>node._a
-        b = <Value>node._b
-        a._grad += binary_da(op, a._data, b._data, y) * g
-        b._grad += binary_db(op, a._data, b._data, y) * g
+        node._a._grad += binary_da(op, node._a._data, node._b._data, y) * g
+        node._b._grad += binary_db(op, node._a._data, node._b._data, y) * g
     elif is_folded(op):
         kind = folded_kind(op)
-        a = <Value>node._a
         if constant_left(op):
-            a._grad += binary_db(kind, node._c, a._data, y) * g
+            node._a._grad += binary_db(kind, node._c, node._a._data, y) * g
         else:
-            a._grad += binary_da(kind, a._data, node._c, y) * g
+            node._a._grad += binary_da(kind, node._a._data, node._c, y) * g
     elif op == SUM:
-        for i in range(tuple_size(<PyObject *>node._a)):
-            w = tuple_item(<PyObject *>node._a, i)
+        items = <PyObject *>node._items
+        for i in range(tuple_size(items)):
+            w = tuple_item(items, i)
             if is_value(w):
                 (<Value>w)._grad += g
     elif op == DOT:
-        for i in range(tuple_size(<PyObject *>node._a)):
-            w = tuple_item(<PyObject *>node._a, i)
-            x = tuple_item(<PyObject *>node._b, i)
+        items = <PyObject *>node._items
+        for i in range(0, tuple_size(items), 2):
+            w = tuple_item(items, i)
+            x = tuple_item(items, i + 1)
             w_data = (<Value>w)._data if is_value(w) else PyFloat_AS_DOUBLE(<object>w)
             x_data = (<Value>x)._data if is_value(x) else PyFloat_AS_DOUBLE(<object>x)
             if is_value(w):
@@ -321,12 +315,9 @@ cdef inline void _take_children(Value node, PyObject ***stack, Py_ssize_t *n,
     """Move node's references to its children onto the stack; node becomes a leaf."""
     cdef int op = node._op_code
     cdef PyObject *child
-    if op == CUSTOM or op == SUM or op == DOT:
-        _take_items(<PyObject *>node._a, stack, n, cap)
-        node._a = None
-        if op == DOT:
-            _take_items(<PyObject *>node._b, stack, n, cap)
-            node._b = None
+    if op == SUM or op == DOT or op == CUSTOM:
+        _take_items(<PyObject *>node._items, stack, n, cap)
+        node._items = None
     else:
         child = <PyObject *>node._a
         incref(child)
@@ -401,12 +392,13 @@ cdef class Value:
                 _common.argument_error("Value() argument '_children' item", child, "a Value")
         self._data = value
         self._grad = 0.0
+        self._a = self._b = None
         self._c = 0.0
         self._label = label
         if children:
-            self._op_code, self._a, self._b = CUSTOM, children, _op
+            self._op_code, self._items = CUSTOM, (_op,) + children
         else:
-            self._op_code, self._a, self._b = LEAF, None, (_op or None)
+            self._op_code, self._items = LEAF, (_op or None)
 
     def __dealloc__(self):
         if self._op_code != LEAF:
@@ -446,7 +438,8 @@ cdef class Value:
         """The op that made this node: '+', '*', '**2', 'tanh', 'ReLU', ... ('' for a leaf)."""
         cdef int op = self._op_code
         if op == LEAF or op == CUSTOM:
-            return self._b or ""
+            name = self._items if op == LEAF else self._items[0]
+            return name or ""
         if op == POW_C:
             return _common.op_string("**", self._c)
         return op_name(op)
@@ -489,7 +482,7 @@ cdef class Value:
 
     def detach(self):
         """A new leaf with the same data: gradients do not flow through it."""
-        return make_value(self._data, LEAF, None, None, 0.0)
+        return make_value(self._data, LEAF, None, None, 0.0, None)
 
     # --- arithmetic -----------------------------------------------------------
     def __add__(self, other):
@@ -638,16 +631,19 @@ cdef Value value_sum(list items):
         item = items[i]
         v = (<Value>item)._data if type(item) is Value else <double>item
         total = v if i == 0 else total + v
-    return make_value(total, SUM, tuple(items), None, 0.0)
+    return make_value(total, SUM, None, None, 0.0, tuple(items))
 
 
 cdef Value value_dot(list ws, list xs):
     """One DOT node: Σ ws[i]·xs[i] (equal lengths, at least one Value), added left to right."""
     cdef double total = 0.0, term
-    cdef Py_ssize_t i
-    for i in range(len(ws)):
+    cdef Py_ssize_t i, n = len(ws)
+    cdef list items = [None] * (2 * n)
+    for i in range(n):
         w, x = ws[i], xs[i]
         term = (((<Value>w)._data if type(w) is Value else <double>w)
                 * ((<Value>x)._data if type(x) is Value else <double>x))
         total = term if i == 0 else total + term
-    return make_value(total, DOT, tuple(ws), tuple(xs), 0.0)
+        items[2 * i] = w
+        items[2 * i + 1] = x
+    return make_value(total, DOT, None, None, 0.0, tuple(items))
