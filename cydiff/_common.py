@@ -49,6 +49,10 @@ def _mixing_hint(a: object, b: object) -> str:
     return ""
 
 
+def _is_array(x: object) -> bool:
+    return _implementation(x) is None and hasattr(type(x), "__array_ufunc__")
+
+
 def operand_error(symbol: str, left: object, right: object) -> Any:
     """What a binary operator does with an operand it cannot take.
 
@@ -56,21 +60,18 @@ def operand_error(symbol: str, left: object, right: object) -> Any:
     apply the operator elementwise, as they do with floats; anything else is a
     TypeError naming both types.
     """
-    for other in (left, right):
-        if _implementation(other) is None and hasattr(type(other), "__array_ufunc__"):
-            return NotImplemented
+    if _is_array(left) or _is_array(right):
+        return NotImplemented
     raise TypeError(f"unsupported operand type(s) for {symbol}: "
-                    f"'{type_name(left)}' and '{type_name(right)}'"
-                    + _mixing_hint(left, right))
+                    f"'{type_name(left)}' and '{type_name(right)}'" + _mixing_hint(left, right))
 
 
 def comparison_error(symbol: str, left: object, right: object) -> Any:
-    for other in (left, right):
-        if _implementation(other) is None and hasattr(type(other), "__array_ufunc__"):
-            return NotImplemented
+    """What a comparison does with an operand it cannot take (as operand_error)."""
+    if _is_array(left) or _is_array(right):
+        return NotImplemented
     raise TypeError(f"'{symbol}' not supported between instances of "
-                    f"'{type_name(left)}' and '{type_name(right)}'"
-                    + _mixing_hint(left, right))
+                    f"'{type_name(left)}' and '{type_name(right)}'" + _mixing_hint(left, right))
 
 
 def argument_error(where: str, x: object, expected: str = "a real number") -> NoReturn:
@@ -127,11 +128,17 @@ def python_pow(a: float, b: float) -> float:
 
 # --- errors of the functions (cydiff.exp, sum, dot) ---------------------------
 
+def _other_twin_hint(x: object) -> str:
+    """x was refused although it is a cydiff object: it comes from the other twin."""
+    if _implementation(x) is None:
+        return ""
+    return (" (a Value or Dual of the other cydiff implementation: "
+            "the pure and compiled ones do not mix)")
+
+
 def function_argument_error(name: str, x: object) -> NoReturn:
-    hint = (" (a Value or Dual of the other cydiff implementation: the pure and compiled "
-            "ones do not mix)") if _implementation(x) is not None else ""
     raise TypeError(f"{name}() argument must be a real number, Value or Dual, "
-                    f"not '{type_name(x)}'{hint}")
+                    f"not '{type_name(x)}'" + _other_twin_hint(x))
 
 
 def not_iterable(name: str, x: object) -> NoReturn:
@@ -139,10 +146,8 @@ def not_iterable(name: str, x: object) -> NoReturn:
 
 
 def item_error(name: str, x: object) -> NoReturn:
-    hint = (" (a Value or Dual of the other cydiff implementation: the pure and compiled "
-            "ones do not mix)") if _implementation(x) is not None else ""
     raise TypeError(f"{name}() item must be a real number, Value or Dual, "
-                    f"not '{type_name(x)}'{hint}")
+                    f"not '{type_name(x)}'" + _other_twin_hint(x))
 
 
 def mix_error(name: str) -> NoReturn:

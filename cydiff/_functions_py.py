@@ -7,7 +7,7 @@ Each elementary function takes a float (and gives what `math` gives), a
 
 from __future__ import annotations
 
-from typing import Any, Iterable, TypeVar, Union, overload
+from typing import Any, Iterable, Protocol, Union, cast, overload
 
 from . import _common
 from ._dual_py import Dual, _unary as _dual_unary, dual_dot, dual_sum
@@ -17,177 +17,54 @@ from ._ops_py import (
 )
 from ._value_py import Value, _unary as _value_unary, value_dot, value_sum
 
-__all__ = [
-    "exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "log1p", "expm1",
-    "asin", "acos", "atan", "sinh", "cosh", "softplus", "dot",
-]  # abs and sum too, but `import *` should not shadow the builtins
-
 Number = Union[int, float]
-T = TypeVar("T", Value, Dual)
 
 
-def _apply(op: int, name: str, x: Any) -> Any:
-    if isinstance(x, Value):
-        return _value_unary(op, x)
-    if isinstance(x, Dual):
-        return _dual_unary(op, x)
-    c = _common.as_number(x)
-    if c is None:
-        _common.function_argument_error(name, x)
-    return UNARY[op].forward(c)
+class Elementary(Protocol):
+    """An elementary function: a Value gives a Value, a Dual a Dual, a number a float."""
+
+    @overload
+    def __call__(self, x: Value) -> Value: ...
+    @overload
+    def __call__(self, x: Dual) -> Dual: ...
+    @overload
+    def __call__(self, x: Number) -> float: ...
 
 
-@overload
-def exp(x: T) -> T: ...
-@overload
-def exp(x: Number) -> float: ...
-def exp(x: Any) -> Any:
-    """e ** x."""
-    return _apply(EXP, "exp", x)
+def _elementary(op: int, name: str, doc: str | None = None) -> Elementary:
+    def function(x: Any) -> Any:
+        if isinstance(x, Value):
+            return _value_unary(op, x)
+        if isinstance(x, Dual):
+            return _dual_unary(op, x)
+        c = _common.as_number(x)
+        if c is None:
+            _common.function_argument_error(name, x)
+        return UNARY[op].forward(c)
+
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = doc
+    return cast(Elementary, function)
 
 
-@overload
-def log(x: T) -> T: ...
-@overload
-def log(x: Number) -> float: ...
-def log(x: Any) -> Any:
-    """Natural logarithm; ValueError for x <= 0, as math.log."""
-    return _apply(LOG, "log", x)
-
-
-@overload
-def sqrt(x: T) -> T: ...
-@overload
-def sqrt(x: Number) -> float: ...
-def sqrt(x: Any) -> Any:
-    """Square root; ValueError for x < 0."""
-    return _apply(SQRT, "sqrt", x)
-
-
-@overload
-def sin(x: T) -> T: ...
-@overload
-def sin(x: Number) -> float: ...
-def sin(x: Any) -> Any:
-    return _apply(SIN, "sin", x)
-
-
-@overload
-def cos(x: T) -> T: ...
-@overload
-def cos(x: Number) -> float: ...
-def cos(x: Any) -> Any:
-    return _apply(COS, "cos", x)
-
-
-@overload
-def tan(x: T) -> T: ...
-@overload
-def tan(x: Number) -> float: ...
-def tan(x: Any) -> Any:
-    return _apply(TAN, "tan", x)
-
-
-@overload
-def tanh(x: T) -> T: ...
-@overload
-def tanh(x: Number) -> float: ...
-def tanh(x: Any) -> Any:
-    return _apply(TANH, "tanh", x)
-
-
-@overload
-def sigmoid(x: T) -> T: ...
-@overload
-def sigmoid(x: Number) -> float: ...
-def sigmoid(x: Any) -> Any:
-    """1 / (1 + e**-x), computed without overflow."""
-    return _apply(SIGMOID, "sigmoid", x)
-
-
-@overload
-def relu(x: T) -> T: ...
-@overload
-def relu(x: Number) -> float: ...
-def relu(x: Any) -> Any:
-    """max(x, 0); relu'(0) = 0."""
-    return _apply(RELU, "relu", x)
-
-
-@overload
-def abs(x: T) -> T: ...
-@overload
-def abs(x: Number) -> float: ...
-def abs(x: Any) -> Any:
-    """|x|; abs'(0) = 0."""
-    return _apply(ABS, "abs", x)
-
-
-@overload
-def log1p(x: T) -> T: ...
-@overload
-def log1p(x: Number) -> float: ...
-def log1p(x: Any) -> Any:
-    """log(1 + x), accurate for small x."""
-    return _apply(LOG1P, "log1p", x)
-
-
-@overload
-def expm1(x: T) -> T: ...
-@overload
-def expm1(x: Number) -> float: ...
-def expm1(x: Any) -> Any:
-    """e**x - 1, accurate for small x."""
-    return _apply(EXPM1, "expm1", x)
-
-
-@overload
-def asin(x: T) -> T: ...
-@overload
-def asin(x: Number) -> float: ...
-def asin(x: Any) -> Any:
-    return _apply(ASIN, "asin", x)
-
-
-@overload
-def acos(x: T) -> T: ...
-@overload
-def acos(x: Number) -> float: ...
-def acos(x: Any) -> Any:
-    return _apply(ACOS, "acos", x)
-
-
-@overload
-def atan(x: T) -> T: ...
-@overload
-def atan(x: Number) -> float: ...
-def atan(x: Any) -> Any:
-    return _apply(ATAN, "atan", x)
-
-
-@overload
-def sinh(x: T) -> T: ...
-@overload
-def sinh(x: Number) -> float: ...
-def sinh(x: Any) -> Any:
-    return _apply(SINH, "sinh", x)
-
-
-@overload
-def cosh(x: T) -> T: ...
-@overload
-def cosh(x: Number) -> float: ...
-def cosh(x: Any) -> Any:
-    return _apply(COSH, "cosh", x)
-
-
-@overload
-def softplus(x: T) -> T: ...
-@overload
-def softplus(x: Number) -> float: ...
-def softplus(x: Any) -> Any:
-    """log(1 + e**x), computed without overflow."""
-    return _apply(SOFTPLUS, "softplus", x)
+exp = _elementary(EXP, "exp", "e ** x.")
+log = _elementary(LOG, "log", "Natural logarithm; ValueError for x <= 0, as math.log.")
+sqrt = _elementary(SQRT, "sqrt", "Square root; ValueError for x < 0.")
+sin = _elementary(SIN, "sin")
+cos = _elementary(COS, "cos")
+tan = _elementary(TAN, "tan")
+tanh = _elementary(TANH, "tanh")
+sigmoid = _elementary(SIGMOID, "sigmoid", "1 / (1 + e**-x), computed without overflow.")
+relu = _elementary(RELU, "relu", "max(x, 0); relu'(0) = 0.")
+abs = _elementary(ABS, "abs", "|x|; abs'(0) = 0.")
+log1p = _elementary(LOG1P, "log1p", "log(1 + x), accurate for small x.")
+expm1 = _elementary(EXPM1, "expm1", "e**x - 1, accurate for small x.")
+asin = _elementary(ASIN, "asin")
+acos = _elementary(ACOS, "acos")
+atan = _elementary(ATAN, "atan")
+sinh = _elementary(SINH, "sinh")
+cosh = _elementary(COSH, "cosh")
+softplus = _elementary(SOFTPLUS, "softplus", "log(1 + e**x), computed without overflow.")
 
 
 # --- fused n-ary nodes ---------------------------------------------------------
