@@ -33,7 +33,7 @@ build: $(BIN)/python
 	$(BIN)/python setup.py build_ext --inplace
 
 bench: $(VENV)/.installed
-	cd benchmarks && ../$(BIN)/python -m benchmarks
+	$(BIN)/python benchmarks/run.py
 
 clean:
 	rm -rf build dist *.egg-info src/cydiff/*.c cydiff/*.so .pytest_cache
