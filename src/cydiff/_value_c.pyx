@@ -18,7 +18,7 @@ re-entered while the GIL is held.
 
 cimport cython
 from cpython.float cimport PyFloat_AS_DOUBLE
-from cpython.mem cimport PyMem_Free, PyMem_Malloc, PyMem_Realloc
+from cpython.mem cimport PyMem_Free, PyMem_Realloc
 from cpython.ref cimport PyObject
 
 from cydiff._convert_c cimport as_number, number
