@@ -15,7 +15,7 @@ test: $(VENV)/.installed
 # The suite against a package built without extensions (the pure wheel's case).
 test-pure: $(VENV)/bin/python
 	CYDIFF_NO_EXTENSIONS=1 $(BIN)/python -m pip install --quiet '.[test]'
-	$(BIN)/pytest --no-c-extensions
+	CYDIFF_NO_EXTENSIONS=1 $(BIN)/pytest --no-c-extensions
 	@rm -f $(VENV)/.installed  # the next `make test` reinstalls the compiled build
 
 $(BIN)/python:
