@@ -26,7 +26,9 @@ def extensions():
         args += ["-fsanitize=address,undefined", "-fno-omit-frame-pointer", "-O1"]
     modules = [
         Extension(f"cydiff.{name}", [f"src/cydiff/{name}.pyx"], extra_compile_args=args,
-                  extra_link_args=[a for a in args if a.startswith("-fsanitize")])
+                  extra_link_args=[a for a in args if a.startswith("-fsanitize")],
+                  # heap types, which can carry plain names (src/cydiff/_names_c.pxd)
+                  define_macros=[("CYTHON_USE_TYPE_SPECS", "1")])
         for name in MODULES
     ]
     return cythonize(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, NoReturn, Union, cast, final
 
-from . import _common
+from . import _common, _pickle
 from ._ops_py import (
     ADD, BINARY, DIV, MUL, POW, SUB, UNARY, NEG, EXP, LOG, SQRT, SIN, COS, TAN, TANH, SIGMOID,
     RELU, ABS, LOG1P, EXPM1, ASIN, ACOS, ATAN, SINH, COSH, SOFTPLUS, tangent,
@@ -106,7 +106,13 @@ class Dual:
         return f"Dual(val={self._val:.6f}, deriv={self._deriv:.6f})"
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (Dual, (self._val, self._deriv))
+        return (_pickle.restore_dual, ("pure", self._val, self._deriv))
+
+    def __copy__(self) -> Dual:
+        return self  # immutable
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Dual:
+        return self
 
     # --- arithmetic -----------------------------------------------------------
     def __add__(self, other: Dual | Number) -> Dual:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, NoReturn, Union, cast, final
 
-from . import _common
+from . import _common, _pickle
 from ._ops_py import (
     ADD, BINARY, CUSTOM, DIV, DOT, FOLD_LEFT, FOLD_RIGHT, FOLDED, LEAF, LEFT, MUL, OP_NAMES, POW,
     POW_C, SUB, SUM, UNARY,
@@ -44,6 +44,15 @@ def _make(data: float, op: int, a: Value | None = None, b: Value | None = None,
     v._c = c
     v._items = items
     v._label = ""
+    return v
+
+
+def _node(data: float, grad: float, op: int, label: str, a: Value | None, b: Value | None,
+          c: float, items: Any) -> Value:
+    """A node from its fields (unpickling and copying); `_pickle` checks the structure."""
+    v = _make(float(data), op, a, b, float(c), items)
+    v.grad = grad
+    v.label = label
     return v
 
 
@@ -118,6 +127,25 @@ def _topological_order(root: Value) -> list[Value]:
             children.append(_children(child))
             positions.append(0)
     return order
+
+
+def _records(root: Value) -> list[Any]:
+    """root's graph as flat entries in topological order (the format of `_pickle`):
+    a leaf as itself, another node as (data, grad, op, label, a, b, c, items)
+    with its children as indices of earlier entries."""
+    order = _topological_order(root)
+    index = {id(node): i for i, node in enumerate(order)}
+    entries: list[Any] = []
+    for node in order:
+        if node._op_code == LEAF:
+            entries.append(node)
+            continue
+        a = None if node._a is None else index[id(node._a)]
+        b = None if node._b is None else index[id(node._b)]
+        items = None if node._items is None else tuple(
+            index[id(item)] if isinstance(item, Value) else item for item in node._items)
+        entries.append((node._data, node._grad, node._op_code, node._label, a, b, node._c, items))
+    return entries
 
 
 def _backward_step(node: Value) -> None:
@@ -254,8 +282,30 @@ class Value:
     def __repr__(self) -> str:
         return f"Value(data={self._data:.4f}, grad={self._grad:.4f})"
 
-    def __reduce__(self) -> NoReturn:
-        raise TypeError("cannot pickle 'Value' object")
+    # --- pickle and copy (graphs travel as flat records: see cydiff/_pickle.py) ---
+    def __reduce__(self) -> tuple[Any, ...]:
+        if self._op_code == LEAF:
+            return (_pickle.restore_leaf, ("pure", self._data, self._grad, self._label, self._items))
+        return (_pickle.restore_graph, ("pure", _pickle.FORMAT, _records(self)))
+
+    def __copy__(self) -> Value:
+        """A new node with this one's fields and children (the graph below is shared)."""
+        return _node(self._data, self._grad, self._op_code, self._label, self._a, self._b,
+                     self._c, self._items)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Value:
+        """A copy of the whole graph below this node (nodes already in memo are reused)."""
+        for node in _topological_order(self):
+            if id(node) in memo:
+                continue
+            a, b, items = node._a, node._b, node._items
+            if node._op_code != LEAF and items is not None:
+                items = tuple(memo[id(i)] if isinstance(i, Value) else i for i in items)
+            memo[id(node)] = _node(node._data, node._grad, node._op_code, node._label,
+                                   None if a is None else memo[id(a)],
+                                   None if b is None else memo[id(b)], node._c, items)
+        copy: Value = memo[id(self)]
+        return copy
 
     # --- reverse mode ---------------------------------------------------------
     def backward(self) -> None:

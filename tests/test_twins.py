@@ -107,3 +107,28 @@ def test_same_op_table(compiled):
              and isinstance(getattr(ops_py, name), int) and name not in ("LEFT", "RIGHT")}
     assert sorted(codes.values()) == list(range(len(codes)))  # dense: 0 .. N_OPS - 1
     assert len(value_c.OP_NAMES) == len(codes)
+
+
+@pytest.mark.c_extensions
+def test_pythons_own_messages_name_the_classes_alike(pure, compiled):
+    """Messages CPython composes from a class's C-level name read the same for both twins."""
+    def message(action):
+        try:
+            action()
+        except Exception as e:  # noqa: BLE001
+            return type(e), str(e)
+        return None
+
+    actions = [
+        lambda m: setattr(m.Value(1.0), "_backward", None),
+        lambda m: m.Value(1.0).nothing,
+        lambda m: m.Dual(1.0).nothing,
+        lambda m: len(m.Value(1.0)),
+        lambda m: m.Dual(1.0)[0],
+        lambda m: iter(m.Value(1.0)),
+        lambda m: {m.Dual(1.0): 0}[[]],
+    ]
+    for action in actions:
+        assert message(lambda: action(pure)) == message(lambda: action(compiled))
+    assert (repr(pure.Value).replace("_py", "_c"), repr(pure.Dual).replace("_py", "_c")) == \
+           (repr(compiled.Value), repr(compiled.Dual))

@@ -9,13 +9,14 @@ the pure twin does, on C doubles.
 cimport cython
 
 from cydiff._convert_c cimport as_number, number
+from cydiff._names_c cimport plain_name
 from cydiff._ops_c cimport (
     ABS, ACOS, ADD, ASIN, ATAN, COS, COSH, DIV, EXP, EXPM1, LOG, LOG1P, MUL, NEG, POW, RELU,
     SIGMOID, SIN, SINH, SOFTPLUS, SQRT, SUB, TAN, TANH, binary_da, binary_db, binary_forward,
     tangent, unary_deriv, unary_forward,
 )
 
-from cydiff import _common
+from cydiff import _common, _pickle
 
 
 cdef Dual make_dual(double val, double deriv):
@@ -101,7 +102,13 @@ cdef class Dual:
         return f"Dual(val={self._val:.6f}, deriv={self._deriv:.6f})"
 
     def __reduce__(self):
-        return (Dual, (self._val, self._deriv))
+        return (_pickle.restore_dual, ("compiled", self._val, self._deriv))
+
+    def __copy__(self):
+        return self  # immutable
+
+    def __deepcopy__(self, memo):
+        return self
 
     # --- arithmetic -----------------------------------------------------------
     def __add__(self, other):
@@ -289,3 +296,6 @@ cdef Dual dual_dot(list ws, list xs):
         else:
             val, deriv = val + term_val, deriv + term_deriv
     return make_dual(val, deriv)
+
+
+plain_name(Dual, "Dual")  # Python's own messages say 'Dual', as for the pure twin

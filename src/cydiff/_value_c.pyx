@@ -18,10 +18,11 @@ re-entered while the GIL is held.
 
 cimport cython
 from cpython.float cimport PyFloat_AS_DOUBLE
-from cpython.mem cimport PyMem_Free, PyMem_Realloc
+from cpython.mem cimport PyMem_Free, PyMem_Malloc, PyMem_Realloc
 from cpython.ref cimport PyObject
 
 from cydiff._convert_c cimport as_number, number
+from cydiff._names_c cimport plain_name
 from cydiff._ops_c cimport (
     ABS, ACOS, ADD, ASIN, ATAN, COS, COSH, CUSTOM, DIV, DOT, EXP, EXPM1, LEAF, LOG, LOG1P, MUL,
     N_OPS, NEG, POW, POW_C, RELU, SIGMOID, SIN, SINH, SOFTPLUS, SQRT, SUB, SUM, TAN, TANH,
@@ -29,7 +30,7 @@ from cydiff._ops_c cimport (
     is_binary, is_folded, is_unary, op_name, unary_deriv, unary_forward,
 )
 
-from cydiff import _common
+from cydiff import _common, _pickle
 
 
 cdef extern from "Python.h":
@@ -41,6 +42,8 @@ cdef extern from "Python.h":
     Py_ssize_t refcount "Py_REFCNT" (PyObject *)
     void incref "Py_INCREF" (PyObject *)
     void decref "Py_DECREF" (PyObject *)
+    object new_list "PyList_New" (Py_ssize_t)
+    void list_set_item "PyList_SET_ITEM" (object, Py_ssize_t, PyObject *)  # steals
 
 
 # The op table's shape, for the test that keeps the twins' tables in step.
@@ -262,6 +265,70 @@ cdef int _backward(Value root) except -1:
     return 0
 
 
+cdef list _nodes_in_order(Value root):
+    """The nodes reachable from root, children before parents, as a list (owned references).
+
+    The order buffer is released before any Python object is made: making one
+    can start a garbage collection, whose finalizers may run any code,
+    another traversal included.
+    """
+    cdef Py_ssize_t n = _topological_order(root), k
+    cdef PyObject **nodes = <PyObject **>PyMem_Malloc(n * sizeof(PyObject *))
+    if nodes == NULL:
+        _unmark(n, 0)
+        raise MemoryError("cydiff: no memory to list the graph")
+    for k in range(n):
+        nodes[k] = _order[k]
+        incref(nodes[k])
+        (<Value>nodes[k])._mark = False
+    try:
+        result = new_list(n)
+    except MemoryError:
+        for k in range(n):
+            decref(nodes[k])
+        PyMem_Free(nodes)
+        raise
+    for k in range(n):
+        list_set_item(result, k, nodes[k])
+    PyMem_Free(nodes)
+    return result
+
+
+cdef list _records(Value root):
+    """root's graph as flat entries in topological order (the format of `_pickle`):
+    a leaf as itself, another node as (data, grad, op, label, a, b, c, items)
+    with its children as indices of earlier entries."""
+    cdef list order = _nodes_in_order(root)
+    cdef Value node
+    index = {id(node): i for i, node in enumerate(order)}
+    entries = []
+    for node in order:
+        if node._op_code == LEAF:
+            entries.append(node)
+            continue
+        a = None if node._a is None else index[id(node._a)]
+        b = None if node._b is None else index[id(node._b)]
+        items = None if node._items is None else tuple(
+            index[id(item)] if type(item) is Value else item for item in node._items)
+        entries.append((node._data, node._grad, node._op_code, node.label, a, b, node._c, items))
+    return entries
+
+
+def _node(double data, double grad, int op, str label, Value a, Value b, double c, items):
+    """A node from its fields (unpickling and copying); `_pickle` checks the structure."""
+    # The C code relies on these; a malformed call must not reach it.
+    if not (0 <= op < N_OPS
+            and (a is not None or not (is_unary(op) or is_folded(op) or is_binary(op)))
+            and (b is not None or not is_binary(op))
+            and (type(items) is tuple or not (op == SUM or op == DOT or op == CUSTOM))
+            and (op != DOT or len(items) % 2 == 0)):
+        raise ValueError("cydiff: a malformed node")
+    cdef Value v = make_value(data, op, a, b, c, items)
+    v._grad = grad
+    v._label = label
+    return v
+
+
 cdef int _zero_grad(Value root) except -1:
     cdef Py_ssize_t n = _topological_order(root), k
     cdef Value node
@@ -463,8 +530,31 @@ cdef class Value:
     def __repr__(self):
         return f"Value(data={self._data:.4f}, grad={self._grad:.4f})"
 
+    # --- pickle and copy (graphs travel as flat records: see cydiff/_pickle.py) ---
     def __reduce__(self):
-        raise TypeError("cannot pickle 'Value' object")
+        if self._op_code == LEAF:
+            return (_pickle.restore_leaf, ("compiled", self._data, self._grad, self.label,
+                                           self._items))
+        return (_pickle.restore_graph, ("compiled", _pickle.FORMAT, _records(self)))
+
+    def __copy__(self):
+        """A new node with this one's fields and children (the graph below is shared)."""
+        return _node(self._data, self._grad, self._op_code, self.label, self._a, self._b,
+                     self._c, self._items)
+
+    def __deepcopy__(self, memo):
+        """A copy of the whole graph below this node (nodes already in memo are reused)."""
+        cdef Value node
+        for node in _nodes_in_order(self):
+            if id(node) in memo:
+                continue
+            a, b, items = node._a, node._b, node._items
+            if node._op_code != LEAF and items is not None:
+                items = tuple(memo[id(i)] if type(i) is Value else i for i in items)
+            memo[id(node)] = _node(node._data, node._grad, node._op_code, node.label,
+                                   None if a is None else memo[id(a)],
+                                   None if b is None else memo[id(b)], node._c, items)
+        return memo[id(self)]
 
     # --- reverse mode ---------------------------------------------------------
     def backward(self):
@@ -647,3 +737,6 @@ cdef Value value_dot(list ws, list xs):
         items[2 * i] = w
         items[2 * i + 1] = x
     return make_value(total, DOT, None, None, 0.0, tuple(items))
+
+
+plain_name(Value, "Value")  # Python's own messages say 'Value', as for the pure twin
