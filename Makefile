@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SOURCES := $(wildcard src/cydiff/*.pyx src/cydiff/*.pxd cydiff/*.py) setup.py pyproject.toml
 
-.PHONY: test test-pure build bench clean
+.PHONY: test test-pure fuzz build bench clean
 
 test: $(VENV)/.installed
 	$(BIN)/pytest
@@ -26,6 +26,14 @@ $(BIN)/python:
 $(VENV)/.installed: $(BIN)/python $(SOURCES)
 	$(BIN)/python -m pip install --quiet '.[test]'
 	@touch $@
+
+# Differential fuzzing of the twins: 100,000 hypothesis programs of each kind
+# (Value and Dual), one kind per core.
+FUZZ_EXAMPLES ?= 100000
+fuzz: $(VENV)/.installed
+	CYDIFF_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q tests/test_fuzz.py -k test_values & \
+	CYDIFF_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q tests/test_fuzz.py -k test_duals; \
+	status=$$?; wait $$! && exit $$status
 
 # An in-place build, for working on the Cython sources.
 build: $(BIN)/python

@@ -37,6 +37,14 @@ def pytest_collection_modifyitems(config, items):
     items[:] = kept
 
 
+def pytest_terminal_summary(terminalreporter):
+    import programs
+    if any(programs.FUZZED.values()):
+        terminalreporter.write_line(
+            "fuzzed on both twins, no disagreement: "
+            + ", ".join(f"{n:,} {kind} programs" for kind, n in programs.FUZZED.items() if n))
+
+
 @pytest.fixture(scope="session", params=TWINS)
 def impl(request):
     """The twin under test: the module `cydiff.compiled` or `cydiff.pure`."""

@@ -1,0 +1,54 @@
+"""Hypothesis strategies for random programs (see programs.py), for differential fuzzing.
+
+Leaves and constants cover the edges where twins could drift: signed zeros,
+±1, subnormals, huge values, infinities and nans, ints; ops cover every
+function, every operator with nodes or constants on either side, `**` with
+constant and node exponents, reuse of a node (x * x, DAGs) and fused sum/dot.
+"""
+
+from hypothesis import strategies as st
+
+from programs import BINARY, EXPONENTS, SPECIALS, UNARY, Program
+
+SYMBOLS = sorted(BINARY)
+
+numbers = st.one_of(
+    st.sampled_from(SPECIALS),
+    st.floats(-5.0, 5.0),
+    st.integers(-3, 3).map(float),
+    st.floats(allow_nan=True, allow_infinity=True),
+)
+constants = st.one_of(numbers, st.integers(-3, 3), st.sampled_from(EXPONENTS))
+tangents = st.one_of(st.sampled_from([1.0, 0.0, -0.5]), numbers)
+
+
+@st.composite
+def programs(draw, max_ops=12):
+    n = draw(st.integers(1, 4))
+    program = Program([draw(numbers) for _ in range(n)])
+    program.seeds = [draw(tangents) for _ in range(n)]
+    for size in range(n, n + draw(st.integers(1, max_ops))):
+        var = st.integers(0, size - 1)
+        term = st.one_of(st.tuples(st.just("v"), var), st.tuples(st.just("c"), numbers))
+        kind = draw(st.sampled_from(["f", "neg", "op", "op_c", "c_op", "sum", "dot"]))
+        if kind == "f":
+            op = ("f", draw(st.sampled_from(UNARY)), draw(var), draw(st.booleans()))
+        elif kind == "neg":
+            op = ("neg", draw(var))
+        elif kind == "op":
+            op = ("op", draw(st.sampled_from(SYMBOLS)), draw(var), draw(var))
+        elif kind in ("op_c", "c_op"):
+            symbol = draw(st.sampled_from(SYMBOLS))
+            op = ((kind, symbol, draw(var), draw(constants)) if kind == "op_c"
+                  else (kind, symbol, draw(constants), draw(var)))
+        elif kind == "sum":
+            terms = draw(st.lists(term, min_size=0, max_size=6))
+            terms.insert(draw(st.integers(0, len(terms))), ("v", draw(var)))
+            op = ("sum", terms)
+        else:
+            k = draw(st.integers(1, 4))
+            ws, xs = draw(st.lists(term, min_size=k, max_size=k)), draw(st.lists(term, min_size=k, max_size=k))
+            xs[draw(st.integers(0, k - 1))] = ("v", draw(var))
+            op = ("dot", ws, xs)
+        program.ops.append(op)
+    return program
