@@ -203,10 +203,12 @@ OP_NAMES: dict[int, str] = {
 
 
 def tangent(d: float, dx: float) -> float:
-    """The chain rule's product d * dx, where a zero dx contributes exactly 0.
+    """The chain rule's product of a local derivative d and a tangent (or gradient) dx.
 
-    A zero tangent (forward) or zero gradient (reverse) means the result does
-    not depend on that path, so 0 * inf is taken as 0, not nan: a branch that
-    does not influence the result never poisons a derivative.
+    An exact zero is a strong zero: 0 * inf and 0 * nan are 0, not nan. A zero
+    tangent means the node does not depend on the input, a zero derivative
+    that the output does not depend on the node (a dead relu, a product with
+    the constant 0): either way nothing flows, and a path that does not
+    influence the result never turns a derivative into nan.
     """
-    return d * dx if dx != 0.0 else 0.0
+    return 0.0 if d == 0.0 or dx == 0.0 else d * dx

@@ -27,7 +27,7 @@ from ._ops_py import (
     ADD, BINARY, CUSTOM, DIV, DOT, FOLD_LEFT, FOLD_RIGHT, FOLDED, LEAF, LEFT, MUL, OP_NAMES, POW,
     POW_C, SUB, SUM, UNARY,
     NEG, EXP, LOG, SQRT, SIN, COS, TAN, TANH, SIGMOID, RELU, ABS, LOG1P, EXPM1, ASIN, ACOS,
-    ATAN, SINH, COSH, SOFTPLUS,
+    ATAN, SINH, COSH, SOFTPLUS, tangent,
 )
 
 Number = Union[int, float]
@@ -149,25 +149,26 @@ def _records(root: Value) -> list[Any]:
 
 
 def _backward_step(node: Value) -> None:
-    """Pass node's gradient to its children: child.grad += local derivative × grad."""
+    """Pass node's gradient to its children: child.grad += local derivative × grad
+    (the product as `tangent` takes it: an exact zero on either side gives 0)."""
     g, op, y = node._grad, node._op_code, node._data
-    if g == 0.0:  # nothing flows (and 0 × inf must not become nan)
+    if g == 0.0:  # nothing flows
         return
     if op in UNARY:
         a = node._a
-        a._grad += UNARY[op].deriv(a._data, y) * g
+        a._grad += tangent(UNARY[op].deriv(a._data, y), g)
     elif op in BINARY:
         a, b = node._a, node._b
         spec = BINARY[op]
-        a._grad += spec.da(a._data, b._data, y) * g
-        b._grad += spec.db(a._data, b._data, y) * g
+        a._grad += tangent(spec.da(a._data, b._data, y), g)
+        b._grad += tangent(spec.db(a._data, b._data, y), g)
     elif op in FOLDED:
         kind, side = FOLDED[op]
         a, c = node._a, node._c
         if side == LEFT:
-            a._grad += BINARY[kind].db(c, a._data, y) * g
+            a._grad += tangent(BINARY[kind].db(c, a._data, y), g)
         else:
-            a._grad += BINARY[kind].da(a._data, c, y) * g
+            a._grad += tangent(BINARY[kind].da(a._data, c, y), g)
     elif op == SUM:
         for item in node._items:
             if isinstance(item, Value):
@@ -179,9 +180,9 @@ def _backward_step(node: Value) -> None:
             w_data = w._data if isinstance(w, Value) else w
             x_data = x._data if isinstance(x, Value) else x
             if isinstance(w, Value):
-                w._grad += x_data * g
+                w._grad += tangent(x_data, g)
             if isinstance(x, Value):
-                x._grad += w_data * g
+                x._grad += tangent(w_data, g)
     # LEAF and CUSTOM pass nothing on: a custom op has no known derivative.
 
 

@@ -395,5 +395,6 @@ cdef inline double binary_db(int op, double a, double b, double y) noexcept nogi
         return 0.0 if a == 0.0 and b > 0.0 else y * ieee_log(a)
 
 cdef inline double tangent(double d, double dx) noexcept nogil:
-    """The chain rule's product d * dx, where a zero dx contributes exactly 0."""
-    return d * dx if dx != 0.0 else 0.0
+    """The chain rule's product of a local derivative d and a tangent (or gradient) dx;
+    an exact zero is a strong zero: 0 * inf and 0 * nan are 0."""
+    return 0.0 if d == 0.0 or dx == 0.0 else d * dx

@@ -27,7 +27,7 @@ from cydiff._ops_c cimport (
     ABS, ACOS, ADD, ASIN, ATAN, COS, COSH, CUSTOM, DIV, DOT, EXP, EXPM1, LEAF, LOG, LOG1P, MUL,
     N_OPS, NEG, POW, POW_C, RELU, SIGMOID, SIN, SINH, SOFTPLUS, SQRT, SUB, SUM, TAN, TANH,
     binary_da, binary_db, binary_forward, constant_left, fold_left, fold_right, folded_kind,
-    is_binary, is_folded, is_unary, op_name, unary_deriv, unary_forward,
+    is_binary, is_folded, is_unary, op_name, tangent, unary_deriv, unary_forward,
 )
 
 from cydiff import _common, _pickle
@@ -207,7 +207,8 @@ cdef Py_ssize_t _topological_order(Value root) except -1:
 # --- reverse mode ------------------------------------------------------------------
 
 cdef inline void _backward_step(Value node) noexcept:
-    """Pass node's gradient to its children: child.grad += local derivative × grad.
+    """Pass node's gradient to its children: child.grad += local derivative × grad
+    (the product as `tangent` takes it: an exact zero on either side gives 0).
 
     (Children are read through node's slots, not local variables: no reference
     counting in the hot loop.)
@@ -218,19 +219,19 @@ cdef inline void _backward_step(Value node) noexcept:
     cdef PyObject *w
     cdef PyObject *x
     cdef Py_ssize_t i
-    if g == 0.0:  # nothing flows (and 0 × inf must not become nan)
+    if g == 0.0:  # nothing flows
         return
     if is_unary(op):
-        node._a._grad += unary_deriv(op, node._a._data, y) * g
+        node._a._grad += tangent(unary_deriv(op, node._a._data, y), g)
     elif is_binary(op):
-        node._a._grad += binary_da(op, node._a._data, node._b._data, y) * g
-        node._b._grad += binary_db(op, node._a._data, node._b._data, y) * g
+        node._a._grad += tangent(binary_da(op, node._a._data, node._b._data, y), g)
+        node._b._grad += tangent(binary_db(op, node._a._data, node._b._data, y), g)
     elif is_folded(op):
         kind = folded_kind(op)
         if constant_left(op):
-            node._a._grad += binary_db(kind, node._c, node._a._data, y) * g
+            node._a._grad += tangent(binary_db(kind, node._c, node._a._data, y), g)
         else:
-            node._a._grad += binary_da(kind, node._a._data, node._c, y) * g
+            node._a._grad += tangent(binary_da(kind, node._a._data, node._c, y), g)
     elif op == SUM:
         items = <PyObject *>node._items
         for i in range(tuple_size(items)):
@@ -245,9 +246,9 @@ cdef inline void _backward_step(Value node) noexcept:
             w_data = (<Value>w)._data if is_value(w) else PyFloat_AS_DOUBLE(<object>w)
             x_data = (<Value>x)._data if is_value(x) else PyFloat_AS_DOUBLE(<object>x)
             if is_value(w):
-                (<Value>w)._grad += x_data * g
+                (<Value>w)._grad += tangent(x_data, g)
             if is_value(x):
-                (<Value>x)._grad += w_data * g
+                (<Value>x)._grad += tangent(w_data, g)
     # LEAF and CUSTOM pass nothing on: a custom op has no known derivative.
 
 
