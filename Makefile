@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SOURCES := $(wildcard src/cydiff/*.pyx src/cydiff/*.pxd cydiff/*.py) setup.py pyproject.toml
 
-.PHONY: test test-pure fuzz build bench clean
+.PHONY: test test-pure fuzz asan valgrind build bench clean
 
 test: $(VENV)/.installed
 	$(BIN)/pytest
@@ -34,6 +34,29 @@ fuzz: $(VENV)/.installed
 	CYDIFF_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q tests/test_fuzz.py -k test_values & \
 	CYDIFF_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q tests/test_fuzz.py -k test_duals; \
 	status=$$?; wait $$! && exit $$status
+
+# The whole suite against an extension built with AddressSanitizer and
+# UndefinedBehaviorSanitizer (CYDIFF_SANITIZE=1), in its own .venv-asan. Any
+# report aborts the run. Python's allocator is switched to malloc so that ASan
+# sees every object; leaks are not checked (CPython keeps memory at exit).
+SANITIZER_LIBS = $$(gcc -print-file-name=libasan.so) $$(gcc -print-file-name=libubsan.so)
+asan:
+	rm -rf .venv-asan
+	$(PYTHON) -m venv .venv-asan
+	.venv-asan/bin/python -m pip install --quiet --upgrade pip
+	CYDIFF_SANITIZE=1 .venv-asan/bin/python -m pip install --quiet --no-cache-dir '.[test]'
+	PYTHONMALLOC=malloc ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 LD_PRELOAD="$(SANITIZER_LIBS)" \
+	.venv-asan/bin/pytest -q -p no:cacheprovider
+
+# A smaller suite, the compiled twin's, under valgrind's memcheck; any error fails it.
+# tests/valgrind-python.supp holds CPython's own start-up reports (none in cydiff).
+VALGRIND_TESTS = tests/test_value.py tests/test_dual.py tests/test_functions.py \
+	tests/test_bad_input.py tests/test_pickle.py tests/test_conventions.py
+valgrind: $(VENV)/.installed
+	PYTHONMALLOC=malloc valgrind --quiet --error-exitcode=99 \
+	--suppressions=tests/valgrind-python.supp \
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m "c_extensions and not slow" $(VALGRIND_TESTS)
 
 # An in-place build, for working on the Cython sources.
 build: $(BIN)/python

@@ -22,8 +22,9 @@ def extensions():
         # No fused multiply-add: a*b + c must round twice, as Python's floats do,
         # or the compiled twin would drift from the pure one on arm64.
         args = ["-ffp-contract=off"]
-    if os.environ.get("CYDIFF_SANITIZE"):
-        args += ["-fsanitize=address,undefined", "-fno-omit-frame-pointer", "-O1"]
+    if os.environ.get("CYDIFF_SANITIZE"):  # make asan
+        args += ["-fsanitize=address,undefined", "-fno-sanitize-recover=all",
+                 "-fno-omit-frame-pointer", "-O1", "-g"]
     modules = [
         Extension(f"cydiff.{name}", [f"src/cydiff/{name}.pyx"], extra_compile_args=args,
                   extra_link_args=[a for a in args if a.startswith("-fsanitize")],

@@ -124,11 +124,11 @@ def apply(m: Any, op: tuple[Any, ...], v: list[Any]) -> Any:
     return m.dot(terms(op[1]), terms(op[2]))
 
 
-def _unchanged(v: list[Any], attributes: tuple[str, str], op: tuple[Any, ...]) -> Any:
+def _unchanged(m: Any, v: list[Any], attributes: tuple[str, str], op: tuple[Any, ...]) -> Any:
     """apply(op), checking that an op that raises leaves every operand as it was."""
     before = [tuple(bits(getattr(x, a)) for a in attributes) for x in v]
     try:
-        return apply(MODULE[0], op, v)
+        return apply(m, op, v)
     except Exception:
         after = [tuple(bits(getattr(x, a)) for a in attributes) for x in v]
         if after != before:
@@ -136,18 +136,16 @@ def _unchanged(v: list[Any], attributes: tuple[str, str], op: tuple[Any, ...]) -
         raise
 
 
-MODULE: list[Any] = [None]  # the twin being run, for _unchanged
 FUZZED = {"Value": 0, "Dual": 0}  # programs compared per kind (the fuzz report)
 
 
 def run_values(m: Any, program: Program) -> list[Any]:
     """Every value, every grad after one backward pass and after a second one, or the error."""
     record: list[Any] = []
-    MODULE[0] = m
     try:
         v = [m.Value(x) for x in program.inputs]
         for op in program.ops:
-            v.append(_unchanged(v, ("data", "grad"), op))
+            v.append(_unchanged(m, v, ("data", "grad"), op))
         record.append(("data", [x.data for x in v]))
         v[-1].backward()
         record.append(("grad", [x.grad for x in v]))
@@ -164,11 +162,10 @@ def run_values(m: Any, program: Program) -> list[Any]:
 def run_duals(m: Any, program: Program) -> list[Any]:
     """Every value and tangent, or the error."""
     record: list[Any] = []
-    MODULE[0] = m
     try:
         v = [m.Dual(x, d) for x, d in zip(program.inputs, program.seeds)]
         for op in program.ops:
-            v.append(_unchanged(v, ("val", "deriv"), op))
+            v.append(_unchanged(m, v, ("val", "deriv"), op))
         record.append(("val", [x.val for x in v]))
         record.append(("deriv", [x.deriv for x in v]))
     except Exception as e:  # noqa: BLE001

@@ -163,3 +163,61 @@ def test_the_twins_do_not_mix(pure, compiled):
         compiled.sum([pure.Value(1.0)])
     with pytest.raises(TypeError, match="must be a Value, not 'Value'"):
         compiled.Value(1.0, (pure.Value(1.0),))
+
+
+FUNCTIONS = ["exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "abs",
+             "log1p", "expm1", "asin", "acos", "atan", "sinh", "cosh", "softplus"]
+
+
+def bad_inputs(impl, other):
+    """Wrong things to give, with the type name the error must show."""
+    return [("a", "str"), (None, "NoneType"), ([1.0], "list"), (1j, "complex"),
+            (np.array([1.0, 2.0]), "ndarray"), (other.Value(1.0), "Value"),
+            (impl.Dual(1.0, 1.0), "Dual")]
+
+
+def entry_points(impl, v):
+    """Every public entry point that takes a number, as a callable of the bad input."""
+    points = {
+        "Value(x)": lambda x: impl.Value(x),
+        "Value(1, (x,))": lambda x: impl.Value(1.0, (x,)),
+        "Value(1, _op=x)": lambda x: impl.Value(1.0, _op=x),
+        "Value(1, label=x)": lambda x: impl.Value(1.0, label=x),
+        "Dual(x)": lambda x: impl.Dual(x),
+        "Dual(1, x)": lambda x: impl.Dual(1.0, x),
+        "v.data = x": lambda x: setattr(v, "data", x),
+        "v.grad = x": lambda x: setattr(v, "grad", x),
+        "v.label = x": lambda x: setattr(v, "label", x),
+        "sum([v, x])": lambda x: impl.sum([v, x]),
+        "dot([v], [x])": lambda x: impl.dot([v], [x]),
+        "dot([x], [v])": lambda x: impl.dot([x], [v]),
+    }
+    for name in FUNCTIONS:
+        points[f"{name}(x)"] = lambda x, f=getattr(impl, name): f(x)
+    for symbol, op in (("+", lambda a, b: a + b), ("-", lambda a, b: a - b),
+                       ("*", lambda a, b: a * b), ("/", lambda a, b: a / b),
+                       ("**", lambda a, b: a ** b), ("<", lambda a, b: a < b),
+                       (">=", lambda a, b: a >= b)):
+        points[f"v {symbol} x"] = lambda x, op=op: op(v, x)
+        points[f"x {symbol} v"] = lambda x, op=op: op(x, v)
+    return points
+
+
+@pytest.mark.c_extensions
+def test_every_entry_point_names_what_it_was_given(impl, pure, compiled):
+    other = pure if impl is compiled else compiled
+    v = impl.Value(2.0)
+    v.grad = 0.5
+    for where, call in entry_points(impl, v).items():
+        for bad, name in bad_inputs(impl, other):
+            operator = where.startswith(("v ", "x "))
+            right_input = ((name == "Dual" and where.split("(")[0] in FUNCTIONS)  # forward mode
+                           or (name == "str" and ("_op" in where or "label" in where))
+                           or (name == "ndarray" and operator))  # arrays broadcast, as with floats
+            if right_input:
+                continue
+            with pytest.raises(TypeError) as raised:
+                call(bad)
+            assert f"'{name}'" in str(raised.value) or f"{name} items" in str(raised.value), \
+                (where, name, str(raised.value))
+            assert (v.data, v.grad, v.label) == (2.0, 0.5, ""), where
