@@ -172,3 +172,24 @@ def test_dot_matches_chain_of_products(impl):
         w.grad = 0.0
     chain.backward()
     assert fused_grads == [w.grad for w in ws] == xs
+
+
+@pytest.mark.parametrize("symbol", ["+", "-", "*", "/", "**"])
+def test_forward_and_reverse_agree_exactly_for_operators(impl, symbol):
+    """One operator: each tangent equals the matching gradient (== ignores only the sign of 0,
+    which reverse mode's accumulation from 0.0 normalizes)."""
+    import operator
+    op = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
+          "**": operator.pow}[symbol]
+    rng = random.Random(symbol)
+    for _ in range(100):
+        a, b = rng.uniform(0.1, 3.0), rng.uniform(-3.0, 3.0)
+        va, vb = impl.Value(a), impl.Value(b)
+        op(va, vb).backward()
+        assert op(impl.Dual(a, 1.0), impl.Dual(b, 0.0)).deriv == va.grad
+        assert op(impl.Dual(a, 0.0), impl.Dual(b, 1.0)).deriv == vb.grad
+        for constant_left in (False, True):
+            v = impl.Value(b if constant_left else a)
+            (op(a, v) if constant_left else op(v, b)).backward()
+            d = op(a, impl.Dual(b, 1.0)) if constant_left else op(impl.Dual(a, 1.0), b)
+            assert d.deriv == v.grad
