@@ -1,5 +1,7 @@
 """Building, differentiating and dropping 20,000 graphs leaves the process size flat."""
 
+import os
+
 import pytest
 
 from child import run_python
@@ -54,4 +56,5 @@ def test_twenty_thousand_graphs_leave_the_process_flat(impl):
     traced, resident = (int(s) for s in result.stdout.split())
     # A node leaked per graph would be 1.4 MB of the 18,000 graphs after warm-up.
     assert traced < 100_000, f"traced memory grew by {traced} bytes"
-    assert resident < 4_000_000, f"resident memory grew by {resident} bytes"
+    if not os.environ.get("CYDIFF_SANITIZER"):  # ASan's quarantine keeps freed memory on purpose
+        assert resident < 4_000_000, f"resident memory grew by {resident} bytes"
