@@ -31,8 +31,8 @@ $(VENV)/.installed: $(BIN)/python $(SOURCES)
 # (Value and Dual), one kind per core.
 FUZZ_EXAMPLES ?= 100000
 fuzz: $(VENV)/.installed
-	CYDIFF_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q tests/test_fuzz.py -k test_values & \
-	CYDIFF_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q tests/test_fuzz.py -k test_duals; \
+	CYDIFF_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q tests/test_fuzz.py -k Value & \
+	CYDIFF_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q tests/test_fuzz.py -k Dual; \
 	status=$$?; wait $$! && exit $$status
 
 # The whole suite against an extension built with AddressSanitizer and

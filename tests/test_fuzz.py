@@ -19,19 +19,15 @@ fuzz = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list
                 print_blob=True)
 
 
-@pytest.mark.c_extensions
-@fuzz
-@given(program=programs())
-def test_values(pure, compiled, program):
-    got, want = canonical(run_values(compiled, program)), canonical(run_values(pure, program))
-    assert got == want
-    FUZZED["Value"] += 1
+RUNNERS = {"Value": run_values, "Dual": run_duals}
 
 
 @pytest.mark.c_extensions
+@pytest.mark.parametrize("kind", RUNNERS)
 @fuzz
 @given(program=programs())
-def test_duals(pure, compiled, program):
-    got, want = canonical(run_duals(compiled, program)), canonical(run_duals(pure, program))
+def test_twins_agree(pure, compiled, kind, program):
+    run = RUNNERS[kind]
+    got, want = canonical(run(compiled, program)), canonical(run(pure, program))
     assert got == want
-    FUZZED["Dual"] += 1
+    FUZZED[kind] += 1
