@@ -27,9 +27,7 @@ def extensions():
                  "-fno-omit-frame-pointer", "-O1", "-g"]
     modules = [
         Extension(f"cydiff.{name}", [f"src/cydiff/{name}.pyx"], extra_compile_args=args,
-                  extra_link_args=[a for a in args if a.startswith("-fsanitize")],
-                  # heap types, which can carry plain names (src/cydiff/_names_c.pxd)
-                  define_macros=[("CYTHON_USE_TYPE_SPECS", "1")])
+                  extra_link_args=[a for a in args if a.startswith("-fsanitize")])
         for name in MODULES
     ]
     return cythonize(
@@ -45,5 +43,9 @@ def extensions():
 
 if os.environ.get("CYDIFF_NO_EXTENSIONS"):
     setup(ext_modules=[])
+elif os.environ.get("CYDIFF_SANITIZE"):
+    # Objects of their own: setuptools reuses up-to-date objects, and instrumented
+    # ones must never end up in a normal build of the same checkout.
+    setup(ext_modules=extensions(), options={"build": {"build_base": "build/sanitize"}})
 else:
     setup(ext_modules=extensions())

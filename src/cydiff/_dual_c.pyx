@@ -9,7 +9,6 @@ the pure twin does, on C doubles.
 cimport cython
 
 from cydiff._convert_c cimport as_number, number
-from cydiff._names_c cimport plain_name
 from cydiff._ops_c cimport (
     ABS, ACOS, ADD, ASIN, ATAN, COS, COSH, DIV, EXP, EXPM1, LOG, LOG1P, MUL, NEG, POW, RELU,
     SIGMOID, SIN, SINH, SOFTPLUS, SQRT, SUB, TAN, TANH, binary_da, binary_db, binary_forward,
@@ -296,6 +295,3 @@ cdef Dual dual_dot(list ws, list xs):
         else:
             val, deriv = val + term_val, deriv + term_deriv
     return make_dual(val, deriv)
-
-
-plain_name(Dual, "Dual")  # Python's own messages say 'Dual', as for the pure twin

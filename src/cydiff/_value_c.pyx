@@ -22,7 +22,6 @@ from cpython.mem cimport PyMem_Free, PyMem_Malloc, PyMem_Realloc
 from cpython.ref cimport PyObject
 
 from cydiff._convert_c cimport as_number, number
-from cydiff._names_c cimport plain_name
 from cydiff._ops_c cimport (
     ABS, ACOS, ADD, ASIN, ATAN, COS, COSH, CUSTOM, DIV, DOT, EXP, EXPM1, LEAF, LOG, LOG1P, MUL,
     N_OPS, NEG, POW, POW_C, RELU, SIGMOID, SIN, SINH, SOFTPLUS, SQRT, SUB, SUM, TAN, TANH,
@@ -738,6 +737,3 @@ cdef Value value_dot(list ws, list xs):
         items[2 * i] = w
         items[2 * i + 1] = x
     return make_value(total, DOT, None, None, 0.0, tuple(items))
-
-
-plain_name(Value, "Value")  # Python's own messages say 'Value', as for the pure twin
