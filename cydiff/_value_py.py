@@ -2,13 +2,20 @@
 
 A `Value` is micrograd's node with three internals changed: it stores an op
 code, its children in operand order and any folded constant instead of a
-closure; `backward()` walks a topological order built without recursion; and
-the local derivatives come from the op table, the same one `Dual` uses.
-`src/cydiff/_value_c.pyx` is the compiled twin.
+closure; `backward()` visits the graph in reverse order of creation, without
+recursion; and the local derivatives come from the op table, the same one
+`Dual` uses. `src/cydiff/_value_c.pyx` is the compiled twin.
+
+Every node is numbered when it is made, and its children were made before it,
+so creation numbers are a topological order that every graph carries (PyTorch's
+autograd engine orders its work by the same kind of sequence number). Both
+twins process a graph's nodes from the highest number down, so they add
+gradients in the same order.
 
 Node layout (the compiled twin has the same slots):
     _data, _grad   forward value, accumulated gradient
     _op_code       an op code of `_ops_py`
+    _seq           the creation number
     _a, _b         the Value operands of unary, folded and binary ops (else None)
     _c             the folded constant
     _items         n-ary nodes, a tuple whose Value items are the children, in order:
@@ -20,6 +27,7 @@ Node layout (the compiled twin has the same slots):
 
 from __future__ import annotations
 
+import itertools
 from typing import Any, Iterable, NoReturn, Union, cast, final
 
 from . import _common, _pickle
@@ -33,12 +41,16 @@ from ._ops_py import (
 Number = Union[int, float]
 
 
+_created = itertools.count(1)  # creation numbers
+
+
 def _make(data: float, op: int, a: Value | None = None, b: Value | None = None,
           c: float = 0.0, items: tuple[Any, ...] | None = None) -> Value:
     v = object.__new__(Value)
     v._data = data
     v._grad = 0.0
     v._op_code = op
+    v._seq = next(_created)
     v._a = a
     v._b = b
     v._c = c
@@ -101,39 +113,23 @@ def _children(node: Value) -> tuple[Value, ...]:
     return (node._a,)
 
 
-def _topological_order(root: Value) -> list[Value]:
-    """Every node reachable from root, children before parents.
-
-    Depth-first, children in operand order, each node placed after its last
-    child: the order micrograd's recursive build_topo gives, with an explicit
-    stack, so a graph a million nodes deep works.
-    """
-    order: list[Value] = []
-    seen = {id(root)}
-    path, children, positions = [root], [_children(root)], [0]  # the stack, in three lists
-    while path:
-        kids, i = children[-1], positions[-1]
-        while i < len(kids) and id(kids[i]) in seen:
-            i += 1
-        if i == len(kids):
-            order.append(path.pop())
-            children.pop()
-            positions.pop()
-        else:
-            positions[-1] = i + 1
-            child = kids[i]
-            seen.add(id(child))
-            path.append(child)
-            children.append(_children(child))
-            positions.append(0)
-    return order
+def _by_creation(root: Value) -> list[Value]:
+    """Every node reachable from root, newest first: a reverse topological order."""
+    seen = {id(root): root}
+    stack = [root]
+    while stack:
+        for child in _children(stack.pop()):
+            if id(child) not in seen:
+                seen[id(child)] = child
+                stack.append(child)
+    return sorted(seen.values(), key=lambda node: node._seq, reverse=True)
 
 
 def _records(root: Value) -> list[Any]:
     """root's graph as flat entries in topological order (the format of `_pickle`):
     a leaf as itself, another node as (data, grad, op, label, a, b, c, items)
     with its children as indices of earlier entries."""
-    order = _topological_order(root)
+    order = _by_creation(root)[::-1]
     index = {id(node): i for i, node in enumerate(order)}
     entries: list[Any] = []
     for node in order:
@@ -197,10 +193,11 @@ class Value:
     (7.0, 2.0)
     """
 
-    __slots__ = ("_data", "_grad", "_op_code", "_a", "_b", "_c", "_items", "_label")
+    __slots__ = ("_data", "_grad", "_op_code", "_seq", "_a", "_b", "_c", "_items", "_label")
     _data: float
     _grad: float
     _op_code: int
+    _seq: int
     _a: Any  # a Value, or None where unused (likewise _b)
     _b: Any
     _c: float
@@ -222,6 +219,7 @@ class Value:
                 _common.argument_error("Value() argument '_children' item", child, "a Value")
         self._data = value
         self._grad = 0.0
+        self._seq = next(_created)  # newer than any child, even when __init__ is called again
         self._a = self._b = None
         self._c = 0.0
         self._label = label
@@ -296,7 +294,7 @@ class Value:
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Value:
         """A copy of the whole graph below this node (nodes already in memo are reused)."""
-        for node in _topological_order(self):
+        for node in reversed(_by_creation(self)):
             if id(node) in memo:
                 continue
             a, b, items = node._a, node._b, node._items
@@ -313,20 +311,20 @@ class Value:
         """Backpropagate from this node.
 
         Interior nodes reached (those with children) restart from 0.0, this
-        node is seeded with 1.0, and gradients are accumulated (`+=`) in
-        reverse topological order; leaves keep accumulating across calls.
+        node is seeded with 1.0, and gradients are accumulated (`+=`) from the
+        newest node to the oldest; leaves keep accumulating across calls.
         """
-        order = _topological_order(self)
+        order = _by_creation(self)
         for node in order:
             if node._op_code != LEAF:
                 node._grad = 0.0
         self._grad = 1.0
-        for node in reversed(order):
+        for node in order:
             _backward_step(node)
 
     def zero_grad(self) -> None:
         """Set the gradient of every node of this graph to 0.0."""
-        for node in _topological_order(self):
+        for node in _by_creation(self):
             node._grad = 0.0
 
     def detach(self) -> Value:

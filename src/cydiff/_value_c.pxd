@@ -12,8 +12,15 @@ cdef class Value:
     cdef Value _b         # second operand of a binary op
     cdef object _items    # n-ary: tuple whose Values are the children; LEAF: `_op` string or None
     cdef str _label       # None reads as ''
-    cdef int _op_code     # an op code of _ops_c
-    cdef bint _mark       # set while a traversal has visited this node
+    cdef unsigned long long _meta  # creation number << 7 | FOUND (64) | op code (< 64)
+
+
+cdef enum:
+    FOUND = 64            # the bit of _meta a sweep sets on a node it has found
+
+
+cdef inline int op_of(Value v) noexcept:
+    return <int>(v._meta & 63)
 
 
 cdef Value make_value(double data, int op, Value a, Value b, double c, object items)

@@ -7,12 +7,14 @@ The same nodes, op codes and formulas as the pure twin, on C doubles, with:
   so graphs cannot form cycles, and the collector never walks them;
 - a freelist, so a training loop that builds and drops a same-sized graph each
   step reuses warm node memory;
-- the topological order built in C with an explicit stack into a buffer that
-  is kept between calls, and the backward pass a C loop over it;
+- one C sweep for backward(): nodes are numbered as they are made (children
+  before parents), and the sweep takes the graph's nodes from the highest
+  number down, passing gradients on and finding children as it goes, with a
+  heap kept between calls; a chain goes straight down without the heap;
 - freeing without recursion: a dying node moves the children it alone owns
   onto a stack, so a chain a million nodes deep frees in a loop.
 
-No Python code runs inside a traversal, so the module-level buffers cannot be
+No Python code runs inside a sweep, so the module-level buffers cannot be
 re-entered while the GIL is held.
 """
 
@@ -56,10 +58,20 @@ cdef inline bint is_value(PyObject *o) noexcept:
 
 # --- making nodes --------------------------------------------------------------
 
+cdef unsigned long long _created = 0  # nodes made so far: the last creation number
+
+
+cdef inline unsigned long long fresh(int op) noexcept:
+    """_meta of a node made now: the next creation number and the op code."""
+    global _created
+    _created += 1
+    return (_created << 7) | <unsigned long long>op
+
+
 cdef Value make_value(double data, int op, Value a, Value b, double c, object items):
     cdef Value v = Value.__new__(Value)
     v._data = data
-    v._op_code = op
+    v._meta = fresh(op)
     v._a = a
     v._b = b
     v._c = c
@@ -108,7 +120,7 @@ cdef inline PyObject *_next_child(Value node, Py_ssize_t *i) noexcept:
 
     Operand order: a, b; or the Value items of an n-ary node's tuple.
     """
-    cdef int op = node._op_code
+    cdef int op = op_of(node)
     cdef Py_ssize_t n
     cdef PyObject *item
     if op == LEAF:
@@ -130,80 +142,113 @@ cdef inline PyObject *_next_child(Value node, Py_ssize_t *i) noexcept:
     return NULL
 
 
-# --- the topological order, in buffers kept between calls ----------------------
+# --- sweeps: every node of a graph once, newest first ---------------------------------
+#
+# A sweep starts at the root and always takes next the found node with the
+# highest creation number; all of a node's parents were made after it, so they
+# come first. Found nodes wait in a max-heap, unless the newest child of the
+# node just taken outranks the heap's top: then it is taken at once, so a chain
+# never touches the heap. The FOUND bit marks nodes found and not yet taken.
 
-ctypedef struct Frame:
+ctypedef struct Entry:
+    unsigned long long key    # the node's _meta: its creation number orders the heap
     PyObject *node
-    Py_ssize_t next       # position of the next child to look at
 
-cdef PyObject **_order = NULL     # the nodes, children before parents
-cdef Py_ssize_t _order_cap = 0
-cdef Frame *_stack = NULL         # the depth-first path being explored
-cdef Py_ssize_t _stack_cap = 0
+cdef Entry *_heap = NULL          # found nodes waiting, a max-heap
+cdef Py_ssize_t _heap_cap = 0
+cdef PyObject **_swept = NULL     # the nodes a COLLECT sweep took, in order
+cdef Py_ssize_t _swept_cap = 0
+
+cdef enum:
+    BACKWARD = 0    # zero interior gradients as found, pass gradients on
+    ZERO = 1        # zero every gradient
+    COLLECT = 2     # list the nodes in _swept
 
 
-cdef int _grow(void **buffer, Py_ssize_t *capacity, size_t item_size) except -1:
-    cdef Py_ssize_t cap = capacity[0] * 2 if capacity[0] else 1024
-    cdef void *grown = PyMem_Realloc(buffer[0], cap * item_size)
+cdef int _grow(void **buffer, Py_ssize_t *capacity, Py_ssize_t needed, size_t item_size) except -1:
+    cdef Py_ssize_t cap = capacity[0] if capacity[0] else 1024
+    cdef void *grown
+    while cap < needed:
+        cap *= 2
+    grown = PyMem_Realloc(buffer[0], cap * item_size)
     if grown == NULL:
-        raise MemoryError("cydiff: no memory for the topological order")
+        raise MemoryError("cydiff: no memory to sweep the graph")
     buffer[0] = grown
     capacity[0] = cap
     return 0
 
 
-cdef void _unmark(Py_ssize_t n, Py_ssize_t sp) noexcept:
+cdef inline void _heap_push(Py_ssize_t *size, unsigned long long key, PyObject *node) noexcept:
+    cdef Py_ssize_t i = size[0], parent
+    size[0] += 1
+    while i > 0:
+        parent = (i - 1) >> 1
+        if _heap[parent].key >= key:
+            break
+        _heap[i] = _heap[parent]
+        i = parent
+    _heap[i].key = key
+    _heap[i].node = node
+
+
+cdef inline PyObject *_heap_pop(Py_ssize_t *size) noexcept:
+    cdef PyObject *top = _heap[0].node
+    cdef Entry last
+    cdef Py_ssize_t n, i = 0, child
+    size[0] -= 1
+    n = size[0]
+    last = _heap[n]
+    while True:
+        child = 2 * i + 1
+        if child >= n:
+            break
+        if child + 1 < n and _heap[child + 1].key > _heap[child].key:
+            child += 1
+        if _heap[child].key <= last.key:
+            break
+        _heap[i] = _heap[child]
+        i = child
+    _heap[i] = last
+    return top
+
+
+cdef inline void _find(PyObject *child, int mode, PyObject **best, Py_ssize_t *size) noexcept:
+    """Mark a child not found before, zero it as the mode says, and keep the newest such child
+    in *best, the others on the heap. (Through casts, not a typed local: no reference counting.)"""
+    cdef PyObject *other
+    cdef unsigned long long meta = (<Value>child)._meta
+    if meta & FOUND:
+        return
+    (<Value>child)._meta = meta | FOUND
+    if mode == ZERO or (mode == BACKWARD and (meta & 63) != LEAF):
+        (<Value>child)._grad = 0.0
+    if best[0] == NULL:
+        best[0] = child
+    elif meta > (<Value>best[0])._meta:
+        other = best[0]
+        best[0] = child
+        _heap_push(size, (<Value>other)._meta, other)
+    else:
+        _heap_push(size, meta, child)
+
+
+cdef int _make_room(PyObject *node, Py_ssize_t size, Py_ssize_t room, Py_ssize_t taken,
+                    int mode) except -1:
+    """Grow the heap (and the COLLECT list) before a node is taken, so that a sweep never
+    stops half way through one; with no memory, clear the sweep's marks and raise."""
     cdef Py_ssize_t k
-    for k in range(n):
-        (<Value>_order[k])._mark = False
-    for k in range(sp):
-        (<Value>_stack[k].node)._mark = False
-
-
-cdef Py_ssize_t _topological_order(Value root) except -1:
-    """Put every node reachable from root in _order, children before parents; return the count.
-
-    Depth-first, children in operand order, each node placed after its last
-    child: the pure twin's order. The nodes are left marked; the caller clears
-    the marks of _order[:count].
-    """
-    cdef Py_ssize_t n = 0, sp = 0
-    cdef PyObject *node
-    cdef PyObject *child
-    cdef Frame *top
     try:
-        if _stack_cap == 0:
-            _grow(<void **>&_stack, &_stack_cap, sizeof(Frame))
-        root._mark = True
-        _stack[0].node = <PyObject *>root
-        _stack[0].next = 0
-        sp = 1
-        while sp:
-            top = &_stack[sp - 1]
-            node = top.node
-            child = _next_child(<Value>node, &top.next)
-            while child != NULL and (<Value>child)._mark:
-                child = _next_child(<Value>node, &top.next)
-            if child == NULL:
-                if n == _order_cap:
-                    _grow(<void **>&_order, &_order_cap, sizeof(PyObject *))
-                _order[n] = node
-                n += 1
-                sp -= 1
-            else:
-                if sp == _stack_cap:
-                    _grow(<void **>&_stack, &_stack_cap, sizeof(Frame))
-                (<Value>child)._mark = True
-                _stack[sp].node = child
-                _stack[sp].next = 0
-                sp += 1
+        if size + room > _heap_cap:
+            _grow(<void **>&_heap, &_heap_cap, size + room, sizeof(Entry))
+        if mode == COLLECT and taken >= _swept_cap:
+            _grow(<void **>&_swept, &_swept_cap, taken + 1, sizeof(PyObject *))
     except MemoryError:
-        _unmark(n, sp)
+        (<Value>node)._meta &= ~(<unsigned long long>FOUND)
+        for k in range(size):
+            (<Value>_heap[k].node)._meta &= ~(<unsigned long long>FOUND)
         raise
-    return n
+    return 0
 
-
-# --- reverse mode ------------------------------------------------------------------
 
 cdef inline void _backward_step(Value node) noexcept:
     """Pass node's gradient to its children: child.grad += local derivative × grad
@@ -213,7 +258,7 @@ cdef inline void _backward_step(Value node) noexcept:
     counting in the hot loop.)
     """
     cdef double g = node._grad, y = node._data, w_data, x_data
-    cdef int op = node._op_code, kind
+    cdef int op = op_of(node), kind
     cdef PyObject *items
     cdef PyObject *w
     cdef PyObject *x
@@ -251,36 +296,63 @@ cdef inline void _backward_step(Value node) noexcept:
     # LEAF and CUSTOM pass nothing on: a custom op has no known derivative.
 
 
-cdef int _backward(Value root) except -1:
-    cdef Py_ssize_t n = _topological_order(root), k
-    cdef Value node
-    for k in range(n):
-        node = <Value>_order[k]
-        node._mark = False
-        if node._op_code != LEAF:
-            node._grad = 0.0
-    root._grad = 1.0
-    for k in range(n - 1, -1, -1):
-        _backward_step(<Value>_order[k])
-    return 0
+cdef Py_ssize_t _sweep(Value root, int mode) except -1:
+    """Take every node reachable from root once, newest first, doing what mode says;
+    return how many were taken."""
+    cdef Py_ssize_t size = 0, taken = 0, room, i
+    cdef PyObject *node = <PyObject *>root
+    cdef PyObject *best
+    cdef PyObject *items
+    cdef int op
+    root._meta |= FOUND
+    if mode == ZERO or (mode == BACKWARD and op_of(root) != LEAF):
+        root._grad = 0.0
+    if mode == BACKWARD:
+        root._grad = 1.0
+    while node != NULL:
+        op = op_of(<Value>node)
+        room = tuple_size(<PyObject *>(<Value>node)._items) if op == SUM or op == DOT or op == CUSTOM else 2
+        if size + room > _heap_cap or (mode == COLLECT and taken >= _swept_cap):
+            _make_room(node, size, room, taken, mode)
+        best = NULL
+        if op == SUM or op == DOT or op == CUSTOM:
+            items = <PyObject *>(<Value>node)._items
+            for i in range(tuple_size(items)):
+                if is_value(tuple_item(items, i)):
+                    _find(tuple_item(items, i), mode, &best, &size)
+        elif op != LEAF:
+            _find(<PyObject *>(<Value>node)._a, mode, &best, &size)
+            if is_binary(op):
+                _find(<PyObject *>(<Value>node)._b, mode, &best, &size)
+        if mode == BACKWARD:
+            _backward_step(<Value>node)
+        elif mode == COLLECT:
+            _swept[taken] = node
+        taken += 1
+        (<Value>node)._meta &= ~(<unsigned long long>FOUND)
+        if best != NULL and (size == 0 or (<Value>best)._meta > _heap[0].key):
+            node = best
+        else:
+            if best != NULL:
+                _heap_push(&size, (<Value>best)._meta, best)
+            node = _heap_pop(&size) if size else NULL
+    return taken
 
 
 cdef list _nodes_in_order(Value root):
-    """The nodes reachable from root, children before parents, as a list (owned references).
+    """The nodes reachable from root, oldest first (children before parents), as a list.
 
-    The order buffer is released before any Python object is made: making one
-    can start a garbage collection, whose finalizers may run any code,
-    another traversal included.
+    The sweep's buffer is copied, with owned references, before any Python
+    object is made: making one can start a garbage collection, whose
+    finalizers may run any code, another sweep included.
     """
-    cdef Py_ssize_t n = _topological_order(root), k
+    cdef Py_ssize_t n = _sweep(root, COLLECT), k
     cdef PyObject **nodes = <PyObject **>PyMem_Malloc(n * sizeof(PyObject *))
     if nodes == NULL:
-        _unmark(n, 0)
         raise MemoryError("cydiff: no memory to list the graph")
     for k in range(n):
-        nodes[k] = _order[k]
+        nodes[k] = _swept[n - 1 - k]
         incref(nodes[k])
-        (<Value>nodes[k])._mark = False
     try:
         result = new_list(n)
     except MemoryError:
@@ -303,14 +375,14 @@ cdef list _records(Value root):
     index = {id(node): i for i, node in enumerate(order)}
     entries = []
     for node in order:
-        if node._op_code == LEAF:
+        if op_of(node) == LEAF:
             entries.append(node)
             continue
         a = None if node._a is None else index[id(node._a)]
         b = None if node._b is None else index[id(node._b)]
         items = None if node._items is None else tuple(
             index[id(item)] if type(item) is Value else item for item in node._items)
-        entries.append((node._data, node._grad, node._op_code, node.label, a, b, node._c, items))
+        entries.append((node._data, node._grad, op_of(node), node.label, a, b, node._c, items))
     return entries
 
 
@@ -327,16 +399,6 @@ def _node(double data, double grad, int op, str label, Value a, Value b, double 
     v._grad = grad
     v._label = label
     return v
-
-
-cdef int _zero_grad(Value root) except -1:
-    cdef Py_ssize_t n = _topological_order(root), k
-    cdef Value node
-    for k in range(n):
-        node = <Value>_order[k]
-        node._mark = False
-        node._grad = 0.0
-    return 0
 
 
 # --- freeing without recursion -------------------------------------------------------
@@ -380,7 +442,7 @@ cdef inline void _take_items(PyObject *tup, PyObject ***stack, Py_ssize_t *n,
 cdef inline void _take_children(Value node, PyObject ***stack, Py_ssize_t *n,
                                 Py_ssize_t *cap) noexcept:
     """Move node's references to its children onto the stack; node becomes a leaf."""
-    cdef int op = node._op_code
+    cdef int op = op_of(node)
     cdef PyObject *child
     if op == SUM or op == DOT or op == CUSTOM:
         _take_items(<PyObject *>node._items, stack, n, cap)
@@ -395,7 +457,7 @@ cdef inline void _take_children(Value node, PyObject ***stack, Py_ssize_t *n,
             incref(child)
             node._b = None
             _push(stack, n, cap, child)
-    node._op_code = LEAF
+    node._meta &= ~(<unsigned long long>63)  # LEAF
 
 
 cdef void _release(Value root) noexcept:
@@ -419,7 +481,7 @@ cdef void _release(Value root) noexcept:
     while n:
         n -= 1
         o = stack[n]
-        if refcount(o) == 1 and (<Value>o)._op_code != LEAF:
+        if refcount(o) == 1 and op_of(<Value>o) != LEAF:
             _take_children(<Value>o, &stack, &n, &cap)
         decref(o)
     if borrowed:
@@ -462,13 +524,14 @@ cdef class Value:
         self._a = self._b = None
         self._c = 0.0
         self._label = label
+        # a fresh creation number: newer than any child, even when __init__ is called again
         if children:
-            self._op_code, self._items = CUSTOM, (_op,) + children
+            self._meta, self._items = fresh(CUSTOM), (_op,) + children
         else:
-            self._op_code, self._items = LEAF, (_op or None)
+            self._meta, self._items = fresh(LEAF), (_op or None)
 
     def __dealloc__(self):
-        if self._op_code != LEAF:
+        if op_of(self) != LEAF:
             _release(self)
 
     # --- attributes -----------------------------------------------------------
@@ -503,7 +566,7 @@ cdef class Value:
     @property
     def _op(self):
         """The op that made this node: '+', '*', '**2', 'tanh', 'ReLU', ... ('' for a leaf)."""
-        cdef int op = self._op_code
+        cdef int op = op_of(self)
         if op == LEAF or op == CUSTOM:
             name = self._items if op == LEAF else self._items[0]
             return name or ""
@@ -532,14 +595,14 @@ cdef class Value:
 
     # --- pickle and copy (graphs travel as flat records: see cydiff/_pickle.py) ---
     def __reduce__(self):
-        if self._op_code == LEAF:
+        if op_of(self) == LEAF:
             return (_pickle.restore_leaf, ("compiled", self._data, self._grad, self.label,
                                            self._items))
         return (_pickle.restore_graph, ("compiled", _pickle.FORMAT, _records(self)))
 
     def __copy__(self):
         """A new node with this one's fields and children (the graph below is shared)."""
-        return _node(self._data, self._grad, self._op_code, self.label, self._a, self._b,
+        return _node(self._data, self._grad, op_of(self), self.label, self._a, self._b,
                      self._c, self._items)
 
     def __deepcopy__(self, memo):
@@ -549,9 +612,9 @@ cdef class Value:
             if id(node) in memo:
                 continue
             a, b, items = node._a, node._b, node._items
-            if node._op_code != LEAF and items is not None:
+            if op_of(node) != LEAF and items is not None:
                 items = tuple(memo[id(i)] if type(i) is Value else i for i in items)
-            memo[id(node)] = _node(node._data, node._grad, node._op_code, node.label,
+            memo[id(node)] = _node(node._data, node._grad, op_of(node), node.label,
                                    None if a is None else memo[id(a)],
                                    None if b is None else memo[id(b)], node._c, items)
         return memo[id(self)]
@@ -561,14 +624,14 @@ cdef class Value:
         """Backpropagate from this node.
 
         Interior nodes reached (those with children) restart from 0.0, this
-        node is seeded with 1.0, and gradients are accumulated (`+=`) in
-        reverse topological order; leaves keep accumulating across calls.
+        node is seeded with 1.0, and gradients are accumulated (`+=`) from the
+        newest node to the oldest; leaves keep accumulating across calls.
         """
-        _backward(self)
+        _sweep(self, BACKWARD)
 
     def zero_grad(self):
         """Set the gradient of every node of this graph to 0.0."""
-        _zero_grad(self)
+        _sweep(self, ZERO)
 
     def detach(self):
         """A new leaf with the same data: gradients do not flow through it."""
