@@ -10,7 +10,7 @@ import sys
 
 from setuptools import Extension, setup
 
-MODULES = ["_dual_c", "_value_c", "_functions_c"]
+MODULES = ["_ops_c", "_dual_c", "_value_c", "_functions_c"]
 
 
 def extensions():
@@ -25,9 +25,14 @@ def extensions():
     if os.environ.get("CYDIFF_SANITIZE"):  # make asan
         args += ["-fsanitize=address,undefined", "-fno-sanitize-recover=all",
                  "-fno-omit-frame-pointer", "-O1", "-g"]
+    # libm explicitly: unlinked, glibc binds pow, exp, ... to their oldest symbol
+    # versions, compatibility wrappers twice as slow as what CPython's math calls
+    # (the same kernels inside, so the same results).
+    libraries = [] if sys.platform == "win32" else ["m"]
     modules = [
         Extension(f"cydiff.{name}", [f"src/cydiff/{name}.pyx"], extra_compile_args=args,
-                  extra_link_args=[a for a in args if a.startswith("-fsanitize")])
+                  extra_link_args=[a for a in args if a.startswith("-fsanitize")],
+                  libraries=libraries)
         for name in MODULES
     ]
     return cythonize(

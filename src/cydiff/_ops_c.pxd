@@ -127,23 +127,22 @@ cdef inline str op_name(int op):
     return ""
 
 
-# --- Python's answer where C found an error ------------------------------------
+# --- out of line, in _ops_c.pyx: the cold paths and CPython's float_pow ----------
+# (Kept out of the inline formulas below, so those stay small enough for the C
+# compiler to inline them and fold their switch on a constant op.)
 
-cdef inline double py_math(str name, double x) except? -1.0:
-    from cydiff._common import python_math
-    return python_math(name, x)
+cdef enum:
+    POW_OK = 0
+    POW_ZERO_DIVISION = 1   # 0.0 ** negative
+    POW_COMPLEX = 2         # negative ** fraction
+    POW_RANGE = 3           # overflow
 
-cdef inline double py_div(double a, double b) except? -1.0:
-    from cydiff._common import python_div
-    return python_div(a, b)
+cdef double py_math(str name, double x) except? -1.0   # Python's math.<name>(x)
+cdef double py_div(double a, double b) except? -1.0    # Python's a / b
+cdef double power(double a, double b) except? -1.0     # Python's a ** b, never complex
+cdef double pow_core(double a, double b, int *err) noexcept nogil
+cdef double ieee_pow(double a, double b) noexcept nogil
 
-cdef inline double py_pow(double a, double b) except? -1.0:
-    from cydiff._common import python_pow
-    return python_pow(a, b)
-
-cdef inline double negative_fractional_power() except -1.0:
-    from cydiff._common import NEGATIVE_FRACTIONAL_POWER
-    raise ValueError(NEGATIVE_FRACTIONAL_POWER)
 
 cdef inline double math1(str name, double r, double x) except? -1.0:
     """r = f(x) from libm, checked as CPython's math module checks it."""
@@ -166,72 +165,6 @@ cdef inline bint is_odd(double b) noexcept nogil:
     """Whether the finite double b is an odd integer (CPython's test)."""
     return fmod(fabs(b), 2.0) == 1.0
 
-cdef enum:
-    POW_OK = 0
-    POW_ZERO_DIVISION = 1   # 0.0 ** negative
-    POW_COMPLEX = 2         # negative ** fraction
-    POW_RANGE = 3           # overflow
-
-cdef inline double pow_core(double a, double b, int *err) noexcept nogil:
-    """CPython's float_pow, step for step, reporting its errors in *err."""
-    cdef bint negate = False
-    cdef double r
-    err[0] = POW_OK
-    if b == 0.0:
-        return 1.0
-    if isnan(a):
-        return a
-    if isnan(b):
-        return 1.0 if a == 1.0 else b
-    if isinf(b):
-        a = fabs(a)
-        if a == 1.0:
-            return 1.0
-        if (b > 0.0) == (a > 1.0):
-            return fabs(b)
-        return 0.0
-    if isinf(a):
-        if b > 0.0:
-            return a if is_odd(b) else fabs(a)
-        return copysign(0.0, a) if is_odd(b) else 0.0
-    if a == 0.0:
-        if b < 0.0:
-            err[0] = POW_ZERO_DIVISION
-            return copysign(INFINITY, a) if is_odd(b) else INFINITY
-        return a if is_odd(b) else 0.0
-    if a < 0.0:
-        if b != floor(b):
-            err[0] = POW_COMPLEX
-            return NAN
-        a = -a
-        negate = is_odd(b)
-    if a == 1.0:
-        return -1.0 if negate else 1.0
-    errno = 0
-    r = pow(a, b)
-    if errno == 0:
-        if isinf(r):
-            errno = ERANGE
-    elif errno == ERANGE and r == 0.0:
-        errno = 0
-    if negate:
-        r = -r
-    if errno != 0:
-        err[0] = POW_RANGE
-    return r
-
-cdef inline double ieee_pow(double a, double b) noexcept nogil:
-    """a ** b as C's pow() computes it: an infinity or nan where Python raises."""
-    cdef int err
-    cdef double r = pow_core(a, b, &err)
-    if err == POW_ZERO_DIVISION:
-        return copysign(INFINITY, a) if is_odd(b) else INFINITY
-    if err == POW_RANGE:
-        return -INFINITY if a < 0.0 and is_odd(b) else INFINITY
-    if err == POW_COMPLEX:
-        return NAN
-    return r
-
 cdef inline double ieee_log(double x) noexcept nogil:
     return log(x) if x > 0.0 else (-INFINITY if x == 0.0 else NAN)
 
@@ -243,17 +176,6 @@ cdef inline double ieee_sqrt(double x) noexcept nogil:
 
 
 # --- forward formulas that are not a single call of Python's -----------------
-
-cdef inline double power(double a, double b) except? -1.0:
-    """Python's float a ** b, except that a negative base to a fractional power
-    raises ValueError instead of returning a complex number."""
-    cdef int err
-    cdef double r = pow_core(a, b, &err)
-    if err == POW_COMPLEX:
-        return negative_fractional_power()
-    if err != POW_OK:
-        return py_pow(a, b)
-    return r
 
 cdef inline double sigmoid(double x) noexcept nogil:
     """1 / (1 + exp(-x)) without overflow: exp only ever sees -|x|."""

@@ -1,22 +1,25 @@
 # cython: language_level=3
 cimport cython
+from cpython.ref cimport PyObject
 
 
 @cython.final
 cdef class Value:
-    # The layout of `cydiff/_value_py.py`, slot for slot (80 bytes a node).
-    cdef double _data     # forward value
-    cdef double _grad     # accumulated gradient
-    cdef double _c        # folded constant
-    cdef Value _a         # operand of a unary, folded or binary op
-    cdef Value _b         # second operand of a binary op
-    cdef object _items    # n-ary: tuple whose Values are the children; LEAF: `_op` string or None
-    cdef str _label       # None reads as ''
+    # The slots of `cydiff/_value_py.py`, 80 bytes a node. The object slots are raw
+    # pointers to references the node owns (NULL where unused): _value_c makes and
+    # frees nodes itself (see "The life of a node" there).
+    cdef double _data          # forward value
+    cdef double _grad          # accumulated gradient
+    cdef double _c             # folded constant
+    cdef PyObject *_a          # the Value operand of a unary, folded or binary op
+    cdef PyObject *_b          # the second Value operand of a binary op
+    cdef PyObject *_items      # n-ary: tuple whose Values are the children; LEAF: the `_op` str
+    cdef PyObject *_label      # a str; NULL reads as ''
     cdef unsigned long long _meta  # creation number << 7 | FOUND (64) | op code (< 64)
 
 
 cdef enum:
-    FOUND = 64            # the bit of _meta a sweep sets on a node it has found
+    FOUND = 64                 # the bit of _meta a sweep sets on a node it has found
 
 
 cdef inline int op_of(Value v) noexcept:

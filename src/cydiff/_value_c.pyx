@@ -3,14 +3,14 @@
 
 The same nodes, op codes and formulas as the pure twin, on C doubles, with:
 
-- no cyclic-GC tracking: a node holds only numbers, strings and older nodes,
-  so graphs cannot form cycles, and the collector never walks them;
-- a freelist, so a training loop that builds and drops a same-sized graph each
-  step reuses warm node memory;
 - one C sweep for backward(): nodes are numbered as they are made (children
   before parents), and the sweep takes the graph's nodes from the highest
   number down, passing gradients on and finding children as it goes, with a
   heap kept between calls; a chain goes straight down without the heap;
+- nodes made and freed here, not by Cython's generic code: a pool of freed
+  node memory (a training loop builds and drops a same-sized graph every step),
+  no None stored in unused slots, no cyclic-GC tracking (a node holds numbers,
+  strings and older nodes only, so graphs cannot form cycles);
 - freeing without recursion: a dying node moves the children it alone owns
   onto a stack, so a chain a million nodes deep frees in a loop.
 
@@ -20,6 +20,7 @@ re-entered while the GIL is held.
 
 cimport cython
 from cpython.float cimport PyFloat_AS_DOUBLE
+from libc.string cimport memset
 from cpython.mem cimport PyMem_Free, PyMem_Malloc, PyMem_Realloc
 from cpython.ref cimport PyObject
 
@@ -43,8 +44,17 @@ cdef extern from "Python.h":
     Py_ssize_t refcount "Py_REFCNT" (PyObject *)
     void incref "Py_INCREF" (PyObject *)
     void decref "Py_DECREF" (PyObject *)
+    void xdecref "Py_XDECREF" (PyObject *)
     object new_list "PyList_New" (Py_ssize_t)
     void list_set_item "PyList_SET_ITEM" (object, Py_ssize_t, PyObject *)  # steals
+    ctypedef struct PyTypeObject:
+        Py_ssize_t tp_basicsize
+        void (*tp_dealloc)(PyObject *) noexcept
+        PyObject *(*tp_alloc)(PyTypeObject *, Py_ssize_t) noexcept
+    PyObject *PyObject_Init(PyObject *, PyTypeObject *)
+    PyObject *PyErr_NoMemory()
+    void *PyObject_Malloc(size_t)
+    void PyObject_Free(void *)
 
 
 # The op table's shape, for the test that keeps the twins' tables in step.
@@ -56,8 +66,37 @@ cdef inline bint is_value(PyObject *o) noexcept:
     return type_of(o) == <void *>Value
 
 
-# --- making nodes --------------------------------------------------------------
+cdef inline void add_grad(PyObject *node, double amount) noexcept:
+    """node.grad += amount. (Written out: an augmented assignment through a cast
+    makes Cython hold a reference around it, which a dying node cannot take.)"""
+    (<Value>node)._grad = (<Value>node)._grad + amount
 
+
+cdef inline PyObject *own(object x) noexcept:
+    """A new reference to x, for a slot; None is NULL."""
+    if x is None:
+        return NULL
+    incref(<PyObject *>x)
+    return <PyObject *>x
+
+
+cdef inline object obj(PyObject *p):
+    """What a slot holds, as an object; NULL is None."""
+    return <object>p if p != NULL else None
+
+
+# --- the life of a node ------------------------------------------------------------
+#
+# Node memory comes from a pool of freed nodes (or PyObject_Malloc): make_value
+# fills every slot itself; Value(...) goes through Cython's tp_new, whose
+# tp_alloc is _alloc (zeroed memory). _dealloc, the type's tp_dealloc, releases
+# the children without recursion and returns the memory to the pool.
+
+cdef enum:
+    POOL_SIZE = 262144            # freed nodes kept for reuse (21 MB of nodes at most)
+
+cdef PyObject **_pool = <PyObject **>PyMem_Malloc(POOL_SIZE * sizeof(PyObject *))
+cdef Py_ssize_t _pooled = 0
 cdef unsigned long long _created = 0  # nodes made so far: the last creation number
 
 
@@ -68,15 +107,55 @@ cdef inline unsigned long long fresh(int op) noexcept:
     return (_created << 7) | <unsigned long long>op
 
 
+cdef inline PyObject *_take() noexcept:
+    """Memory for a node, from the pool if it has some; NULL with no memory."""
+    global _pooled
+    if _pooled:
+        _pooled -= 1
+        return _pool[_pooled]
+    return <PyObject *>PyObject_Malloc((<PyTypeObject *>Value).tp_basicsize)
+
+
+cdef PyObject *_alloc(PyTypeObject *t, Py_ssize_t n) noexcept:
+    """tp_alloc: a zeroed node with one reference (NULL and MemoryError with no memory)."""
+    cdef PyObject *o = _take()
+    if o == NULL:
+        return PyErr_NoMemory()
+    memset(o, 0, (<PyTypeObject *>Value).tp_basicsize)
+    return PyObject_Init(o, t)
+
+
 cdef Value make_value(double data, int op, Value a, Value b, double c, object items):
-    cdef Value v = Value.__new__(Value)
+    cdef PyObject *o = _take()
+    cdef Value v
+    if o == NULL:
+        raise MemoryError()
+    PyObject_Init(o, <PyTypeObject *>Value)
+    v = <Value>o   # a second reference, for v ...
+    decref(o)      # ... which now holds the only one
     v._data = data
-    v._meta = fresh(op)
-    v._a = a
-    v._b = b
+    v._grad = 0.0
     v._c = c
-    v._items = items
+    v._a = own(a)
+    v._b = own(b)
+    v._items = own(items)
+    v._label = NULL
+    v._meta = fresh(op)
     return v
+
+
+cdef void _dealloc(PyObject *o) noexcept:
+    """tp_dealloc: the node's last reference is gone."""
+    global _pooled
+    if ((<Value>o)._meta & 63) != LEAF:
+        _release(o)
+    xdecref((<Value>o)._items)
+    xdecref((<Value>o)._label)
+    if _pooled < POOL_SIZE and _pool != NULL:
+        _pool[_pooled] = o
+        _pooled += 1
+    else:
+        PyObject_Free(o)
 
 
 cdef Value value_unary(int op, Value x):
@@ -115,30 +194,30 @@ cdef inline object _compare(str symbol, Value x, object other, double *c):
 
 # --- children --------------------------------------------------------------------
 
-cdef inline PyObject *_next_child(Value node, Py_ssize_t *i) noexcept:
+cdef inline PyObject *_next_child(PyObject *node, Py_ssize_t *i) noexcept:
     """The node's Value child at position *i or after (advancing *i past it), or NULL.
 
     Operand order: a, b; or the Value items of an n-ary node's tuple.
     """
-    cdef int op = op_of(node)
+    cdef int op = op_of(<Value>node)
     cdef Py_ssize_t n
     cdef PyObject *item
     if op == LEAF:
         return NULL
     if op == SUM or op == DOT or op == CUSTOM:
-        n = tuple_size(<PyObject *>node._items)
+        n = tuple_size((<Value>node)._items)
         while i[0] < n:
-            item = tuple_item(<PyObject *>node._items, i[0])
+            item = tuple_item((<Value>node)._items, i[0])
             i[0] += 1
             if is_value(item):
                 return item
         return NULL
     if i[0] == 0:
         i[0] = 1
-        return <PyObject *>node._a
+        return (<Value>node)._a
     if i[0] == 1 and is_binary(op):
         i[0] = 2
-        return <PyObject *>node._b
+        return (<Value>node)._b
     return NULL
 
 
@@ -243,22 +322,20 @@ cdef int _make_room(PyObject *node, Py_ssize_t size, Py_ssize_t room, Py_ssize_t
         if mode == COLLECT and taken >= _swept_cap:
             _grow(<void **>&_swept, &_swept_cap, taken + 1, sizeof(PyObject *))
     except MemoryError:
-        (<Value>node)._meta &= ~(<unsigned long long>FOUND)
+        (<Value>node)._meta = (<Value>node)._meta & ~(<unsigned long long>FOUND)
         for k in range(size):
-            (<Value>_heap[k].node)._meta &= ~(<unsigned long long>FOUND)
+            (<Value>_heap[k].node)._meta = (<Value>_heap[k].node)._meta & ~(<unsigned long long>FOUND)
         raise
     return 0
 
 
-cdef inline void _backward_step(Value node) noexcept:
+cdef inline void _backward_step(PyObject *node) noexcept:
     """Pass node's gradient to its children: child.grad += local derivative × grad
-    (the product as `tangent` takes it: an exact zero on either side gives 0).
-
-    (Children are read through node's slots, not local variables: no reference
-    counting in the hot loop.)
-    """
-    cdef double g = node._grad, y = node._data, w_data, x_data
-    cdef int op = op_of(node), kind
+    (the product as `tangent` takes it: an exact zero on either side gives 0)."""
+    cdef double g = (<Value>node)._grad, y = (<Value>node)._data, w_data, x_data
+    cdef int op = op_of(<Value>node), kind
+    cdef PyObject *a = (<Value>node)._a
+    cdef PyObject *b = (<Value>node)._b
     cdef PyObject *items
     cdef PyObject *w
     cdef PyObject *x
@@ -266,33 +343,33 @@ cdef inline void _backward_step(Value node) noexcept:
     if g == 0.0:  # nothing flows
         return
     if is_unary(op):
-        node._a._grad += tangent(unary_deriv(op, node._a._data, y), g)
+        add_grad(a, tangent(unary_deriv(op, (<Value>a)._data, y), g))
     elif is_binary(op):
-        node._a._grad += tangent(binary_da(op, node._a._data, node._b._data, y), g)
-        node._b._grad += tangent(binary_db(op, node._a._data, node._b._data, y), g)
+        add_grad(a, tangent(binary_da(op, (<Value>a)._data, (<Value>b)._data, y), g))
+        add_grad(b, tangent(binary_db(op, (<Value>a)._data, (<Value>b)._data, y), g))
     elif is_folded(op):
         kind = folded_kind(op)
         if constant_left(op):
-            node._a._grad += tangent(binary_db(kind, node._c, node._a._data, y), g)
+            add_grad(a, tangent(binary_db(kind, (<Value>node)._c, (<Value>a)._data, y), g))
         else:
-            node._a._grad += tangent(binary_da(kind, node._a._data, node._c, y), g)
+            add_grad(a, tangent(binary_da(kind, (<Value>a)._data, (<Value>node)._c, y), g))
     elif op == SUM:
-        items = <PyObject *>node._items
+        items = (<Value>node)._items
         for i in range(tuple_size(items)):
             w = tuple_item(items, i)
             if is_value(w):
-                (<Value>w)._grad += g
+                add_grad(w, g)
     elif op == DOT:
-        items = <PyObject *>node._items
+        items = (<Value>node)._items
         for i in range(0, tuple_size(items), 2):
             w = tuple_item(items, i)
             x = tuple_item(items, i + 1)
             w_data = (<Value>w)._data if is_value(w) else PyFloat_AS_DOUBLE(<object>w)
             x_data = (<Value>x)._data if is_value(x) else PyFloat_AS_DOUBLE(<object>x)
             if is_value(w):
-                (<Value>w)._grad += tangent(x_data, g)
+                add_grad(w, tangent(x_data, g))
             if is_value(x):
-                (<Value>x)._grad += tangent(w_data, g)
+                add_grad(x, tangent(w_data, g))
     # LEAF and CUSTOM pass nothing on: a custom op has no known derivative.
 
 
@@ -311,25 +388,25 @@ cdef Py_ssize_t _sweep(Value root, int mode) except -1:
         root._grad = 1.0
     while node != NULL:
         op = op_of(<Value>node)
-        room = tuple_size(<PyObject *>(<Value>node)._items) if op == SUM or op == DOT or op == CUSTOM else 2
+        room = tuple_size((<Value>node)._items) if op == SUM or op == DOT or op == CUSTOM else 2
         if size + room > _heap_cap or (mode == COLLECT and taken >= _swept_cap):
             _make_room(node, size, room, taken, mode)
         best = NULL
         if op == SUM or op == DOT or op == CUSTOM:
-            items = <PyObject *>(<Value>node)._items
+            items = (<Value>node)._items
             for i in range(tuple_size(items)):
                 if is_value(tuple_item(items, i)):
                     _find(tuple_item(items, i), mode, &best, &size)
         elif op != LEAF:
-            _find(<PyObject *>(<Value>node)._a, mode, &best, &size)
+            _find((<Value>node)._a, mode, &best, &size)
             if is_binary(op):
-                _find(<PyObject *>(<Value>node)._b, mode, &best, &size)
+                _find((<Value>node)._b, mode, &best, &size)
         if mode == BACKWARD:
-            _backward_step(<Value>node)
+            _backward_step(node)
         elif mode == COLLECT:
             _swept[taken] = node
         taken += 1
-        (<Value>node)._meta &= ~(<unsigned long long>FOUND)
+        (<Value>node)._meta = (<Value>node)._meta & ~(<unsigned long long>FOUND)
         if best != NULL and (size == 0 or (<Value>best)._meta > _heap[0].key):
             node = best
         else:
@@ -378,10 +455,10 @@ cdef list _records(Value root):
         if op_of(node) == LEAF:
             entries.append(node)
             continue
-        a = None if node._a is None else index[id(node._a)]
-        b = None if node._b is None else index[id(node._b)]
-        items = None if node._items is None else tuple(
-            index[id(item)] if type(item) is Value else item for item in node._items)
+        a = None if node._a == NULL else index[id(<object>node._a)]
+        b = None if node._b == NULL else index[id(<object>node._b)]
+        items = None if node._items == NULL else tuple(
+            index[id(item)] if type(item) is Value else item for item in <object>node._items)
         entries.append((node._data, node._grad, op_of(node), node.label, a, b, node._c, items))
     return entries
 
@@ -397,7 +474,7 @@ def _node(double data, double grad, int op, str label, Value a, Value b, double 
         raise ValueError("cydiff: a malformed node")
     cdef Value v = make_value(data, op, a, b, c, items)
     v._grad = grad
-    v._label = label
+    v._label = own(label) if label else NULL
     return v
 
 
@@ -424,43 +501,34 @@ cdef inline void _push(PyObject ***stack, Py_ssize_t *n, Py_ssize_t *cap, PyObje
     n[0] += 1
 
 
-cdef inline void _take_items(PyObject *tup, PyObject ***stack, Py_ssize_t *n,
-                             Py_ssize_t *cap) noexcept:
-    """Move a tuple's Value items onto the stack, if the node is the tuple's only owner."""
-    cdef Py_ssize_t i
-    cdef PyObject *item
-    if refcount(tup) != 1:
-        return  # shared: its items go when its last owner goes
-    for i in range(tuple_size(tup)):
-        item = tuple_item(tup, i)
-        if is_value(item):
-            incref(<PyObject *>None)
-            tuple_set_item(tup, i, <PyObject *>None)
-            _push(stack, n, cap, item)
-
-
-cdef inline void _take_children(Value node, PyObject ***stack, Py_ssize_t *n,
+cdef inline void _take_children(PyObject *node, PyObject ***stack, Py_ssize_t *n,
                                 Py_ssize_t *cap) noexcept:
     """Move node's references to its children onto the stack; node becomes a leaf."""
-    cdef int op = op_of(node)
-    cdef PyObject *child
+    cdef int op = op_of(<Value>node)
+    cdef PyObject *tup
+    cdef PyObject *item
+    cdef Py_ssize_t i
     if op == SUM or op == DOT or op == CUSTOM:
-        _take_items(<PyObject *>node._items, stack, n, cap)
-        node._items = None
+        tup = (<Value>node)._items
+        (<Value>node)._items = NULL
+        if refcount(tup) == 1:  # ours alone: take its Values out before it goes
+            for i in range(tuple_size(tup)):
+                item = tuple_item(tup, i)
+                if is_value(item):
+                    incref(<PyObject *>None)
+                    tuple_set_item(tup, i, <PyObject *>None)
+                    _push(stack, n, cap, item)
+        decref(tup)
     else:
-        child = <PyObject *>node._a
-        incref(child)
-        node._a = None
-        _push(stack, n, cap, child)
+        _push(stack, n, cap, (<Value>node)._a)
+        (<Value>node)._a = NULL
         if is_binary(op):
-            child = <PyObject *>node._b
-            incref(child)
-            node._b = None
-            _push(stack, n, cap, child)
-    node._meta &= ~(<unsigned long long>63)  # LEAF
+            _push(stack, n, cap, (<Value>node)._b)
+            (<Value>node)._b = NULL
+    (<Value>node)._meta = (<Value>node)._meta & ~(<unsigned long long>63)  # LEAF
 
 
-cdef void _release(Value root) noexcept:
+cdef void _release(PyObject *root) noexcept:
     """Drop root's children, and theirs, with an explicit stack instead of recursion.
 
     A child popped with a reference count of 1 is referenced by the stack
@@ -482,7 +550,7 @@ cdef void _release(Value root) noexcept:
         n -= 1
         o = stack[n]
         if refcount(o) == 1 and op_of(<Value>o) != LEAF:
-            _take_children(<Value>o, &stack, &n, &cap)
+            _take_children(o, &stack, &n, &cap)
         decref(o)
     if borrowed:
         _dying, _dying_cap = stack, cap
@@ -494,8 +562,6 @@ cdef void _release(Value root) noexcept:
 # --- the class -----------------------------------------------------------------------
 
 @cython.final
-@cython.no_gc
-@cython.freelist(262144)
 cdef class Value:
     """A scalar node of a computation graph: reverse-mode AD.
 
@@ -519,20 +585,20 @@ cdef class Value:
         for child in children:
             if type(child) is not Value:
                 _common.argument_error("Value() argument '_children' item", child, "a Value")
+        if op_of(self) != LEAF:  # __init__ called again: let the old children go
+            _release(<PyObject *>self)
+        xdecref(self._items)
+        xdecref(self._label)
         self._data = value
         self._grad = 0.0
-        self._a = self._b = None
         self._c = 0.0
-        self._label = label
+        self._a = self._b = NULL
+        self._label = own(label) if label else NULL
         # a fresh creation number: newer than any child, even when __init__ is called again
         if children:
-            self._meta, self._items = fresh(CUSTOM), (_op,) + children
+            self._meta, self._items = fresh(CUSTOM), own((_op,) + children)
         else:
-            self._meta, self._items = fresh(LEAF), (_op or None)
-
-    def __dealloc__(self):
-        if op_of(self) != LEAF:
-            _release(self)
+            self._meta, self._items = fresh(LEAF), (own(_op) if _op else NULL)
 
     # --- attributes -----------------------------------------------------------
     @property
@@ -555,21 +621,24 @@ cdef class Value:
 
     @property
     def label(self):
-        return self._label if self._label is not None else ""
+        return <object>self._label if self._label != NULL else ""
 
     @label.setter
     def label(self, value):
         if not isinstance(value, str):
             _common.argument_error("Value.label", value, "a str")
-        self._label = value
+        old = self._label
+        self._label = own(value) if value else NULL
+        xdecref(old)
 
     @property
     def _op(self):
         """The op that made this node: '+', '*', '**2', 'tanh', 'ReLU', ... ('' for a leaf)."""
         cdef int op = op_of(self)
-        if op == LEAF or op == CUSTOM:
-            name = self._items if op == LEAF else self._items[0]
-            return name or ""
+        if op == LEAF:
+            return obj(self._items) or ""
+        if op == CUSTOM:
+            return (<tuple>self._items)[0]
         if op == POW_C:
             return _common.op_string("**", self._c)
         return op_name(op)
@@ -578,11 +647,11 @@ cdef class Value:
     def _children(self):
         """The Value operands in order (constants are folded into the node)."""
         cdef Py_ssize_t i = 0
-        cdef PyObject *child = _next_child(self, &i)
+        cdef PyObject *child = _next_child(<PyObject *>self, &i)
         children = []
         while child != NULL:
             children.append(<object>child)
-            child = _next_child(self, &i)
+            child = _next_child(<PyObject *>self, &i)
         return tuple(children)
 
     @property
@@ -597,13 +666,13 @@ cdef class Value:
     def __reduce__(self):
         if op_of(self) == LEAF:
             return (_pickle.restore_leaf, ("compiled", self._data, self._grad, self.label,
-                                           self._items))
+                                           obj(self._items)))
         return (_pickle.restore_graph, ("compiled", _pickle.FORMAT, _records(self)))
 
     def __copy__(self):
         """A new node with this one's fields and children (the graph below is shared)."""
-        return _node(self._data, self._grad, op_of(self), self.label, self._a, self._b,
-                     self._c, self._items)
+        return _node(self._data, self._grad, op_of(self), self.label, obj(self._a), obj(self._b),
+                     self._c, obj(self._items))
 
     def __deepcopy__(self, memo):
         """A copy of the whole graph below this node (nodes already in memo are reused)."""
@@ -611,7 +680,7 @@ cdef class Value:
         for node in _nodes_in_order(self):
             if id(node) in memo:
                 continue
-            a, b, items = node._a, node._b, node._items
+            a, b, items = obj(node._a), obj(node._b), obj(node._items)
             if op_of(node) != LEAF and items is not None:
                 items = tuple(memo[id(i)] if type(i) is Value else i for i in items)
             memo[id(node)] = _node(node._data, node._grad, op_of(node), node.label,
@@ -800,3 +869,7 @@ cdef Value value_dot(list ws, list xs):
         items[2 * i] = w
         items[2 * i + 1] = x
     return make_value(total, DOT, None, None, 0.0, tuple(items))
+
+
+(<PyTypeObject *>Value).tp_alloc = _alloc  # see "The life of a node"
+(<PyTypeObject *>Value).tp_dealloc = _dealloc
