@@ -1,5 +1,10 @@
-"""`python -m benchmarks` from a checkout with an in-place build (`make build`)."""
+"""`python -m benchmarks`: the same runner as `make bench`."""
 
-from .run import main
+import os
+import sys
 
-main()
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import run  # noqa: E402
+
+sys.exit(run.main())

@@ -1,140 +1,223 @@
-"""Per-op cost of cydiff's twins as a ratio to a plain float op, measured side by side.
+"""cydiff's benchmarks: `make bench` (python benchmarks/run.py) or `python -m benchmarks`.
 
-Every figure is the median of interleaved repeats in one process, so machine
-noise hits all contenders alike; min-max ranges are shown beside the medians.
-`make bench` runs `python benchmarks/run.py` against the installed package (as
-a script, so the source tree cannot shadow it); `--quick` is a smoke test. It
-prints a table and writes RESULTS.md beside this file.
+Measures every figure of the performance targets, side by side in one process,
+against plain floats, the pure twin and — when the `bench` extra is installed —
+micrograd, PyTorch (CPU), JAX and HIPS autograd; writes RESULTS.md and
+results.png beside this file. `--quick` runs tiny sizes into a temporary
+directory: a smoke test that the runner still works (CI runs it).
 """
 
 from __future__ import annotations
 
 import argparse
-import gc
-import math
-import platform
-import statistics
+import os
+import sys
+import tempfile
 import time
 from pathlib import Path
-from typing import Callable
 
-import cydiff
-import cydiff.compiled as C
-import cydiff.pure as P
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-CHAIN = 100_000
+import figures  # noqa: E402
+from harness import per_unit  # noqa: E402
+from systems import environment, graph_systems  # noqa: E402
 
-
-# --- the workloads: a chain of `*`, `+` with constants and relu --------------------
-
-def float_chain(n: int) -> float:
-    y = 0.5
-    for i in range(n // 3):
-        y = y * 1.0000001
-        y = y + 0.1
-        y = y if y > 0.0 else 0.0
-    return y
+HERE = Path(__file__).resolve().parent
 
 
-def value_chain(m, n: int):
-    x = m.Value(0.5)
-    y = x
-    for i in range(n // 3):
-        y = y * 1.0000001
-        y = y + 0.1
-        y = y.relu()
-    return x, y
-
-
-def g_float(x: float) -> float:  # g itself, the same formula on floats
-    return math.sin(x**2 + 1.0) * math.exp(-x) / (1.0 + x**2)
-
-
-def g_generic(m, x):
-    return m.sin(x**2 + 1.0) * m.exp(-x) / (1.0 + x**2)
-
-
-# --- timing ----------------------------------------------------------------------------
-
-def timed(run: Callable[[], object]) -> float:
-    """Seconds for one run; what it returns is freed after the clock stops."""
-    gc.collect()
-    t = time.perf_counter()
-    result = run()
-    elapsed = time.perf_counter() - t
-    del result
-    return elapsed
-
-
-def interleaved(contenders: dict[str, Callable[[], object]], repeats: int) -> dict[str, list[float]]:
-    """Seconds per run of each contender, the contenders taking turns."""
-    for run in contenders.values():  # warm-up: heap, freelists, caches
-        run()
-    times: dict[str, list[float]] = {name: [] for name in contenders}
-    for _ in range(repeats):
-        for name, run in contenders.items():
-            times[name].append(timed(run))
-    return times
-
-
-def backward_times(m, n: int, repeats: int) -> list[float]:
-    out = []
-    for _ in range(repeats + 1):
-        x, y = value_chain(m, n)
-        out.append(timed(y.backward))
-        del x, y
-    return out[1:]
-
-
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="few repeats, small graphs (smoke test)")
-    args = parser.parse_args()
-    repeats, n, points = (3, 3_000, 200) if args.quick else (15, CHAIN, 20_000)
-    xs = [0.001 * i - 3.0 for i in range(points)]
+    parser.add_argument("--quick", action="store_true", help="tiny sizes, into a temporary directory")
+    parser.add_argument("--out", type=Path, help="where RESULTS.md and results.png go")
+    args = parser.parse_args(argv)
+    quick = args.quick
+    out = args.out or (Path(tempfile.mkdtemp(prefix="cydiff-bench-")) if quick else HERE)
+    rounds = 2 if quick else 9
+    started = time.time()
 
-    forward = interleaved({
-        "float": lambda: float_chain(n),
-        "compiled": lambda: value_chain(C, n),
-        "pure": lambda: value_chain(P, n),
-    }, repeats)
-    float_op = statistics.median(forward["float"]) / n
-    backward = {"compiled": backward_times(C, n, repeats), "pure": backward_times(P, n, max(3, repeats // 3))}
-    dual = interleaved({
-        "float": lambda: [g_float(x) for x in xs],
-        "compiled": lambda: [g_generic(C, C.Dual(x, 1.0)).deriv for x in xs],
-        "pure": lambda: [g_generic(P, P.Dual(x, 1.0)).deriv for x in xs],
-    }, repeats)
+    systems, missing = graph_systems()
+    say = print
+    say("cydiff benchmarks" + (" (quick)" if quick else ""))
+    for line in environment():
+        say("  " + line)
 
-    def ratio(times: list[float], per: int, floor: float) -> str:
-        med, lo, hi = statistics.median(times), min(times), max(times)
-        return f"{med / per / floor:.2f}× ({lo / per / floor:.2f}–{hi / per / floor:.2f})"
+    n = 3_000 if quick else 99_999
+    say(f"chain of {n} ops ...")
+    chain = figures.chain_figure(systems, n, rounds)
+    say("Dual ...")
+    dual = figures.dual_figure(300 if quick else 20_000, rounds)
+    say("a 16-op function of 3 inputs ...")
+    func = figures.function_figure(systems, 20 if quick else 1_000, rounds, missing)
+    say("memory ...")
+    memory = figures.memory_figure([s for s in systems if s.name != "PyTorch"], 3_000 if quick else 100_002)
+    sizes = [3_000, 30_000] if quick else [10_002, 100_002, 1_000_002, 3_000_000]
+    say(f"scaling {sizes} ...")
+    scaling = figures.scaling_figure(sizes, 2 if quick else 5)
+    dag_sizes = [100, 1_000] if quick else [100, 1_000, 10_000, 100_000, 1_000_000]
+    say(f"random DAGs {dag_sizes} ...")
+    limits = {"cydiff (pure)": 100_000, "micrograd": 100_000, "PyTorch": 10_000,
+              "autograd (HIPS)": 10_000}
+    dags = figures.dag_figure(systems, dag_sizes, limits, 2 if quick else 5, missing)
+    say("dot against a chain ...")
+    dot = figures.dot_figure(16 if quick else 256, rounds)
+    say("micrograd's demo step ...")
+    demo = figures.demo_figure(2 if quick else 7, missing)
 
-    g_floor = statistics.median(dual["float"]) / len(xs)
-    rows = [
-        ("`Value` forward, per op (chain of *, + const, relu)", n, forward, float_op),
-        ("`Value.backward()`, per node", n, backward, float_op),
-    ]
-    lines = [
-        "# Benchmark results",
-        "",
-        f"{platform.python_implementation()} {platform.python_version()} on {platform.machine()}, "
-        f"cydiff {cydiff.__version__}; plain float op: {float_op * 1e9:.1f} ns. "
-        f"Medians of {repeats} interleaved runs, min–max in brackets.",
-        "",
-        "| figure | compiled | pure |",
-        "|---|---|---|",
-    ]
-    for label, per, times, floor in rows:
-        lines.append(f"| {label}, ÷ a plain float op | {ratio(times['compiled'], per, floor)} "
-                     f"| {ratio(times['pure'], per, floor)} |")
-    lines.append(f"| `Dual`: g'(x), g = sin(x²+1)·exp(−x)/(1+x²), ÷ g(x) in floats "
-                 f"| {ratio(dual['compiled'], len(xs), g_floor)} | {ratio(dual['pure'], len(xs), g_floor)} |")
+    report = write_report(out, quick, chain, dual, func, memory, scaling, dags, dot, demo, missing, n)
+    plot = write_plot(out, dags, scaling)
+    say(report)
+    say(f"wrote {out / 'RESULTS.md'}" + (f" and {plot}" if plot else " (no plot: matplotlib missing)")
+        + f" in {time.time() - started:.0f} s")
+    return 0
+
+
+def write_report(out, quick, chain, dual, func, memory, scaling, dags, dot, demo, missing, n) -> str:
+    fwd, bwd = chain["forward"], chain["backward"]
+    lines = ["# Benchmark results", ""]
+    if quick:
+        lines += ["**Quick mode: tiny sizes, for checking the runner; not results.**", ""]
+    lines += ["Measured by `make bench` (`python benchmarks/run.py`) on:", ""]
+    lines += [f"- {line}" for line in environment()[:-1]]
+    lines += ["", "Each figure: every contender once a round, in turns, in one process, after a "
+              "warm-up round; the median over the rounds with the range in brackets. Ratios are "
+              "taken round by round.", ""]
+
+    def ratio(a, b):
+        return a.ratio(b)
+
+    targets = []
+
+    def target(figure, wanted, measured, met):
+        targets.append(f"| {figure} | {wanted} | {measured} | {'yes' if met else '**no**'} |")
+
+    r = ratio(fwd["cydiff"], fwd["floats"])
+    target(f"`Value` forward, per op, {n}-op chain of `*`, `+` constants, relu ÷ floats",
+           "≤ 2.0×", str(r), r.median <= 2.0)
+    r = ratio(bwd["cydiff"], bwd["floats"])
+    target("`Value.backward()`, per node ÷ a float op", "≤ 1.0×", str(r), r.median <= 1.0)
+    r = ratio(dual["cydiff Dual: g(x), g'(x)"], dual["floats: g(x)"])
+    target("`Dual`: g'(x) ÷ g(x) on floats", "≤ 1.6×", str(r), r.median <= 1.6)
+    if "micrograd" in chain.get("field forward", {}):
+        for label in ("forward", "backward"):
+            t = chain[f"field {label}"]
+            r = ratio(t["micrograd"], t["cydiff"])
+            target(f"micrograd ÷ `Value`, {label} per op (the same chain)", "≥ 100×", str(r),
+                   r.median >= 100)
+    r = ratio(func["cydiff"], func["floats: f(x) only"])
+    target("value and gradient of a 16-op function of 3 floats ÷ f on floats", "≤ 4×", str(r),
+           r.median <= 4)
+    for other, wanted in (("PyTorch", 100), ("jax.jit(jax.value_and_grad)", 30)):
+        if other in func:
+            r = ratio(func[other], func["cydiff"])
+            target(f"{other} ÷ cydiff, the same", f"≥ {wanted}×", str(r), r.median >= wanted)
+    # (to 0.1 B: a run's few fixed objects add thousandths of a byte per item)
+    b = round(memory["cydiff: bytes per node"], 1)
+    target("memory per `Value` node (tracemalloc)", "≤ 80 B", f"{b:.1f} B", b <= 80)
+    b = round(memory["cydiff: bytes per Dual"], 1)
+    target("memory per `Dual`", "≤ 32 B", f"{b:.1f} B", b <= 32)
+    small, large = min(scaling), max(scaling)
+    for label in ("forward", "backward"):
+        grow = scaling[large][label].median / scaling[small][label].median
+        target(f"{label} per op, {large:,}-op chain ÷ {small:,}-op chain", "≤ 2×", f"{grow:.2f}×",
+               grow <= 2)
+    lines += ["## Targets", "", "| figure | target | measured | met |", "|---|---|---|---|",
+              *targets, ""]
+
+    lines += [f"## Chain of {n} ops (`*`, `+` constants, relu)", ""]
+    for title, f_, b_ in (("Against floats:", fwd, bwd),
+                          ("Against the field (a race of its own):", chain.get("field forward"),
+                           chain.get("field backward"))):
+        if not f_:
+            continue
+        lines += [title, "", "| system | forward per op | ÷ floats | ÷ cydiff | backward per node "
+                  "| ÷ a float op | ÷ cydiff |", "|---|---|---|---|---|---|---|"]
+        for name in f_:
+            if name == "floats":
+                lines.append(f"| floats | {per_unit(f_[name].median)} | 1 | | | | |")
+                continue
+            lines.append(f"| {name} | {per_unit(f_[name].median)} | {ratio(f_[name], f_['floats'])} | "
+                         f"{ratio(f_[name], f_['cydiff'])} | {per_unit(b_[name].median)} | "
+                         f"{ratio(b_[name], b_['floats'])} | {ratio(b_[name], b_['cydiff'])} |")
+        lines.append("")
+    lines += ["micrograd's topological sort recurses once per level: it ran with the recursion "
+              "limit raised to 10^6.", ""]
+
+    lines += ["## Forward mode: g(x) = sin(x²+1)·exp(−x)/(1+x²), one point at a time", "",
+              "| contender | per point | ÷ floats |", "|---|---|---|"]
+    for name, t in dual.items():
+        lines.append(f"| {name} | {per_unit(t.median)} | {ratio(t, dual['floats: g(x)'])} |")
+
+    lines += ["", "## Value and gradient of a 16-op function of 3 floats (sin, exp, tanh, /, **)", "",
+              "Every contender hands back Python floats: the value and the three partial "
+              "derivatives.", "", "| contender | per call | ÷ floats | ÷ cydiff |", "|---|---|---|---|"]
+    for name, t in func.items():
+        lines.append(f"| {name} | {per_unit(t.median)} | {ratio(t, func['floats: f(x) only'])} | "
+                     f"{ratio(t, func['cydiff'])} |")
+
+    lines += ["", "## Memory", "", "| what | bytes |", "|---|---|"]
+    lines += [f"| {k} | {v:.1f} |" for k, v in memory.items()]
+
+    lines += ["", "## Scaling: the compiled twin's chain as it grows", "",
+              "| ops | forward per op | ÷ floats | backward per node | ÷ a float op |",
+              "|---|---|---|---|---|"]
+    for size, t in scaling.items():
+        lines.append(f"| {size:,} | {per_unit(t['forward'].median)} | {ratio(t['forward'], t['floats'])} | "
+                     f"{per_unit(t['backward'].median)} | {ratio(t['backward'], t['floats'])} |")
+
+    sizes = sorted({n for curve in dags.values() for n in curve})
+    lines += ["", "## Random DAGs: forward and backward, per op", "",
+              "Programs of random `+`, `*` and `+` with constants, relu over 8 inputs, each op "
+              "reading random earlier values; the same program for every system. (Plot: "
+              "`results.png`.)", "",
+              "| system | " + " | ".join(f"{s:,}" for s in sizes) + " |",
+              "|---|" + "---|" * len(sizes)]
+    for name, curve in dags.items():
+        lines.append(f"| {name} | " + " | ".join(per_unit(curve[s]) if s in curve else "–"
+                                                for s in sizes) + " |")
+
+    lines += ["", "## A neuron: one fused `dot` node against a chain of `*` and `+`", "",
+              "| contender | forward and backward, per input |", "|---|---|"]
+    lines += [f"| {name} | {per_unit(t.median)} |" for name, t in dot.items()]
+
+    lines += ["", "## micrograd's demo: one training step", "",
+              "Two moons (100 points), MLP 2-16-16-1, max-margin loss with L2, backward, SGD.", "",
+              "| system | per step | micrograd ÷ |", "|---|---|---|"]
+    for name, t in demo.items():
+        vs = str(demo["micrograd"].ratio(t)) if "micrograd" in demo else ""
+        lines.append(f"| {name} | {per_unit(t.median)} | {vs} |")
+
+    if missing:
+        lines += ["", "## Not measured", ""] + [f"- {k}: {v}" for k, v in missing.items()]
     text = "\n".join(lines) + "\n"
-    print(text)
-    if not args.quick:
-        Path(__file__).with_name("RESULTS.md").write_text(text)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "RESULTS.md").write_text(text, encoding="utf-8")
+    return text
+
+
+def write_plot(out: Path, dags: dict, scaling: dict) -> Path | None:
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return None
+    fig, ax = plt.subplots(figsize=(9.5, 5))
+    for name, curve in dags.items():
+        sizes = sorted(curve)
+        ax.plot(sizes, [curve[s] * 1e9 for s in sizes], marker="o", label=name)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("ops in the graph")
+    ax.set_ylabel("forward + backward per op (ns)")
+    ax.set_title("Cost per op against graph size (random DAGs)")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
+    fig.tight_layout()
+    path = out / "results.png"
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

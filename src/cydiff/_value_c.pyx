@@ -578,10 +578,11 @@ cdef class Value:
             _common.argument_error("Value() argument '_op'", _op, "a str")
         if not isinstance(label, str):
             _common.argument_error("Value() argument 'label'", label, "a str")
-        if isinstance(_children, (str, bytes)) or not hasattr(_children, "__iter__"):
+        if type(_children) is not tuple and (isinstance(_children, (str, bytes))
+                                             or not hasattr(_children, "__iter__")):
             _common.argument_error("Value() argument '_children'", _children,
                                    "an iterable of Values")
-        children = tuple(_children)
+        children = _children if type(_children) is tuple else tuple(_children)
         for child in children:
             if type(child) is not Value:
                 _common.argument_error("Value() argument '_children' item", child, "a Value")
