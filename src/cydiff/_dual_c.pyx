@@ -1,4 +1,4 @@
-# cython: language_level=3, auto_pickle=False
+# cython: language_level=3, auto_pickle=False, c_api_binop_methods=True
 """Dual numbers for forward-mode AD: the compiled twin of `cydiff/_dual_py.py`.
 
 Each op computes its value with the op table's forward formula and its
@@ -8,7 +8,26 @@ the pure twin does, on C doubles.
 
 cimport cython
 
+cdef extern from *:
+    # With GCC and Clang, the small inline helpers here (this module's and the op
+    # table's) must be inlined, so that a switch on a constant op code folds away;
+    # the compiler's own size heuristics keep the operators' common helper out of
+    # line and cost forward mode 7%. A helper that could not be inlined would fail
+    # the build loudly, never silently.
+    """
+    #if defined(__GNUC__)
+    #undef CYTHON_INLINE
+    #define CYTHON_INLINE inline __attribute__((always_inline))
+    #endif
+    """
+from cpython.float cimport PyFloat_AS_DOUBLE
+
+from cpython.ref cimport PyObject
+
 from cydiff._convert_c cimport as_number, number
+from cydiff._pool_c cimport (
+    Pool, PyObject_Init, PyTypeObject, pool_give, pool_init, pool_new, pool_take, steal,
+)
 from cydiff._ops_c cimport (
     ABS, ACOS, ADD, ASIN, ATAN, COS, COSH, DIV, EXP, EXPM1, LOG, LOG1P, MUL, NEG, POW, RELU,
     SIGMOID, SIN, SINH, SOFTPLUS, SQRT, SUB, TAN, TANH, binary_da, binary_db, binary_forward,
@@ -18,16 +37,38 @@ from cydiff._ops_c cimport (
 from cydiff import _common, _pickle
 
 
+# Duals are made and freed here, as Values are (see _value_c, "The life of a
+# node"): memory from a pool of freed Duals, filled once, no tp_new call.
+cdef Pool _pool
+
+
 cdef Dual make_dual(double val, double deriv):
-    cdef Dual d = Dual.__new__(Dual)
-    d._val = val
-    d._deriv = deriv
-    return d
+    cdef PyObject *o = pool_take(&_pool)
+    if o == NULL:
+        raise MemoryError()
+    PyObject_Init(o, <PyTypeObject *>Dual)
+    (<Dual>o)._val = val
+    (<Dual>o)._deriv = deriv
+    return <Dual>steal(o)
+
+
+cdef PyObject *_alloc(PyTypeObject *t, Py_ssize_t n) noexcept:
+    """tp_alloc: a zeroed Dual with one reference (NULL and MemoryError with no memory)."""
+    return pool_new(&_pool, t)
+
+
+cdef void _dealloc(PyObject *o) noexcept:
+    """tp_dealloc: the Dual's last reference is gone."""
+    pool_give(&_pool, o)
+
+
+cdef inline Dual _unary(int op, Dual x):
+    cdef double y = unary_forward(op, x._val)
+    return make_dual(y, tangent(unary_deriv(op, x._val, y), x._deriv))
 
 
 cdef Dual dual_unary(int op, Dual x):
-    cdef double y = unary_forward(op, x._val)
-    return make_dual(y, tangent(unary_deriv(op, x._val, y), x._deriv))
+    return _unary(op, x)
 
 
 cdef inline Dual _binary(int op, Dual a, Dual b):
@@ -47,13 +88,28 @@ cdef inline Dual _with_constant(int op, Dual x, double c, bint constant_left):
 
 
 cdef inline object _operand(int op, str symbol, Dual x, object other, bint reflected):
-    cdef double c
+    """x op other (or other op x): small, so each operator inlines it with its op."""
     if type(other) is Dual:
         return _binary(op, <Dual>other, x) if reflected else _binary(op, x, <Dual>other)
+    if type(other) is float:
+        return _with_constant(op, x, PyFloat_AS_DOUBLE(other), reflected)
+    return _operand_slow(op, symbol, x, other, reflected)
+
+
+cdef object _operand_slow(int op, str symbol, Dual x, object other, bint reflected):
+    """_operand for any other number (int, numpy scalars, ...), or the error."""
+    cdef double c
     if not as_number(other, &c):
         return (_common.operand_error(symbol, other, x) if reflected
                 else _common.operand_error(symbol, x, other))
     return _with_constant(op, x, c, reflected)
+
+
+cdef inline object _binop(int op, str symbol, object a, object b):
+    """An operator's slot: one of a and b is a Dual (a if it is on the left)."""
+    if type(a) is Dual:
+        return _operand(op, symbol, <Dual>a, b, False)
+    return _operand(op, symbol, <Dual>b, a, True)
 
 
 cdef inline object _compare(str symbol, Dual x, object other, double *c):
@@ -67,7 +123,6 @@ cdef inline object _compare(str symbol, Dual x, object other, double *c):
 
 
 @cython.final
-@cython.freelist(1024)
 cdef class Dual:
     """A dual number `val + deriv·ε` (ε² = 0): forward-mode AD.
 
@@ -109,49 +164,32 @@ cdef class Dual:
     def __deepcopy__(self, memo):
         return self
 
-    # --- arithmetic -----------------------------------------------------------
-    def __add__(self, other):
-        return _operand(ADD, "+", self, other, False)
+    # --- arithmetic: C-API slots, so the operands come in expression order ---------
+    def __add__(a, b):
+        return _binop(ADD, "+", a, b)
 
-    def __radd__(self, other):
-        return _operand(ADD, "+", self, other, True)
+    def __sub__(a, b):
+        return _binop(SUB, "-", a, b)
 
-    def __sub__(self, other):
-        return _operand(SUB, "-", self, other, False)
+    def __mul__(a, b):
+        return _binop(MUL, "*", a, b)
 
-    def __rsub__(self, other):
-        return _operand(SUB, "-", self, other, True)
+    def __truediv__(a, b):
+        return _binop(DIV, "/", a, b)
 
-    def __mul__(self, other):
-        return _operand(MUL, "*", self, other, False)
-
-    def __rmul__(self, other):
-        return _operand(MUL, "*", self, other, True)
-
-    def __truediv__(self, other):
-        return _operand(DIV, "/", self, other, False)
-
-    def __rtruediv__(self, other):
-        return _operand(DIV, "/", self, other, True)
-
-    def __pow__(self, other, modulo=None):
+    def __pow__(a, b, modulo):
         if modulo is not None:
             _common.no_modulo("Dual")
-        return _operand(POW, "** or pow()", self, other, False)
-
-    def __rpow__(self, other, modulo=None):
-        if modulo is not None:
-            _common.no_modulo("Dual")
-        return _operand(POW, "** or pow()", self, other, True)
+        return _binop(POW, "** or pow()", a, b)
 
     def __neg__(self):
-        return dual_unary(NEG, self)
+        return _unary(NEG, self)
 
     def __pos__(self):
         return self
 
     def __abs__(self):
-        return dual_unary(ABS, self)
+        return _unary(ABS, self)
 
     # --- no silent conversion: the derivative would be lost -------------------
     def __float__(self):
@@ -202,58 +240,58 @@ cdef class Dual:
 
     # --- elementary functions -------------------------------------------------
     def exp(self):
-        return dual_unary(EXP, self)
+        return _unary(EXP, self)
 
     def log(self):
-        return dual_unary(LOG, self)
+        return _unary(LOG, self)
 
     def sqrt(self):
-        return dual_unary(SQRT, self)
+        return _unary(SQRT, self)
 
     def sin(self):
-        return dual_unary(SIN, self)
+        return _unary(SIN, self)
 
     def cos(self):
-        return dual_unary(COS, self)
+        return _unary(COS, self)
 
     def tan(self):
-        return dual_unary(TAN, self)
+        return _unary(TAN, self)
 
     def tanh(self):
-        return dual_unary(TANH, self)
+        return _unary(TANH, self)
 
     def sigmoid(self):
-        return dual_unary(SIGMOID, self)
+        return _unary(SIGMOID, self)
 
     def relu(self):
-        return dual_unary(RELU, self)
+        return _unary(RELU, self)
 
     def abs(self):
-        return dual_unary(ABS, self)
+        return _unary(ABS, self)
 
     def log1p(self):
-        return dual_unary(LOG1P, self)
+        return _unary(LOG1P, self)
 
     def expm1(self):
-        return dual_unary(EXPM1, self)
+        return _unary(EXPM1, self)
 
     def asin(self):
-        return dual_unary(ASIN, self)
+        return _unary(ASIN, self)
 
     def acos(self):
-        return dual_unary(ACOS, self)
+        return _unary(ACOS, self)
 
     def atan(self):
-        return dual_unary(ATAN, self)
+        return _unary(ATAN, self)
 
     def sinh(self):
-        return dual_unary(SINH, self)
+        return _unary(SINH, self)
 
     def cosh(self):
-        return dual_unary(COSH, self)
+        return _unary(COSH, self)
 
     def softplus(self):
-        return dual_unary(SOFTPLUS, self)
+        return _unary(SOFTPLUS, self)
 
 
 cdef Dual dual_sum(list items):
@@ -295,3 +333,8 @@ cdef Dual dual_dot(list ws, list xs):
         else:
             val, deriv = val + term_val, deriv + term_deriv
     return make_dual(val, deriv)
+
+
+pool_init(&_pool, 4096, (<PyTypeObject *>Dual).tp_basicsize)
+(<PyTypeObject *>Dual).tp_alloc = _alloc
+(<PyTypeObject *>Dual).tp_dealloc = _dealloc

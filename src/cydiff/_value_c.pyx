@@ -1,4 +1,4 @@
-# cython: language_level=3, auto_pickle=False, boundscheck=False, wraparound=False
+# cython: language_level=3, auto_pickle=False, boundscheck=False, wraparound=False, c_api_binop_methods=True
 """Graph nodes for reverse-mode AD: the compiled twin of `cydiff/_value_py.py`.
 
 The same nodes, op codes and formulas as the pure twin, on C doubles, with:
@@ -20,11 +20,13 @@ re-entered while the GIL is held.
 
 cimport cython
 from cpython.float cimport PyFloat_AS_DOUBLE
-from libc.string cimport memset
 from cpython.mem cimport PyMem_Free, PyMem_Malloc, PyMem_Realloc
 from cpython.ref cimport PyObject
 
 from cydiff._convert_c cimport as_number, number
+from cydiff._pool_c cimport (
+    Pool, PyObject_Init, PyTypeObject, pool_give, pool_init, pool_new, pool_take, steal,
+)
 from cydiff._ops_c cimport (
     ABS, ACOS, ADD, ASIN, ATAN, COS, COSH, CUSTOM, DIV, DOT, EXP, EXPM1, LEAF, LOG, LOG1P, MUL,
     N_OPS, NEG, POW, POW_C, RELU, SIGMOID, SIN, SINH, SOFTPLUS, SQRT, SUB, SUM, TAN, TANH,
@@ -47,14 +49,6 @@ cdef extern from "Python.h":
     void xdecref "Py_XDECREF" (PyObject *)
     object new_list "PyList_New" (Py_ssize_t)
     void list_set_item "PyList_SET_ITEM" (object, Py_ssize_t, PyObject *)  # steals
-    ctypedef struct PyTypeObject:
-        Py_ssize_t tp_basicsize
-        void (*tp_dealloc)(PyObject *) noexcept
-        PyObject *(*tp_alloc)(PyTypeObject *, Py_ssize_t) noexcept
-    PyObject *PyObject_Init(PyObject *, PyTypeObject *)
-    PyObject *PyErr_NoMemory()
-    void *PyObject_Malloc(size_t)
-    void PyObject_Free(void *)
 
 
 # The op table's shape, for the test that keeps the twins' tables in step.
@@ -92,11 +86,7 @@ cdef inline object obj(PyObject *p):
 # tp_alloc is _alloc (zeroed memory). _dealloc, the type's tp_dealloc, releases
 # the children without recursion and returns the memory to the pool.
 
-cdef enum:
-    POOL_SIZE = 262144            # freed nodes kept for reuse (21 MB of nodes at most)
-
-cdef PyObject **_pool = <PyObject **>PyMem_Malloc(POOL_SIZE * sizeof(PyObject *))
-cdef Py_ssize_t _pooled = 0
+cdef Pool _pool                     # freed nodes' memory: 262,144 nodes (21 MB) at most
 cdef unsigned long long _created = 0  # nodes made so far: the last creation number
 
 
@@ -107,59 +97,42 @@ cdef inline unsigned long long fresh(int op) noexcept:
     return (_created << 7) | <unsigned long long>op
 
 
-cdef inline PyObject *_take() noexcept:
-    """Memory for a node, from the pool if it has some; NULL with no memory."""
-    global _pooled
-    if _pooled:
-        _pooled -= 1
-        return _pool[_pooled]
-    return <PyObject *>PyObject_Malloc((<PyTypeObject *>Value).tp_basicsize)
-
-
 cdef PyObject *_alloc(PyTypeObject *t, Py_ssize_t n) noexcept:
     """tp_alloc: a zeroed node with one reference (NULL and MemoryError with no memory)."""
-    cdef PyObject *o = _take()
-    if o == NULL:
-        return PyErr_NoMemory()
-    memset(o, 0, (<PyTypeObject *>Value).tp_basicsize)
-    return PyObject_Init(o, t)
+    return pool_new(&_pool, t)
 
 
 cdef Value make_value(double data, int op, Value a, Value b, double c, object items):
-    cdef PyObject *o = _take()
-    cdef Value v
+    cdef PyObject *o = pool_take(&_pool)
     if o == NULL:
         raise MemoryError()
     PyObject_Init(o, <PyTypeObject *>Value)
-    v = <Value>o   # a second reference, for v ...
-    decref(o)      # ... which now holds the only one
-    v._data = data
-    v._grad = 0.0
-    v._c = c
-    v._a = own(a)
-    v._b = own(b)
-    v._items = own(items)
-    v._label = NULL
-    v._meta = fresh(op)
-    return v
+    (<Value>o)._data = data
+    (<Value>o)._grad = 0.0
+    (<Value>o)._c = c
+    (<Value>o)._a = own(a)
+    (<Value>o)._b = own(b)
+    (<Value>o)._items = own(items)
+    (<Value>o)._label = NULL
+    (<Value>o)._meta = fresh(op)
+    return <Value>steal(o)
 
 
 cdef void _dealloc(PyObject *o) noexcept:
     """tp_dealloc: the node's last reference is gone."""
-    global _pooled
     if ((<Value>o)._meta & 63) != LEAF:
         _release(o)
     xdecref((<Value>o)._items)
     xdecref((<Value>o)._label)
-    if _pooled < POOL_SIZE and _pool != NULL:
-        _pool[_pooled] = o
-        _pooled += 1
-    else:
-        PyObject_Free(o)
+    pool_give(&_pool, o)
+
+
+cdef inline Value _unary(int op, Value x):
+    return make_value(unary_forward(op, x._data), op, x, None, 0.0, None)
 
 
 cdef Value value_unary(int op, Value x):
-    return make_value(unary_forward(op, x._data), op, x, None, 0.0, None)
+    return _unary(op, x)
 
 
 cdef inline Value _binary(int op, Value a, Value b):
@@ -173,13 +146,28 @@ cdef inline Value _with_constant(int op, Value x, double c, bint constant_left):
 
 
 cdef inline object _operand(int op, str symbol, Value x, object other, bint reflected):
-    cdef double c
+    """x op other (or other op x): small, so each operator inlines it with its op."""
     if type(other) is Value:
         return _binary(op, <Value>other, x) if reflected else _binary(op, x, <Value>other)
+    if type(other) is float:
+        return _with_constant(op, x, PyFloat_AS_DOUBLE(other), reflected)
+    return _operand_slow(op, symbol, x, other, reflected)
+
+
+cdef object _operand_slow(int op, str symbol, Value x, object other, bint reflected):
+    """_operand for any other number (int, numpy scalars, ...), or the error."""
+    cdef double c
     if not as_number(other, &c):
         return (_common.operand_error(symbol, other, x) if reflected
                 else _common.operand_error(symbol, x, other))
     return _with_constant(op, x, c, reflected)
+
+
+cdef inline object _binop(int op, str symbol, object a, object b):
+    """An operator's slot: one of a and b is a Value (a if it is on the left)."""
+    if type(a) is Value:
+        return _operand(op, symbol, <Value>a, b, False)
+    return _operand(op, symbol, <Value>b, a, True)
 
 
 cdef inline object _compare(str symbol, Value x, object other, double *c):
@@ -707,49 +695,32 @@ cdef class Value:
         """A new leaf with the same data: gradients do not flow through it."""
         return make_value(self._data, LEAF, None, None, 0.0, None)
 
-    # --- arithmetic -----------------------------------------------------------
-    def __add__(self, other):
-        return _operand(ADD, "+", self, other, False)
+    # --- arithmetic: C-API slots, so the operands come in expression order ---------
+    def __add__(a, b):
+        return _binop(ADD, "+", a, b)
 
-    def __radd__(self, other):
-        return _operand(ADD, "+", self, other, True)
+    def __sub__(a, b):
+        return _binop(SUB, "-", a, b)
 
-    def __sub__(self, other):
-        return _operand(SUB, "-", self, other, False)
+    def __mul__(a, b):
+        return _binop(MUL, "*", a, b)
 
-    def __rsub__(self, other):
-        return _operand(SUB, "-", self, other, True)
+    def __truediv__(a, b):
+        return _binop(DIV, "/", a, b)
 
-    def __mul__(self, other):
-        return _operand(MUL, "*", self, other, False)
-
-    def __rmul__(self, other):
-        return _operand(MUL, "*", self, other, True)
-
-    def __truediv__(self, other):
-        return _operand(DIV, "/", self, other, False)
-
-    def __rtruediv__(self, other):
-        return _operand(DIV, "/", self, other, True)
-
-    def __pow__(self, other, modulo=None):
+    def __pow__(a, b, modulo):
         if modulo is not None:
             _common.no_modulo("Value")
-        return _operand(POW, "** or pow()", self, other, False)
-
-    def __rpow__(self, other, modulo=None):
-        if modulo is not None:
-            _common.no_modulo("Value")
-        return _operand(POW, "** or pow()", self, other, True)
+        return _binop(POW, "** or pow()", a, b)
 
     def __neg__(self):
-        return value_unary(NEG, self)
+        return _unary(NEG, self)
 
     def __pos__(self):
         return self
 
     def __abs__(self):
-        return value_unary(ABS, self)
+        return _unary(ABS, self)
 
     # --- no silent conversion: the gradient would be lost ---------------------
     def __float__(self):
@@ -790,58 +761,58 @@ cdef class Value:
 
     # --- elementary functions -------------------------------------------------
     def exp(self):
-        return value_unary(EXP, self)
+        return _unary(EXP, self)
 
     def log(self):
-        return value_unary(LOG, self)
+        return _unary(LOG, self)
 
     def sqrt(self):
-        return value_unary(SQRT, self)
+        return _unary(SQRT, self)
 
     def sin(self):
-        return value_unary(SIN, self)
+        return _unary(SIN, self)
 
     def cos(self):
-        return value_unary(COS, self)
+        return _unary(COS, self)
 
     def tan(self):
-        return value_unary(TAN, self)
+        return _unary(TAN, self)
 
     def tanh(self):
-        return value_unary(TANH, self)
+        return _unary(TANH, self)
 
     def sigmoid(self):
-        return value_unary(SIGMOID, self)
+        return _unary(SIGMOID, self)
 
     def relu(self):
-        return value_unary(RELU, self)
+        return _unary(RELU, self)
 
     def abs(self):
-        return value_unary(ABS, self)
+        return _unary(ABS, self)
 
     def log1p(self):
-        return value_unary(LOG1P, self)
+        return _unary(LOG1P, self)
 
     def expm1(self):
-        return value_unary(EXPM1, self)
+        return _unary(EXPM1, self)
 
     def asin(self):
-        return value_unary(ASIN, self)
+        return _unary(ASIN, self)
 
     def acos(self):
-        return value_unary(ACOS, self)
+        return _unary(ACOS, self)
 
     def atan(self):
-        return value_unary(ATAN, self)
+        return _unary(ATAN, self)
 
     def sinh(self):
-        return value_unary(SINH, self)
+        return _unary(SINH, self)
 
     def cosh(self):
-        return value_unary(COSH, self)
+        return _unary(COSH, self)
 
     def softplus(self):
-        return value_unary(SOFTPLUS, self)
+        return _unary(SOFTPLUS, self)
 
 
 # --- fused n-ary nodes ----------------------------------------------------------------
@@ -872,5 +843,6 @@ cdef Value value_dot(list ws, list xs):
     return make_value(total, DOT, None, None, 0.0, tuple(items))
 
 
-(<PyTypeObject *>Value).tp_alloc = _alloc  # see "The life of a node"
+pool_init(&_pool, 262144, (<PyTypeObject *>Value).tp_basicsize)  # see "The life of a node"
+(<PyTypeObject *>Value).tp_alloc = _alloc
 (<PyTypeObject *>Value).tp_dealloc = _dealloc

@@ -1,0 +1,72 @@
+# cython: language_level=3
+"""A pool of freed objects' memory, for a type whose objects are made and freed here.
+
+CPython's allocator returns the memory of a freed graph to the system, so the next
+graph of the same size page-faults on fresh pages; a training loop builds and drops
+a same-sized graph every step. Kept memory is reused warm.
+"""
+
+from cpython.ref cimport PyObject
+
+
+cdef extern from "Python.h":
+    void *PyObject_Malloc(size_t)
+    void PyObject_Free(void *)
+    void *PyMem_Malloc(size_t)
+    PyObject *PyObject_Init(PyObject *, PyTypeObject *)
+    PyObject *PyErr_NoMemory()
+    ctypedef struct PyTypeObject:
+        Py_ssize_t tp_basicsize
+        void (*tp_dealloc)(PyObject *) noexcept
+        PyObject *(*tp_alloc)(PyTypeObject *, Py_ssize_t) noexcept
+
+
+cdef extern from *:
+    """
+    #define cydiff_steal(o) (o)
+    """
+    # The reference a raw pointer holds, handed over as an object: declared as
+    # returning `object`, Cython takes it as a new reference and adds none.
+    object steal "cydiff_steal" (PyObject *)
+
+
+ctypedef struct Pool:
+    PyObject **free           # freed objects' memory, kept for reuse
+    Py_ssize_t count
+    Py_ssize_t capacity
+    size_t size               # bytes an object takes
+
+
+cdef inline void pool_init(Pool *pool, Py_ssize_t capacity, size_t size) noexcept:
+    pool.free = <PyObject **>PyMem_Malloc(capacity * sizeof(PyObject *))
+    pool.count = 0
+    pool.capacity = capacity if pool.free != NULL else 0
+    pool.size = size
+
+
+cdef inline PyObject *pool_take(Pool *pool) noexcept:
+    """Memory for an object, a freed one's if the pool has some; NULL with no memory."""
+    if pool.count:
+        pool.count -= 1
+        return pool.free[pool.count]
+    return <PyObject *>PyObject_Malloc(pool.size)
+
+
+cdef inline void pool_give(Pool *pool, PyObject *o) noexcept:
+    """Take back a freed object's memory (or return it to CPython if the pool is full)."""
+    if pool.count < pool.capacity:
+        pool.free[pool.count] = o
+        pool.count += 1
+    else:
+        PyObject_Free(o)
+
+
+cdef inline PyObject *pool_new(Pool *pool, PyTypeObject *t) noexcept:
+    """A zeroed object of type t with one reference, for tp_alloc (NULL, MemoryError)."""
+    cdef PyObject *o = pool_take(pool)
+    cdef size_t k
+    if o == NULL:
+        return PyErr_NoMemory()
+    for k in range(pool.size):
+        (<char *>o)[k] = 0
+    return PyObject_Init(o, t)
