@@ -1,6 +1,8 @@
 # cython: language_level=3
 cimport cython
 
+from cydiff._ops_c cimport tangent, unary_deriv, unary_forward
+
 
 @cython.final
 cdef class Dual:
@@ -9,6 +11,14 @@ cdef class Dual:
 
 
 cdef Dual make_dual(double val, double deriv)
-cdef Dual dual_unary(int op, Dual x)
+
+
+cdef inline Dual dual_unary(int op, Dual x):
+    """f(x) and its tangent for a unary op (inline, so that a constant op folds away)."""
+    cdef double y = unary_forward(op, x._val)
+    return make_dual(y, tangent(unary_deriv(op, x._val, y), x._deriv))
+
+
+
 cdef Dual dual_sum(list items)
 cdef Dual dual_dot(list ws, list xs)

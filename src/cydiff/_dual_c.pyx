@@ -21,6 +21,7 @@ cdef extern from *:
     #endif
     """
 from cpython.float cimport PyFloat_AS_DOUBLE
+from cpython.long cimport PyLong_AsDouble
 
 from cpython.ref cimport PyObject
 
@@ -62,15 +63,6 @@ cdef void _dealloc(PyObject *o) noexcept:
     pool_give(&_pool, o)
 
 
-cdef inline Dual _unary(int op, Dual x):
-    cdef double y = unary_forward(op, x._val)
-    return make_dual(y, tangent(unary_deriv(op, x._val, y), x._deriv))
-
-
-cdef Dual dual_unary(int op, Dual x):
-    return _unary(op, x)
-
-
 cdef inline Dual _binary(int op, Dual a, Dual b):
     cdef double y = binary_forward(op, a._val, b._val)
     return make_dual(y, tangent(binary_da(op, a._val, b._val, y), a._deriv)
@@ -93,6 +85,8 @@ cdef inline object _operand(int op, str symbol, Dual x, object other, bint refle
         return _binary(op, <Dual>other, x) if reflected else _binary(op, x, <Dual>other)
     if type(other) is float:
         return _with_constant(op, x, PyFloat_AS_DOUBLE(other), reflected)
+    if type(other) is int:  # x ** 2, 2 * x: OverflowError for a huge int, as float(other)
+        return _with_constant(op, x, PyLong_AsDouble(other), reflected)
     return _operand_slow(op, symbol, x, other, reflected)
 
 
@@ -183,13 +177,13 @@ cdef class Dual:
         return _binop(POW, "** or pow()", a, b)
 
     def __neg__(self):
-        return _unary(NEG, self)
+        return dual_unary(NEG, self)
 
     def __pos__(self):
         return self
 
     def __abs__(self):
-        return _unary(ABS, self)
+        return dual_unary(ABS, self)
 
     # --- no silent conversion: the derivative would be lost -------------------
     def __float__(self):
@@ -240,58 +234,58 @@ cdef class Dual:
 
     # --- elementary functions -------------------------------------------------
     def exp(self):
-        return _unary(EXP, self)
+        return dual_unary(EXP, self)
 
     def log(self):
-        return _unary(LOG, self)
+        return dual_unary(LOG, self)
 
     def sqrt(self):
-        return _unary(SQRT, self)
+        return dual_unary(SQRT, self)
 
     def sin(self):
-        return _unary(SIN, self)
+        return dual_unary(SIN, self)
 
     def cos(self):
-        return _unary(COS, self)
+        return dual_unary(COS, self)
 
     def tan(self):
-        return _unary(TAN, self)
+        return dual_unary(TAN, self)
 
     def tanh(self):
-        return _unary(TANH, self)
+        return dual_unary(TANH, self)
 
     def sigmoid(self):
-        return _unary(SIGMOID, self)
+        return dual_unary(SIGMOID, self)
 
     def relu(self):
-        return _unary(RELU, self)
+        return dual_unary(RELU, self)
 
     def abs(self):
-        return _unary(ABS, self)
+        return dual_unary(ABS, self)
 
     def log1p(self):
-        return _unary(LOG1P, self)
+        return dual_unary(LOG1P, self)
 
     def expm1(self):
-        return _unary(EXPM1, self)
+        return dual_unary(EXPM1, self)
 
     def asin(self):
-        return _unary(ASIN, self)
+        return dual_unary(ASIN, self)
 
     def acos(self):
-        return _unary(ACOS, self)
+        return dual_unary(ACOS, self)
 
     def atan(self):
-        return _unary(ATAN, self)
+        return dual_unary(ATAN, self)
 
     def sinh(self):
-        return _unary(SINH, self)
+        return dual_unary(SINH, self)
 
     def cosh(self):
-        return _unary(COSH, self)
+        return dual_unary(COSH, self)
 
     def softplus(self):
-        return _unary(SOFTPLUS, self)
+        return dual_unary(SOFTPLUS, self)
 
 
 cdef Dual dual_sum(list items):

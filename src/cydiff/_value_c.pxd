@@ -2,6 +2,8 @@
 cimport cython
 from cpython.ref cimport PyObject
 
+from cydiff._ops_c cimport unary_forward
+
 
 @cython.final
 cdef class Value:
@@ -27,6 +29,13 @@ cdef inline int op_of(Value v) noexcept:
 
 
 cdef Value make_value(double data, int op, Value a, Value b, double c, object items)
-cdef Value value_unary(int op, Value x)
+
+
+cdef inline Value value_unary(int op, Value x):
+    """The node f(x) for a unary op (inline, so that a constant op folds away)."""
+    return make_value(unary_forward(op, x._data), op, x, None, 0.0, None)
+
+
+
 cdef Value value_sum(list items)
 cdef Value value_dot(list ws, list xs)

@@ -20,6 +20,7 @@ re-entered while the GIL is held.
 
 cimport cython
 from cpython.float cimport PyFloat_AS_DOUBLE
+from cpython.long cimport PyLong_AsDouble
 from cpython.mem cimport PyMem_Free, PyMem_Malloc, PyMem_Realloc
 from cpython.ref cimport PyObject
 
@@ -127,14 +128,6 @@ cdef void _dealloc(PyObject *o) noexcept:
     pool_give(&_pool, o)
 
 
-cdef inline Value _unary(int op, Value x):
-    return make_value(unary_forward(op, x._data), op, x, None, 0.0, None)
-
-
-cdef Value value_unary(int op, Value x):
-    return _unary(op, x)
-
-
 cdef inline Value _binary(int op, Value a, Value b):
     return make_value(binary_forward(op, a._data, b._data), op, a, b, 0.0, None)
 
@@ -151,6 +144,8 @@ cdef inline object _operand(int op, str symbol, Value x, object other, bint refl
         return _binary(op, <Value>other, x) if reflected else _binary(op, x, <Value>other)
     if type(other) is float:
         return _with_constant(op, x, PyFloat_AS_DOUBLE(other), reflected)
+    if type(other) is int:  # x ** 2, 2 * x: OverflowError for a huge int, as float(other)
+        return _with_constant(op, x, PyLong_AsDouble(other), reflected)
     return _operand_slow(op, symbol, x, other, reflected)
 
 
@@ -714,13 +709,13 @@ cdef class Value:
         return _binop(POW, "** or pow()", a, b)
 
     def __neg__(self):
-        return _unary(NEG, self)
+        return value_unary(NEG, self)
 
     def __pos__(self):
         return self
 
     def __abs__(self):
-        return _unary(ABS, self)
+        return value_unary(ABS, self)
 
     # --- no silent conversion: the gradient would be lost ---------------------
     def __float__(self):
@@ -761,58 +756,58 @@ cdef class Value:
 
     # --- elementary functions -------------------------------------------------
     def exp(self):
-        return _unary(EXP, self)
+        return value_unary(EXP, self)
 
     def log(self):
-        return _unary(LOG, self)
+        return value_unary(LOG, self)
 
     def sqrt(self):
-        return _unary(SQRT, self)
+        return value_unary(SQRT, self)
 
     def sin(self):
-        return _unary(SIN, self)
+        return value_unary(SIN, self)
 
     def cos(self):
-        return _unary(COS, self)
+        return value_unary(COS, self)
 
     def tan(self):
-        return _unary(TAN, self)
+        return value_unary(TAN, self)
 
     def tanh(self):
-        return _unary(TANH, self)
+        return value_unary(TANH, self)
 
     def sigmoid(self):
-        return _unary(SIGMOID, self)
+        return value_unary(SIGMOID, self)
 
     def relu(self):
-        return _unary(RELU, self)
+        return value_unary(RELU, self)
 
     def abs(self):
-        return _unary(ABS, self)
+        return value_unary(ABS, self)
 
     def log1p(self):
-        return _unary(LOG1P, self)
+        return value_unary(LOG1P, self)
 
     def expm1(self):
-        return _unary(EXPM1, self)
+        return value_unary(EXPM1, self)
 
     def asin(self):
-        return _unary(ASIN, self)
+        return value_unary(ASIN, self)
 
     def acos(self):
-        return _unary(ACOS, self)
+        return value_unary(ACOS, self)
 
     def atan(self):
-        return _unary(ATAN, self)
+        return value_unary(ATAN, self)
 
     def sinh(self):
-        return _unary(SINH, self)
+        return value_unary(SINH, self)
 
     def cosh(self):
-        return _unary(COSH, self)
+        return value_unary(COSH, self)
 
     def softplus(self):
-        return _unary(SOFTPLUS, self)
+        return value_unary(SOFTPLUS, self)
 
 
 # --- fused n-ary nodes ----------------------------------------------------------------
