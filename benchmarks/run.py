@@ -80,7 +80,12 @@ def write_report(out, quick, chain, dual, func, memory, scaling, dags, dot, demo
     lines += [f"- {line}" for line in environment()[:-1]]
     lines += ["", "Each figure: every contender once a round, in turns, in one process, after a "
               "warm-up round; the median over the rounds with the range in brackets. Ratios are "
-              "taken round by round.", ""]
+              "taken round by round. A contender's turn starts with a full garbage collection "
+              "and one unclocked run, then clocks runs until 20 ms have passed: it is timed in "
+              "its steady state, not in the cold caches left by the contender before it. The cyclic "
+              "garbage collector stays on (systems whose nodes it tracks pay for it, as their "
+              "users do); objects alive before a race — the benchmark's imports — are frozen out "
+              "of its collections.", ""]
 
     def ratio(a, b):
         return a.ratio(b)

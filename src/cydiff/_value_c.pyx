@@ -49,6 +49,7 @@ cdef extern from "Python.h":
     void decref "Py_DECREF" (PyObject *)
     void xdecref "Py_XDECREF" (PyObject *)
     object new_list "PyList_New" (Py_ssize_t)
+    Py_ssize_t str_length "PyUnicode_GET_LENGTH" (object)
     void list_set_item "PyList_SET_ITEM" (object, Py_ssize_t, PyObject *)  # steals
 
 
@@ -557,15 +558,18 @@ cdef class Value:
 
     def __init__(self, data, _children=(), _op="", label=""):
         cdef double value = number(data, "Value() argument 'data'")
+        cdef tuple children
         if not isinstance(_op, str):
             _common.argument_error("Value() argument '_op'", _op, "a str")
         if not isinstance(label, str):
             _common.argument_error("Value() argument 'label'", label, "a str")
-        if type(_children) is not tuple and (isinstance(_children, (str, bytes))
-                                             or not hasattr(_children, "__iter__")):
+        if type(_children) is tuple:
+            children = _children
+        elif isinstance(_children, (str, bytes)) or not hasattr(_children, "__iter__"):
             _common.argument_error("Value() argument '_children'", _children,
                                    "an iterable of Values")
-        children = _children if type(_children) is tuple else tuple(_children)
+        else:
+            children = tuple(_children)
         for child in children:
             if type(child) is not Value:
                 _common.argument_error("Value() argument '_children' item", child, "a Value")
@@ -577,12 +581,13 @@ cdef class Value:
         self._grad = 0.0
         self._c = 0.0
         self._a = self._b = NULL
-        self._label = own(label) if label else NULL
+        # (lengths, not truth tests: those go through PyObject_IsTrue)
+        self._label = own(label) if str_length(label) else NULL
         # a fresh creation number: newer than any child, even when __init__ is called again
-        if children:
+        if tuple_size(<PyObject *>children):
             self._meta, self._items = fresh(CUSTOM), own((_op,) + children)
         else:
-            self._meta, self._items = fresh(LEAF), (own(_op) if _op else NULL)
+            self._meta, self._items = fresh(LEAF), (own(_op) if str_length(_op) else NULL)
 
     # --- attributes -----------------------------------------------------------
     @property
