@@ -27,7 +27,7 @@ from cpython.ref cimport PyObject
 
 from cydiff._convert_c cimport as_number, number
 from cydiff._pool_c cimport (
-    Pool, PyObject_Init, PyTypeObject, pool_give, pool_init, pool_new, pool_take, steal,
+    Pool, PyTypeObject, init_static, pool_give, pool_init, pool_new, pool_take, steal,
 )
 from cydiff._ops_c cimport (
     ABS, ACOS, ADD, ASIN, ATAN, COS, COSH, DIV, EXP, EXPM1, LOG, LOG1P, MUL, NEG, POW, RELU,
@@ -47,7 +47,7 @@ cdef Dual make_dual(double val, double deriv):
     cdef PyObject *o = pool_take(&_pool)
     if o == NULL:
         raise MemoryError()
-    PyObject_Init(o, <PyTypeObject *>Dual)
+    init_static(o, <PyTypeObject *>Dual)
     (<Dual>o)._val = val
     (<Dual>o)._deriv = deriv
     return <Dual>steal(o)

