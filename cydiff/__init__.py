@@ -19,20 +19,20 @@ BACKEND: str
 
 if TYPE_CHECKING:  # type checkers read the annotated pure twin
     from .pure import (
-        Dual, Value, abs, acos, asin, atan, cos, cosh, dot, exp, expm1, log, log1p, relu,
-        sigmoid, sin, sinh, softplus, sqrt, sum, tan, tanh,
+        Dual, Value, abs, acos, asin, atan, cos, cosh, dot, exp, expm1, log, log1p,
+        node_pool_limit, relu, sigmoid, sin, sinh, softplus, sqrt, sum, tan, tanh,
     )
 elif os.environ.get("CYDIFF_NO_EXTENSIONS"):
     from .pure import (
-        Dual, Value, abs, acos, asin, atan, cos, cosh, dot, exp, expm1, log, log1p, relu,
-        sigmoid, sin, sinh, softplus, sqrt, sum, tan, tanh,
+        Dual, Value, abs, acos, asin, atan, cos, cosh, dot, exp, expm1, log, log1p,
+        node_pool_limit, relu, sigmoid, sin, sinh, softplus, sqrt, sum, tan, tanh,
     )
     BACKEND = "pure"
 else:
     try:
         from .compiled import (
-            Dual, Value, abs, acos, asin, atan, cos, cosh, dot, exp, expm1, log, log1p, relu,
-            sigmoid, sin, sinh, softplus, sqrt, sum, tan, tanh,
+            Dual, Value, abs, acos, asin, atan, cos, cosh, dot, exp, expm1, log, log1p,
+            node_pool_limit, relu, sigmoid, sin, sinh, softplus, sqrt, sum, tan, tanh,
         )
         BACKEND = "compiled"
     except ImportError as exc:
@@ -40,12 +40,13 @@ else:
                       "using the pure-Python implementation, which is much slower",
                       RuntimeWarning, stacklevel=2)
         from .pure import (
-            Dual, Value, abs, acos, asin, atan, cos, cosh, dot, exp, expm1, log, log1p, relu,
-            sigmoid, sin, sinh, softplus, sqrt, sum, tan, tanh,
+            Dual, Value, abs, acos, asin, atan, cos, cosh, dot, exp, expm1, log, log1p,
+            node_pool_limit, relu, sigmoid, sin, sinh, softplus, sqrt, sum, tan, tanh,
         )
         BACKEND = "pure"
 
 __all__ = [
     "BACKEND", "Dual", "Value", "acos", "asin", "atan", "cos", "cosh", "dot", "exp", "expm1",
-    "log", "log1p", "relu", "sigmoid", "sin", "sinh", "softplus", "sqrt", "tan", "tanh",
+    "log", "log1p", "node_pool_limit", "relu", "sigmoid", "sin", "sinh", "softplus", "sqrt",
+    "tan", "tanh",
 ]  # abs and sum too, but `import *` should not shadow the builtins

@@ -474,3 +474,30 @@ def value_dot(ws: list[Value | float], xs: list[Value | float]) -> Value:
         term = (w._data if isinstance(w, Value) else w) * (x._data if isinstance(x, Value) else x)
         total = term if i == 0 else total + term
     return _make(total, DOT, items=tuple(item for pair in zip(ws, xs) for item in pair))
+
+
+_pool_limit = 2**22  # the compiled twin's; kept here so that the twins answer alike
+
+
+def node_pool_limit(nodes: int | None = None) -> int:
+    """How many freed `Value` nodes' memory is kept for new nodes, at most (2**22 at first).
+
+    The compiled twin keeps the memory of a freed graph's nodes in a pool and
+    builds the next graph in it, warm, instead of in fresh pages from the system:
+    a training loop rebuilds a same-sized graph every step. The pool holds no more
+    than the largest graph freed so far (80 bytes a node), up to the limit. The
+    pure twin keeps the number only: its memory is CPython's.
+
+    With `nodes`, sets the limit, returns the pooled memory over it to CPython
+    (0 empties the pool) and returns the previous limit; without, the limit.
+    """
+    global _pool_limit
+    previous = _pool_limit
+    if nodes is None:
+        return previous
+    if type(nodes) is bool or not isinstance(nodes, int):
+        raise TypeError(f"node_pool_limit() takes an int, not {type(nodes).__name__}")
+    if nodes < 0:
+        raise ValueError(f"node_pool_limit() takes a count >= 0, not {nodes}")
+    _pool_limit = min(nodes, 2**60)
+    return previous

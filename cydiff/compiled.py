@@ -12,11 +12,12 @@ from ._functions_c import (
     acos, asin, atan, cos, cosh, dot, exp, expm1, log, log1p, relu, sigmoid, sin, sinh,
     softplus, sqrt, tan, tanh,
 )
-from ._value_c import Value
+from ._value_c import Value, node_pool_limit
 
 IMPLEMENTATION = "compiled"
 
 __all__ = [
     "Dual", "Value", "acos", "asin", "atan", "cos", "cosh", "dot", "exp", "expm1", "log",
-    "log1p", "relu", "sigmoid", "sin", "sinh", "softplus", "sqrt", "tan", "tanh",
+    "log1p", "node_pool_limit", "relu", "sigmoid", "sin", "sinh", "softplus", "sqrt", "tan",
+    "tanh",
 ]  # abs and sum too, but `import *` should not shadow the builtins

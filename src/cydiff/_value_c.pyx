@@ -26,7 +26,8 @@ from cpython.ref cimport PyObject
 
 from cydiff._convert_c cimport as_number, number
 from cydiff._pool_c cimport (
-    Pool, PyTypeObject, init_static, pool_give, pool_init, pool_new, pool_take, steal,
+    Pool, PyTypeObject, init_static, pool_give, pool_init, pool_new, pool_set_limit, pool_take,
+    steal,
 )
 from cydiff._ops_c cimport (
     ABS, ACOS, ADD, ASIN, ATAN, COS, COSH, CUSTOM, DIV, DOT, EXP, EXPM1, LEAF, LOG, LOG1P, MUL,
@@ -88,7 +89,7 @@ cdef inline object obj(PyObject *p):
 # tp_alloc is _alloc (zeroed memory). _dealloc, the type's tp_dealloc, releases
 # the children without recursion and returns the memory to the pool.
 
-cdef Pool _pool                     # freed nodes' memory: 262,144 nodes (21 MB) at most
+cdef Pool _pool                     # freed nodes' memory (see node_pool_limit)
 cdef unsigned long long _created = 0  # nodes made so far: the last creation number
 
 
@@ -97,6 +98,29 @@ cdef inline unsigned long long fresh(int op) noexcept:
     global _created
     _created += 1
     return (_created << 7) | <unsigned long long>op
+
+
+def node_pool_limit(nodes=None):
+    """How many freed `Value` nodes' memory is kept for new nodes, at most (2**22 at first).
+
+    The compiled twin keeps the memory of a freed graph's nodes in a pool and
+    builds the next graph in it, warm, instead of in fresh pages from the system:
+    a training loop rebuilds a same-sized graph every step. The pool holds no more
+    than the largest graph freed so far (80 bytes a node), up to the limit. The
+    pure twin keeps the number only: its memory is CPython's.
+
+    With `nodes`, sets the limit, returns the pooled memory over it to CPython
+    (0 empties the pool) and returns the previous limit; without, the limit.
+    """
+    cdef Py_ssize_t previous = _pool.limit
+    if nodes is None:
+        return previous
+    if type(nodes) is bool or not isinstance(nodes, int):
+        raise TypeError(f"node_pool_limit() takes an int, not {type(nodes).__name__}")
+    if nodes < 0:
+        raise ValueError(f"node_pool_limit() takes a count >= 0, not {nodes}")
+    pool_set_limit(&_pool, min(nodes, 2**60))  # pointers to 2**60 nodes fill a 64-bit space
+    return previous
 
 
 cdef PyObject *_alloc(PyTypeObject *t, Py_ssize_t n) noexcept:
@@ -843,6 +867,6 @@ cdef Value value_dot(list ws, list xs):
     return make_value(total, DOT, None, None, 0.0, tuple(items))
 
 
-pool_init(&_pool, 262144, (<PyTypeObject *>Value).tp_basicsize)  # see "The life of a node"
+pool_init(&_pool, 2**22, (<PyTypeObject *>Value).tp_basicsize)  # see node_pool_limit
 (<PyTypeObject *>Value).tp_alloc = _alloc
 (<PyTypeObject *>Value).tp_dealloc = _dealloc
