@@ -218,13 +218,18 @@ def memory_figure(systems: list[System], n: int) -> dict[str, float]:
     """
     import os
     import subprocess
+    import tempfile
     here = os.path.dirname(os.path.abspath(__file__))
     result = {}
     for s in systems:
         duals = s.name.startswith("cydiff")
-        out = subprocess.run([sys.executable, "-c", MEMORY.format(here=here, name=s.name, n=n,
-                                                                  duals=duals)],
-                             capture_output=True, text=True, check=True).stdout.split()
+        child = subprocess.run([sys.executable, "-c", MEMORY.format(here=here, name=s.name, n=n,
+                                                                    duals=duals)],
+                               capture_output=True, text=True,
+                               cwd=tempfile.gettempdir())  # not the source tree's cydiff
+        if child.returncode:
+            raise RuntimeError(f"the memory figure of {s.name} failed:\n{child.stderr}")
+        out = child.stdout.split()
         result[f"{s.name}: bytes per node"] = float(out[0])
         if duals:
             result[f"{s.name}: bytes per Dual"] = float(out[1])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import math
+import os
 import platform
 import sys
 from dataclasses import dataclass, field
@@ -129,5 +130,5 @@ def environment() -> list[str]:
             lines.append(f"{module} {_version(module if module != 'torch' else 'torch')}")
         except ImportError:
             lines.append(f"{module}: not installed")
-    lines.append(f"Python executable: {sys.executable}")
+    lines.append(f"Python executable: {sys.executable}; cydiff from {os.path.dirname(cydiff.__file__)}")
     return lines
