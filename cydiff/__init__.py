@@ -19,20 +19,23 @@ BACKEND: str
 
 if TYPE_CHECKING:  # type checkers read the annotated pure twin
     from .pure import (
-        Dual, Value, abs, acos, asin, atan, cos, cosh, dot, exp, expm1, log, log1p,
-        node_pool_limit, relu, sigmoid, sin, sinh, softplus, sqrt, sum, tan, tanh,
+        Dual, Value, abs, acos, asin, atan, cos, cosh, derivative, dot, exp, expm1, grad,
+        jacobian, jvp, log, log1p, node_pool_limit, relu, sigmoid, sin, sinh, softplus, sqrt,
+        sum, tan, tanh, value_and_grad, vjp,
     )
 elif os.environ.get("CYDIFF_NO_EXTENSIONS"):
     from .pure import (
-        Dual, Value, abs, acos, asin, atan, cos, cosh, dot, exp, expm1, log, log1p,
-        node_pool_limit, relu, sigmoid, sin, sinh, softplus, sqrt, sum, tan, tanh,
+        Dual, Value, abs, acos, asin, atan, cos, cosh, derivative, dot, exp, expm1, grad,
+        jacobian, jvp, log, log1p, node_pool_limit, relu, sigmoid, sin, sinh, softplus, sqrt,
+        sum, tan, tanh, value_and_grad, vjp,
     )
     BACKEND = "pure"
 else:
     try:
         from .compiled import (
-            Dual, Value, abs, acos, asin, atan, cos, cosh, dot, exp, expm1, log, log1p,
-            node_pool_limit, relu, sigmoid, sin, sinh, softplus, sqrt, sum, tan, tanh,
+            Dual, Value, abs, acos, asin, atan, cos, cosh, derivative, dot, exp, expm1, grad,
+            jacobian, jvp, log, log1p, node_pool_limit, relu, sigmoid, sin, sinh, softplus, sqrt,
+            sum, tan, tanh, value_and_grad, vjp,
         )
         BACKEND = "compiled"
     except ImportError as exc:
@@ -40,13 +43,14 @@ else:
                       "using the pure-Python implementation, which is much slower",
                       RuntimeWarning, stacklevel=2)
         from .pure import (
-            Dual, Value, abs, acos, asin, atan, cos, cosh, dot, exp, expm1, log, log1p,
-            node_pool_limit, relu, sigmoid, sin, sinh, softplus, sqrt, sum, tan, tanh,
+            Dual, Value, abs, acos, asin, atan, cos, cosh, derivative, dot, exp, expm1, grad,
+            jacobian, jvp, log, log1p, node_pool_limit, relu, sigmoid, sin, sinh, softplus, sqrt,
+            sum, tan, tanh, value_and_grad, vjp,
         )
         BACKEND = "pure"
 
 __all__ = [
-    "BACKEND", "Dual", "Value", "acos", "asin", "atan", "cos", "cosh", "dot", "exp", "expm1",
-    "log", "log1p", "node_pool_limit", "relu", "sigmoid", "sin", "sinh", "softplus", "sqrt",
-    "tan", "tanh",
+    "BACKEND", "Dual", "Value", "acos", "asin", "atan", "cos", "cosh", "derivative", "dot", "exp",
+    "expm1", "grad", "jacobian", "jvp", "log", "log1p", "node_pool_limit", "relu", "sigmoid",
+    "sin", "sinh", "softplus", "sqrt", "tan", "tanh", "value_and_grad", "vjp",
 ]  # abs and sum too, but `import *` should not shadow the builtins

@@ -13,11 +13,14 @@ from ._functions_c import (
     softplus, sqrt, tan, tanh,
 )
 from ._value_c import Value, node_pool_limit
+from ._functional import bind
+
+derivative, grad, value_and_grad, jacobian, jvp, vjp = bind(Value, Dual, dot)
 
 IMPLEMENTATION = "compiled"
 
 __all__ = [
-    "Dual", "Value", "acos", "asin", "atan", "cos", "cosh", "dot", "exp", "expm1", "log",
-    "log1p", "node_pool_limit", "relu", "sigmoid", "sin", "sinh", "softplus", "sqrt", "tan",
-    "tanh",
+    "Dual", "Value", "acos", "asin", "atan", "cos", "cosh", "derivative", "dot", "exp", "expm1",
+    "grad", "jacobian", "jvp", "log", "log1p", "node_pool_limit", "relu", "sigmoid", "sin", "sinh",
+    "softplus", "sqrt", "tan", "tanh", "value_and_grad", "vjp",
 ]  # abs and sum too, but `import *` should not shadow the builtins

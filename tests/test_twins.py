@@ -40,9 +40,10 @@ def test_a_missing_extension_falls_back_with_one_warning():
 
 
 def test_facade_exports():
-    names = ["Dual", "Value", "abs", "acos", "asin", "atan", "cos", "cosh", "dot", "exp", "expm1",
-             "log", "log1p", "node_pool_limit", "relu", "sigmoid", "sin", "sinh", "softplus", "sqrt", "sum", "tan",
-             "tanh"]
+    names = ["Dual", "Value", "abs", "acos", "asin", "atan", "cos", "cosh", "derivative", "dot",
+             "exp", "expm1", "grad", "jacobian", "jvp", "log", "log1p", "node_pool_limit", "relu",
+             "sigmoid", "sin", "sinh", "softplus", "sqrt", "sum", "tan", "tanh", "value_and_grad",
+             "vjp"]
     for name in names:
         assert getattr(cydiff, name) is getattr(pure_module if cydiff.BACKEND == "pure"
                                                 else cydiff.compiled, name)

@@ -1,0 +1,313 @@
+"""The functional API, written once and bound to each twin: derivative, grad,
+value_and_grad, jacobian, jvp, vjp.
+
+`bind(Value, Dual, dot)` makes the functions for one twin, so that `f` receives
+that twin's numbers: `cydiff.pure.grad` hands f pure Values, `cydiff.compiled.grad`
+compiled ones, and the two give the same bits.
+
+Inputs `x` are a number or a 1-D list, tuple or numpy array of numbers; f gets the
+same kind of container (a numpy array as an object array) with Values or Duals in
+place of the numbers. Results are floats, or numpy float64 arrays shaped as JAX
+shapes them: output shape + input shape.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, NamedTuple, Sequence, Union
+
+import numpy
+
+from . import _common
+
+Func = Callable[..., Any]
+Result = Union[float, "numpy.ndarray[Any, Any]"]
+
+
+class Functional(NamedTuple):
+    derivative: Func
+    grad: Func
+    value_and_grad: Func
+    jacobian: Func
+    jvp: Func
+    vjp: Func
+
+
+# --- inputs and outputs: the shapes the API promises ------------------------------
+
+class _Shape(NamedTuple):
+    """How a user's x was given: 'scalar', 'list', 'tuple' or 'array', and its numbers."""
+    kind: str
+    numbers: list[float]
+
+    def pack(self, items: list[Any]) -> Any:
+        """items in x's kind of container (f sees what it was given)."""
+        if self.kind == "scalar":
+            return items[0]
+        if self.kind == "array":
+            packed = numpy.empty(len(items), dtype=object)
+            packed[:] = items
+            return packed
+        return items if self.kind == "list" else tuple(items)
+
+    def result(self, numbers: Sequence[float]) -> Result:
+        return float(numbers[0]) if self.kind == "scalar" else numpy.array(numbers, dtype=numpy.float64)
+
+
+def _shape(x: object, where: str, what: str = "x") -> _Shape:
+    """x's shape, or a TypeError / ValueError saying what is wrong with it."""
+    value = _common.as_number(x)
+    if value is not None:
+        return _Shape("scalar", [value])
+    if isinstance(x, numpy.ndarray):
+        if x.ndim != 1:
+            raise TypeError(f"{where}: {what} must be a number or 1-D, not an array of shape {x.shape}")
+        kind = "array"
+    elif isinstance(x, (list, tuple)):
+        kind = "list" if isinstance(x, list) else "tuple"
+    else:
+        raise TypeError(f"{where}: {what} must be a number or a 1-D sequence of numbers, "
+                        f"not '{_common.type_name(x)}'")
+    numbers = []
+    for item in x:
+        value = _common.as_number(item)
+        if value is None:
+            raise TypeError(f"{where}: {what} must hold numbers, not '{_common.type_name(item)}'")
+        numbers.append(value)
+    if not numbers:
+        raise ValueError(f"{where}: {what} is empty")
+    return _Shape(kind, numbers)
+
+
+def _outputs(y: object, where: str) -> tuple[bool, list[Any]]:
+    """f's result as (is it a scalar, its items): a number, a Value or Dual, or a
+    1-D sequence of them; anything else is a TypeError."""
+    if _is_scalar(y):
+        return True, [y]
+    if isinstance(y, numpy.ndarray) and y.ndim == 1 or isinstance(y, (list, tuple)):
+        items = list(y)
+        for item in items:
+            if not _is_scalar(item):
+                raise TypeError(f"{where}: f must return a number, a Value or a Dual, or a 1-D "
+                                f"sequence of them; it returned a {_common.type_name(y)} holding "
+                                f"'{_common.type_name(item)}'")
+        return False, items
+    raise TypeError(f"{where}: f must return a number, a Value or a Dual, or a 1-D sequence "
+                    f"of them, not '{_common.type_name(y)}'")
+
+
+def _is_scalar(y: object) -> bool:
+    return _common.as_number(y) is not None or _common._implementation(y) is not None
+
+
+def _argnums(argnums: object, where: str) -> tuple[int, ...]:
+    if isinstance(argnums, int) and not isinstance(argnums, bool):
+        return (argnums,)
+    if isinstance(argnums, tuple) and argnums and all(
+            isinstance(a, int) and not isinstance(a, bool) for a in argnums):
+        if len(set(argnums)) != len(argnums):
+            raise ValueError(f"{where}: argnums repeats a position: {argnums}")
+        return argnums
+    raise TypeError(f"{where}: argnums must be an int or a non-empty tuple of ints, "
+                    f"not {argnums!r}")
+
+
+# --- the API over one twin --------------------------------------------------------
+
+def bind(Value: Any, Dual: Any, dot: Callable[[list[Any], list[Any]], Any]) -> Functional:
+    """The functional API over one twin's Value, Dual and dot."""
+
+    def tangent_of(item: Any, where: str) -> float:
+        if isinstance(item, Dual):
+            return float(item.deriv)
+        if isinstance(item, Value):
+            raise TypeError(f"{where}: f returned a Value in forward mode; build it from the Duals "
+                            "f is given")
+        if _common._implementation(item) is not None:
+            raise TypeError(f"{where}: f returned a {_common.type_name(item)} of the other twin")
+        return 0.0  # a number: f does not depend on x there
+
+    def value_of(item: Any) -> float:
+        return float(item.val if isinstance(item, Dual) else
+                     item.data if isinstance(item, Value) else item)
+
+    def forward(f: Func, shape: _Shape, seed: Sequence[float], where: str) -> tuple[bool, list[Any]]:
+        """One forward pass: f at shape's numbers, tangents seeded with seed."""
+        duals = [Dual(x, s) for x, s in zip(shape.numbers, seed)]
+        return _outputs(f(shape.pack(duals)), where)
+
+    def reverse_graph(f: Func, shape: _Shape, where: str) -> tuple[list[Any], bool, list[Any]]:
+        """f at shape's numbers as a graph: (leaves, is the output a scalar, outputs)."""
+        leaves = [Value(x) for x in shape.numbers]
+        scalar, outs = _outputs(f(shape.pack(leaves)), where)
+        for out in outs:
+            if _common._implementation(out) is not None and not isinstance(out, Value):
+                raise TypeError(f"{where}: f returned a {_common.type_name(out)} in reverse mode; "
+                                "build it from the Values f is given")
+        return leaves, scalar, outs
+
+    def pull(leaves: list[Any], out: Any) -> list[float]:
+        """d out / d leaf for every leaf, by one backward pass from out."""
+        for leaf in leaves:
+            leaf.grad = 0.0
+        if isinstance(out, Value):
+            out.backward()
+        return [leaf.grad for leaf in leaves]
+
+    def derivative(f: Func, x: Any) -> Result:
+        """f'(x) for a number x, in forward mode (one pass with a Dual).
+
+        f may return a Dual, a number (f'(x) = 0) or a 1-D sequence of them
+        (then the derivative of each, as a float64 array).
+        """
+        where = "cydiff.derivative"
+        shape = _shape(x, where)
+        if shape.kind != "scalar":
+            raise TypeError(f"{where}: x must be a number, not '{_common.type_name(x)}' "
+                            "(use jacobian for several inputs)")
+        scalar, outs = forward(f, shape, [1.0], where)
+        tangents = [tangent_of(out, where) for out in outs]
+        return tangents[0] if scalar else numpy.array(tangents, dtype=numpy.float64)
+
+    def gradients(f: Func, argnums: object, where: str) -> tuple[tuple[int, ...], Func]:
+        positions = _argnums(argnums, where)
+
+        def run(*args: Any, **kwargs: Any) -> tuple[float, list[Result]]:
+            args_list = list(args)
+            for a in positions:
+                if not -len(args) <= a < len(args):
+                    raise ValueError(f"{where}: argnums {a} is out of range for "
+                                     f"{len(args)} positional argument(s)")
+            if len({a % len(args) for a in positions}) != len(positions):
+                raise ValueError(f"{where}: argnums {argnums} names an argument twice")
+            shapes, leaves = [], []
+            for a in positions:
+                shape = _shape(args[a], where, f"argument {a}")
+                shapes.append(shape)
+                leaves.append([Value(x) for x in shape.numbers])
+                args_list[a] = shape.pack(leaves[-1])
+            scalar, outs = _outputs(f(*args_list, **kwargs), where)
+            if not scalar:
+                raise TypeError(f"{where}: f must return a scalar (a Value or a number), not a "
+                                f"{_common.type_name(outs)} of {len(outs)}; use jacobian or vjp")
+            out = outs[0]
+            if not isinstance(out, Value) and _common.as_number(out) is None:
+                raise TypeError(f"{where}: f returned a {_common.type_name(out)}; build the "
+                                "result from the Values f is given")
+            if isinstance(out, Value):
+                out.backward()
+            return value_of(out), [shape.result([leaf.grad for leaf in ls])
+                                   for shape, ls in zip(shapes, leaves)]
+        return positions, run
+
+    def grad(f: Func, argnums: Any = 0) -> Func:
+        """The gradient function of a scalar f, in reverse mode (one backward pass).
+
+        `argnums` (an int or a tuple of ints, as in JAX) says which positional
+        arguments to differentiate; each is a number or a 1-D sequence, and its
+        gradient comes back as a float or a float64 array (a tuple of them for a
+        tuple argnums). The other arguments reach f unchanged.
+        """
+        positions, run = gradients(f, argnums, "cydiff.grad")
+        single = not isinstance(argnums, tuple)
+
+        def gradient(*args: Any, **kwargs: Any) -> Any:
+            grads = run(*args, **kwargs)[1]
+            return grads[0] if single else tuple(grads)
+        return gradient
+
+    def value_and_grad(f: Func, argnums: Any = 0) -> Func:
+        """Like `grad`, returning `(f's value as a float, gradient)` from the same pass."""
+        positions, run = gradients(f, argnums, "cydiff.value_and_grad")
+        single = not isinstance(argnums, tuple)
+
+        def value_and_gradient(*args: Any, **kwargs: Any) -> tuple[float, Any]:
+            value, grads = run(*args, **kwargs)
+            return value, grads[0] if single else tuple(grads)
+        return value_and_gradient
+
+    def jacobian(f: Func, mode: str = "auto") -> Func:
+        """The Jacobian function of f, shaped output shape + input shape (m×n for
+        vectors, as JAX shapes it).
+
+        mode "forward" takes one forward pass per input, "reverse" one graph and one
+        backward pass per output, "auto" (the default) whichever makes fewer passes:
+        it starts forward, and once it knows m goes reverse if m < n.
+        """
+        where = "cydiff.jacobian"
+        if mode not in ("auto", "forward", "reverse"):
+            raise ValueError(f"{where}: mode must be 'auto', 'forward' or 'reverse', not {mode!r}")
+
+        def jac(x: Any) -> Result:
+            shape = _shape(x, where)
+            n = len(shape.numbers)
+            rows: list[list[float]]
+            if mode == "reverse":
+                leaves, scalar, outs = reverse_graph(f, shape, where)
+                rows = [pull(leaves, out) for out in outs]
+            else:
+                scalar, outs = forward(f, shape, [1.0] + [0.0] * (n - 1), where)
+                m = len(outs)
+                if mode == "auto" and m < n:
+                    leaves, scalar, outs = reverse_graph(f, shape, where)
+                    rows = [pull(leaves, out) for out in outs]
+                else:
+                    columns = [[tangent_of(out, where) for out in outs]]
+                    for j in range(1, n):
+                        seed = [0.0] * n
+                        seed[j] = 1.0
+                        scalar_j, outs_j = forward(f, shape, seed, where)
+                        if scalar_j != scalar or len(outs_j) != m:
+                            raise ValueError(f"{where}: f returned outputs of different shapes "
+                                             "on different passes")
+                        columns.append([tangent_of(out, where) for out in outs_j])
+                    rows = [list(row) for row in zip(*columns)]
+            matrix: numpy.ndarray[Any, Any] = numpy.array(rows, dtype=numpy.float64)
+            matrix = matrix.reshape(len(rows), n)
+            if scalar and shape.kind == "scalar":
+                return float(matrix[0, 0])
+            if scalar:
+                row: numpy.ndarray[Any, Any] = matrix[0]
+                return row
+            return matrix[:, 0].copy() if shape.kind == "scalar" else matrix
+        return jac
+
+    def jvp(f: Func, x: Any, v: Any) -> tuple[Result, Result]:
+        """`(f(x), J v)`: the value and the derivative along v, in one forward pass.
+
+        v has x's shape; the results have f's output shape.
+        """
+        where = "cydiff.jvp"
+        shape = _shape(x, where)
+        direction = _shape(v, where, "v")
+        if (direction.kind == "scalar") != (shape.kind == "scalar") or \
+                len(direction.numbers) != len(shape.numbers):
+            raise ValueError(f"{where}: v must have x's shape: {len(shape.numbers)} number(s), "
+                             f"got {len(direction.numbers)}")
+        scalar, outs = forward(f, shape, direction.numbers, where)
+        values = [value_of(out) for out in outs]
+        tangents = [tangent_of(out, where) for out in outs]
+        if scalar:
+            return values[0], tangents[0]
+        return numpy.array(values, dtype=numpy.float64), numpy.array(tangents, dtype=numpy.float64)
+
+    def vjp(f: Func, x: Any, u: Any) -> tuple[Result, Result]:
+        """`(f(x), uᵀ J)`: the value and the gradient of u · f(x), in one backward pass.
+
+        u has f's output shape (a number for a scalar f); the gradient has x's shape.
+        """
+        where = "cydiff.vjp"
+        shape = _shape(x, where)
+        leaves, scalar, outs = reverse_graph(f, shape, where)
+        weights = _shape(u, where, "u")
+        if (weights.kind == "scalar") != scalar or len(weights.numbers) != len(outs):
+            raise ValueError(f"{where}: u must have f's output shape: {len(outs)} number(s), "
+                             f"got {len(weights.numbers)}")
+        values = [value_of(out) for out in outs]
+        grads = pull(leaves, dot(outs, weights.numbers))
+        value: Result = values[0] if scalar else numpy.array(values, dtype=numpy.float64)
+        return value, shape.result(grads)
+
+    functions = Functional(derivative, grad, value_and_grad, jacobian, jvp, vjp)
+    for function in functions:
+        function.__qualname__ = function.__name__
+    return functions

@@ -1,0 +1,192 @@
+"""The functional API on both twins: closed forms, shapes, the twins' bits, and errors."""
+
+import math
+
+import numpy as np
+import pytest
+
+
+def rosenbrock(x):
+    return sum(100.0 * (x[i + 1] - x[i] ** 2) ** 2 + (1.0 - x[i]) ** 2 for i in range(len(x) - 1))
+
+
+def rosenbrock_grad(x):
+    x = np.asarray(x, dtype=float)
+    g = np.zeros_like(x)
+    g[:-1] += -400.0 * x[:-1] * (x[1:] - x[:-1] ** 2) - 2.0 * (1.0 - x[:-1])
+    g[1:] += 200.0 * (x[1:] - x[:-1] ** 2)
+    return g
+
+
+def softmax(m):
+    def f(x):
+        exps = [m.exp(xi) for xi in x]
+        total = m.sum(exps)
+        return [e / total for e in exps]
+    return f
+
+
+def bits(a):
+    return np.asarray(a, dtype=np.float64).tobytes()
+
+
+# --- closed forms --------------------------------------------------------------------
+
+def test_derivative_closed_forms(impl):
+    assert impl.derivative(lambda x: x**3 + 2 * x, 3.0) == 29.0
+    x = 1.5
+    assert impl.derivative(lambda x: (x**2 + 1).sin(), x) == pytest.approx(
+        math.cos(x**2 + 1) * 2 * x, rel=1e-15)
+    assert impl.derivative(lambda x: 4.0, 2.0) == 0.0
+    d = impl.derivative(lambda x: [x * x, impl.exp(x), 1.0], 2.0)
+    assert isinstance(d, np.ndarray) and d.dtype == np.float64
+    assert d.tolist() == [4.0, pytest.approx(math.exp(2.0), rel=1e-15), 0.0]
+
+
+def test_grad_of_the_seeds_examples(impl):
+    assert impl.grad(lambda v: v[0] * v[1] + v[0] ** 2)([2.0, 3.0]).tolist() == [7.0, 2.0]
+    assert impl.grad(lambda v: (v[0] + v[1]) * (v[0] * v[1]))((2.0, 3.0)).tolist() == [21.0, 16.0]
+    assert impl.grad(lambda x, y: x * y + x**2, argnums=(0, 1))(2.0, 3.0) == (7.0, 2.0)
+
+    def loss(w, b, x=2.0):
+        return ((w * x + b).sigmoid() - 0.8) ** 2
+    value, (dw, db) = impl.value_and_grad(loss, argnums=(0, 1))(0.5, -0.1)
+    assert value == pytest.approx(0.007930, abs=1e-6)
+    assert dw == pytest.approx(-0.07319962, abs=1e-8)
+    assert db == pytest.approx(-0.03659981, abs=1e-8)
+
+
+def test_grad_of_rosenbrock_in_ten_dimensions(impl):
+    x = np.linspace(-1.2, 1.5, 10)
+    value, g = impl.value_and_grad(rosenbrock)(x)
+    assert value == pytest.approx(rosenbrock(x), rel=1e-15)
+    np.testing.assert_allclose(g, rosenbrock_grad(x), rtol=1e-13)
+
+
+def test_softmax_jacobian_in_every_mode(impl):
+    x = [0.3, -1.2, 2.0, 0.7, 0.0]
+    s = np.exp(x) / np.exp(x).sum()
+    expected = np.diag(s) - np.outer(s, s)
+    for mode in ("forward", "reverse", "auto"):
+        J = impl.jacobian(softmax(impl), mode=mode)(x)
+        assert J.shape == (5, 5) and J.dtype == np.float64
+        np.testing.assert_allclose(J, expected, rtol=1e-13, atol=1e-16)
+
+
+def test_jvp_and_vjp_are_the_jacobian_times_a_vector(impl):
+    x = np.array([0.3, -1.2, 2.0, 0.7])
+    v = np.array([1.0, 0.5, -2.0, 3.0])
+    J = impl.jacobian(softmax(impl))(x)
+    value, tangent = impl.jvp(softmax(impl), x, v)
+    np.testing.assert_allclose(value, np.exp(x) / np.exp(x).sum(), rtol=1e-15)
+    np.testing.assert_allclose(tangent, J @ v, rtol=1e-12, atol=1e-15)
+    value, cotangent = impl.vjp(softmax(impl), x, v)
+    np.testing.assert_allclose(cotangent, v @ J, rtol=1e-12, atol=1e-15)
+    # scalar f: vjp with u = 2 is twice the gradient; jvp is the directional derivative
+    g = impl.grad(rosenbrock)(x)
+    assert impl.vjp(rosenbrock, x, 2.0)[1].tolist() == (2 * g).tolist()
+    assert impl.jvp(rosenbrock, x, v)[1] == pytest.approx(g @ v, rel=1e-13)
+
+
+# --- shapes: what f receives, what comes back --------------------------------------
+
+@pytest.mark.parametrize("x, kind", [([1.0, 2.0], list), ((1.0, 2.0), tuple),
+                                     (np.array([1.0, 2.0]), np.ndarray)])
+def test_f_receives_the_container_it_was_given(impl, x, kind):
+    seen = []
+
+    def f(v):
+        seen.append(type(v))
+        return v[0] * v[1]
+    assert impl.grad(f)(x).tolist() == [2.0, 1.0]
+    impl.jacobian(f, mode="forward")(x)
+    impl.jvp(f, x, x)
+    assert seen == [kind] * len(seen) and len(seen) == 4  # grad, jacobian's two passes, jvp
+    if kind is np.ndarray:
+        impl.grad(lambda v: seen.append(v.dtype) or v[0])(x)
+        assert seen[-1] == object
+
+
+def test_jacobian_shapes_follow_jax(impl):
+    assert isinstance(impl.jacobian(lambda x: x * x)(3.0), float)
+    assert impl.jacobian(lambda x: x * x)(3.0) == 6.0
+    assert impl.jacobian(lambda v: v[0] * v[1])([2.0, 3.0]).shape == (2,)
+    assert impl.jacobian(lambda x: [x, x * x, 2.0])(3.0).tolist() == [1.0, 6.0, 0.0]
+    J = impl.jacobian(lambda v: [v[0] * v[1], v[0] + v[1], v[1]])([2.0, 3.0])
+    assert J.tolist() == [[3.0, 2.0], [1.0, 1.0], [0.0, 1.0]]
+
+
+def test_auto_mode_takes_fewer_passes(impl):
+    calls = []
+
+    def f(v):
+        calls.append(type(v[0]).__name__)
+        return [v[0] * v[1] * v[2]]
+    impl.jacobian(f)([1.0, 2.0, 3.0])  # m = 1 < n = 3: one forward pass learns m, then reverse
+    assert calls == ["Dual", "Value"]
+    calls.clear()
+    impl.jacobian(lambda x: f([x, x, x]) * 3)(2.0)  # n = 1: forward only
+    assert calls == ["Dual"]
+
+
+def test_a_constant_or_an_input_as_the_output(impl):
+    assert impl.grad(lambda v: 5.0)([1.0, 2.0]).tolist() == [0.0, 0.0]
+    assert impl.grad(lambda v: v[1])([1.0, 2.0]).tolist() == [0.0, 1.0]
+    assert impl.jacobian(lambda v: [v[1], v[0]], mode="reverse")([1.0, 2.0]).tolist() == [
+        [0.0, 1.0], [1.0, 0.0]]
+    assert impl.value_and_grad(lambda x: x)(2.5) == (2.5, 1.0)
+
+
+def test_the_twins_give_the_same_bits(impl, pure):
+    x = np.linspace(-1.0, 1.3, 6)
+    for api in (lambda m: m.grad(rosenbrock)(x),
+                lambda m: m.jacobian(softmax(m), mode="forward")(x),
+                lambda m: m.jacobian(softmax(m), mode="reverse")(x),
+                lambda m: m.jvp(softmax(m), x, x)[1],
+                lambda m: m.vjp(softmax(m), x, x)[1]):
+        assert bits(api(impl)) == bits(api(pure))
+
+
+def test_scipy_minimizes_rosenbrock_with_value_and_grad(impl):
+    optimize = pytest.importorskip("scipy.optimize")  # scipy is in the test extra
+    result = optimize.minimize(impl.value_and_grad(rosenbrock), np.zeros(10), jac=True,
+                               method="BFGS", options={"gtol": 1e-10})
+    assert result.success, result.message
+    np.testing.assert_allclose(result.x, np.ones(10), atol=1e-6)
+
+
+# --- errors ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("call, error, words", [
+    (lambda m: m.grad(lambda v: [v[0], v[1]])([1.0, 2.0]), TypeError,
+     "cydiff.grad: f must return a scalar (a Value or a number), not a list of 2; use jacobian"),
+    (lambda m: m.grad(lambda v: "a")([1.0]), TypeError,
+     "cydiff.grad: f must return a number, a Value or a Dual, or a 1-D sequence of them, not 'str'"),
+    (lambda m: m.grad(lambda v: None)([1.0]), TypeError, "not 'NoneType'"),
+    (lambda m: m.jacobian(lambda v: [v[0], "x"])([1.0]), TypeError, "holding 'str'"),
+    (lambda m: m.grad(lambda x: x, argnums="0"), TypeError,
+     "cydiff.grad: argnums must be an int or a non-empty tuple of ints, not '0'"),
+    (lambda m: m.grad(lambda x: x, argnums=(0, 0)), ValueError, "argnums repeats a position"),
+    (lambda m: m.grad(lambda x: x, argnums=1)(2.0), ValueError,
+     "cydiff.grad: argnums 1 is out of range for 1 positional argument(s)"),
+    (lambda m: m.grad(lambda x: x)(np.ones((2, 2))), TypeError,
+     "cydiff.grad: argument 0 must be a number or 1-D, not an array of shape (2, 2)"),
+    (lambda m: m.grad(lambda x: x)(["1"]), TypeError, "argument 0 must hold numbers, not 'str'"),
+    (lambda m: m.grad(lambda x: x)("12"), TypeError, "not 'str'"),
+    (lambda m: m.grad(lambda x: x)([]), ValueError, "argument 0 is empty"),
+    (lambda m: m.grad(lambda x: x)(1 + 2j), TypeError, "not 'complex'"),
+    (lambda m: m.derivative(lambda x: x, [1.0, 2.0]), TypeError, "use jacobian"),
+    (lambda m: m.derivative(lambda x: m.Value(1.0), 1.0), TypeError,
+     "f returned a Value in forward mode"),
+    (lambda m: m.jacobian(lambda x: x, mode="backward"), ValueError,
+     "mode must be 'auto', 'forward' or 'reverse', not 'backward'"),
+    (lambda m: m.jvp(lambda x: x, [1.0, 2.0], [1.0]), ValueError, "v must have x's shape"),
+    (lambda m: m.vjp(lambda x: [x[0], x[1]], [1.0, 2.0], 1.0), ValueError,
+     "u must have f's output shape"),
+    (lambda m: m.vjp(lambda x: m.Dual(1.0), [1.0], 1.0), TypeError,
+     "f returned a Dual in reverse mode"),
+])
+def test_errors_say_what_was_wrong(impl, call, error, words):
+    with pytest.raises(error) as caught:
+        call(impl)
+    assert words in str(caught.value)
