@@ -49,6 +49,8 @@ else:
         )
         BACKEND = "pure"
 
+from . import numerical  # noqa: E402  finite differences: cydiff.numerical.gradient(f, x)
+
 __all__ = [
     "BACKEND", "Dual", "Value", "acos", "asin", "atan", "cos", "cosh", "derivative", "dot", "exp",
     "expm1", "grad", "jacobian", "jvp", "log", "log1p", "node_pool_limit", "relu", "sigmoid",
