@@ -156,3 +156,13 @@ def mix_error(name: str) -> NoReturn:
 
 def length_error(name: str, n: int, m: int) -> NoReturn:
     raise ValueError(f"{name}() arguments have different lengths ({n} and {m})")
+
+
+def pool_limit(nodes: object) -> int:
+    """node_pool_limit()'s argument checked: an int >= 0, capped where a pointer array of
+    that many nodes would outgrow a 64-bit address space."""
+    if type(nodes) is bool or not isinstance(nodes, int):
+        raise TypeError(f"node_pool_limit() takes an int, not {type(nodes).__name__}")
+    if nodes < 0:
+        raise ValueError(f"node_pool_limit() takes a count >= 0, not {nodes}")
+    return min(nodes, 2**60)

@@ -495,9 +495,5 @@ def node_pool_limit(nodes: int | None = None) -> int:
     previous = _pool_limit
     if nodes is None:
         return previous
-    if type(nodes) is bool or not isinstance(nodes, int):
-        raise TypeError(f"node_pool_limit() takes an int, not {type(nodes).__name__}")
-    if nodes < 0:
-        raise ValueError(f"node_pool_limit() takes a count >= 0, not {nodes}")
-    _pool_limit = min(nodes, 2**60)
+    _pool_limit = _common.pool_limit(nodes)
     return previous

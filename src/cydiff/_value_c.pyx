@@ -115,11 +115,7 @@ def node_pool_limit(nodes=None):
     cdef Py_ssize_t previous = _pool.limit
     if nodes is None:
         return previous
-    if type(nodes) is bool or not isinstance(nodes, int):
-        raise TypeError(f"node_pool_limit() takes an int, not {type(nodes).__name__}")
-    if nodes < 0:
-        raise ValueError(f"node_pool_limit() takes a count >= 0, not {nodes}")
-    pool_set_limit(&_pool, min(nodes, 2**60))  # pointers to 2**60 nodes fill a 64-bit space
+    pool_set_limit(&_pool, _common.pool_limit(nodes))
     return previous
 
 
