@@ -5,6 +5,7 @@ Sizes shrink in quick mode (`scale` < 1), which only checks that every path stil
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 import sys
@@ -55,6 +56,64 @@ def f(x: Any, y: Any, z: Any, sin: Any, exp: Any, tanh: Any) -> Any:
     b = tanh(a / (1.0 + y**2))
     c = (a * b - z) ** 2 / x
     return c + sin(b) * z
+
+
+def bratu(u: list[Any], exp: Callable[[Any], Any]) -> list[Any]:
+    """The residual of a discretized nonlinear PDE, f: R^n -> R^n: Bratu's problem
+    u'' + e^u = 0 by central differences on n interior points, u = 0 at both ends."""
+    n = len(u)
+    h2 = 1.0 / (n + 1) ** 2
+    out = []
+    for i in range(n):
+        left = u[i - 1] if i > 0 else 0.0
+        right = u[i + 1] if i < n - 1 else 0.0
+        out.append((left - 2.0 * u[i] + right) / h2 + exp(u[i]))
+    return out
+
+
+def softmax(u: list[Any], exp: Callable[[Any], Any]) -> list[Any]:
+    """softmax(u), f: R^n -> R^n, shifted by the largest input: a dense Jacobian."""
+    top = max(u)
+    z = [exp(x - top) for x in u]
+    total = z[0]
+    for t in z[1:]:
+        total = total + t
+    return [t / total for t in z]
+
+
+def jacobian_by_duals(Dual: Any, f: Callable[[list[Any]], list[Any]], x: list[float]) -> list[list[float]]:
+    """f's Jacobian in n forward passes, one Dual seed direction each."""
+    n = len(x)
+    rows: list[list[float]] = []
+    for j in range(n):
+        out = f([Dual(v, 1.0 if i == j else 0.0) for i, v in enumerate(x)])
+        if not rows:
+            rows = [[0.0] * n for _ in out]
+        for row, y in zip(rows, out):
+            row[j] = y.deriv
+    return rows
+
+
+@functools.lru_cache(maxsize=None)
+def chunk_seeds(n: int, start: int, count: int) -> list[tuple[float, ...]]:
+    """The partials of n inputs seeded along directions start .. start + count - 1: the
+    identity's columns, constants of the shapes (a Jacobian driver keeps them)."""
+    return [tuple(1.0 if i == start + k else 0.0 for k in range(count)) for i in range(n)]
+
+
+def jacobian_by_multiduals(MultiDual: Any, f: Callable[[list[Any]], list[Any]],
+                           x: list[float]) -> list[list[float]]:
+    """f's Jacobian in ceil(n/8) forward passes, 8 seed directions (a chunk) each."""
+    n, chunk = len(x), MultiDual.CHUNK
+    rows: list[list[float]] = []
+    for start in range(0, n, chunk):
+        count = min(chunk, n - start)
+        out = f([MultiDual(v, s) for v, s in zip(x, chunk_seeds(n, start, count))])
+        if not rows:
+            rows = [[0.0] * n for _ in out]
+        for row, y in zip(rows, out):
+            row[start:start + count] = y.partials
+    return rows
 
 
 def dag_program(n: int, seed: int = 0) -> list[tuple[Any, ...]]:
@@ -313,6 +372,31 @@ def dot_figure(n_inputs: int, rounds: int) -> dict[str, Timing]:
                  "cydiff chain of * and +": Contender(chained, n_inputs, weights(C)),
                  "cydiff (pure) dot": Contender(fused, n_inputs, weights(P)),
                  "cydiff (pure) chain of * and +": Contender(chained, n_inputs, weights(P))}, rounds)
+
+
+JACOBIAN_WORKLOADS: dict[str, Callable[[list[Any], Callable[[Any], Any]], list[Any]]] = {
+    "Bratu residual": bratu, "softmax": softmax}
+
+
+def jacobian_figure(sizes: list[int], rounds: int) -> dict[tuple[str, int], dict[str, Timing]]:
+    """A forward-mode Jacobian of f: R^n -> R^n, compiled twin: ceil(n/8) MultiDual passes
+    against n Dual passes (and f once on floats, for scale), per Jacobian."""
+    out = {}
+    for name, work in JACOBIAN_WORKLOADS.items():
+        for n in sizes:
+            x = [0.5 * math.sin(1.0 + i) for i in range(n)]
+            f = lambda u, work=work: work(u, C.exp)  # noqa: E731
+            by_duals = jacobian_by_duals(C.Dual, f, x)
+            by_chunks = jacobian_by_multiduals(C.MultiDual, f, x)
+            if by_duals != by_chunks:  # the same numbers (the tests check the bits)
+                raise AssertionError(f"the Jacobians of {name} differ at n = {n}")
+            out[(name, n)] = race({
+                "floats: f(x) once": Contender(lambda work=work, x=x: work(x, math.exp), 1),
+                "n Dual passes": Contender(lambda f=f, x=x: jacobian_by_duals(C.Dual, f, x), 1),
+                "ceil(n/8) MultiDual passes": Contender(
+                    lambda f=f, x=x: jacobian_by_multiduals(C.MultiDual, f, x), 1),
+            }, rounds)
+    return out
 
 
 # --- micrograd's demo: two moons, MLP 2-16-16-1, max-margin loss + L2 --------------------

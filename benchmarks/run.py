@@ -62,8 +62,11 @@ def main(argv: list[str] | None = None) -> int:
     dot = figures.dot_figure(16 if quick else 256, rounds)
     say("micrograd's demo step ...")
     demo = figures.demo_figure(2 if quick else 7, missing)
+    say("forward-mode Jacobians: MultiDual chunks against Dual passes ...")
+    jac = figures.jacobian_figure([8, 16] if quick else [8, 16, 32], rounds)
 
-    report = write_report(out, quick, chain, dual, func, memory, scaling, dags, dot, demo, missing, n)
+    report = write_report(out, quick, chain, dual, func, memory, scaling, dags, dot, demo, jac,
+                          missing, n)
     plot = write_plot(out, dags, scaling)
     say(report)
     say(f"wrote {out / 'RESULTS.md'}" + (f" and {plot}" if plot else " (no plot: matplotlib missing)")
@@ -71,7 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def write_report(out, quick, chain, dual, func, memory, scaling, dags, dot, demo, missing, n) -> str:
+def write_report(out, quick, chain, dual, func, memory, scaling, dags, dot, demo, jac, missing,
+                 n) -> str:
     fwd, bwd = chain["forward"], chain["backward"]
     lines = ["# Benchmark results", ""]
     if quick:
@@ -195,12 +199,28 @@ def write_report(out, quick, chain, dual, func, memory, scaling, dags, dot, demo
         vs = str(demo["micrograd"].ratio(t)) if "micrograd" in demo else ""
         lines.append(f"| {name} | {per_unit(t.median)} | {vs} |")
 
+    lines += ["", "## Forward-mode Jacobians: ceil(n/8) `MultiDual` passes against n `Dual` passes", "",
+              "f: R^n -> R^n, the compiled twin; the Jacobian assembled as a list of rows of floats. "
+              "A `MultiDual` carries 8 partials, so one pass of f seeds 8 input directions.", "",
+              *jacobian_table(jac)]
+
     if missing:
         lines += ["", "## Not measured", ""] + [f"- {k}: {v}" for k, v in missing.items()]
     text = "\n".join(lines) + "\n"
     out.mkdir(parents=True, exist_ok=True)
     (out / "RESULTS.md").write_text(text, encoding="utf-8")
     return text
+
+
+def jacobian_table(jac: dict) -> list[str]:
+    """The Jacobian figure's rows: per workload and n, both ways and their ratio."""
+    lines = ["| f | n | f(x) on floats | n `Dual` passes | ceil(n/8) `MultiDual` passes "
+             "| `Dual` ÷ `MultiDual` |", "|---|---|---|---|---|---|"]
+    for (name, size), t in jac.items():
+        duals, chunks = t["n Dual passes"], t["ceil(n/8) MultiDual passes"]
+        lines.append(f"| {name} | {size} | {per_unit(t['floats: f(x) once'].median)} | "
+                     f"{per_unit(duals.median)} | {per_unit(chunks.median)} | {duals.ratio(chunks)} |")
+    return lines
 
 
 def write_plot(out: Path, dags: dict, scaling: dict) -> Path | None:

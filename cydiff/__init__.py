@@ -19,23 +19,26 @@ BACKEND: str
 
 if TYPE_CHECKING:  # type checkers read the annotated pure twin
     from .pure import (
-        Dual, Value, abs, acos, asin, atan, cos, cosh, derivative, dot, exp, expm1, grad,
-        jacobian, jvp, log, log1p, node_pool_limit, relu, sigmoid, sin, sinh, softplus, sqrt,
-        sum, tan, tanh, value_and_grad, vjp,
+        Dual, GradientCheck, MultiDual, Value, abs, acos, asin, atan, cos, cosh, data,
+        derivative, dot, exp, expm1, grad, gradient_check, grads, hessian, hvp, jacobian, jvp,
+        log, log1p, node_pool_limit, relu, sigmoid, sin, sinh, softplus, sqrt, sum, tan, tanh,
+        value_and_grad, values, vjp,
     )
 elif os.environ.get("CYDIFF_NO_EXTENSIONS"):
     from .pure import (
-        Dual, Value, abs, acos, asin, atan, cos, cosh, derivative, dot, exp, expm1, grad,
-        jacobian, jvp, log, log1p, node_pool_limit, relu, sigmoid, sin, sinh, softplus, sqrt,
-        sum, tan, tanh, value_and_grad, vjp,
+        Dual, GradientCheck, MultiDual, Value, abs, acos, asin, atan, cos, cosh, data,
+        derivative, dot, exp, expm1, grad, gradient_check, grads, hessian, hvp, jacobian, jvp,
+        log, log1p, node_pool_limit, relu, sigmoid, sin, sinh, softplus, sqrt, sum, tan, tanh,
+        value_and_grad, values, vjp,
     )
     BACKEND = "pure"
 else:
     try:
         from .compiled import (
-            Dual, Value, abs, acos, asin, atan, cos, cosh, derivative, dot, exp, expm1, grad,
-            jacobian, jvp, log, log1p, node_pool_limit, relu, sigmoid, sin, sinh, softplus, sqrt,
-            sum, tan, tanh, value_and_grad, vjp,
+            Dual, GradientCheck, MultiDual, Value, abs, acos, asin, atan, cos, cosh, data,
+            derivative, dot, exp, expm1, grad, gradient_check, grads, hessian, hvp, jacobian, jvp,
+            log, log1p, node_pool_limit, relu, sigmoid, sin, sinh, softplus, sqrt, sum, tan, tanh,
+            value_and_grad, values, vjp,
         )
         BACKEND = "compiled"
     except ImportError as exc:
@@ -43,16 +46,18 @@ else:
                       "using the pure-Python implementation, which is much slower",
                       RuntimeWarning, stacklevel=2)
         from .pure import (
-            Dual, Value, abs, acos, asin, atan, cos, cosh, derivative, dot, exp, expm1, grad,
-            jacobian, jvp, log, log1p, node_pool_limit, relu, sigmoid, sin, sinh, softplus, sqrt,
-            sum, tan, tanh, value_and_grad, vjp,
+            Dual, GradientCheck, MultiDual, Value, abs, acos, asin, atan, cos, cosh, data,
+            derivative, dot, exp, expm1, grad, gradient_check, grads, hessian, hvp, jacobian, jvp,
+            log, log1p, node_pool_limit, relu, sigmoid, sin, sinh, softplus, sqrt, sum, tan, tanh,
+            value_and_grad, values, vjp,
         )
         BACKEND = "pure"
 
 from . import numerical  # noqa: E402  finite differences: cydiff.numerical.gradient(f, x)
 
 __all__ = [
-    "BACKEND", "Dual", "Value", "acos", "asin", "atan", "cos", "cosh", "derivative", "dot", "exp",
-    "expm1", "grad", "jacobian", "jvp", "log", "log1p", "node_pool_limit", "relu", "sigmoid",
-    "sin", "sinh", "softplus", "sqrt", "tan", "tanh", "value_and_grad", "vjp",
+    "BACKEND", "Dual", "GradientCheck", "MultiDual", "Value", "acos", "asin", "atan", "cos",
+    "cosh", "data", "derivative", "dot", "exp", "expm1", "grad", "gradient_check", "grads",
+    "hessian", "hvp", "jacobian", "jvp", "log", "log1p", "node_pool_limit", "relu", "sigmoid",
+    "sin", "sinh", "softplus", "sqrt", "tan", "tanh", "value_and_grad", "values", "vjp",
 ]  # abs and sum too, but `import *` should not shadow the builtins

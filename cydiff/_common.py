@@ -53,14 +53,25 @@ def _is_array(x: object) -> bool:
     return _implementation(x) is None and hasattr(type(x), "__array_ufunc__")
 
 
+def is_nested(x: object) -> bool:
+    """Whether x is a number of a nested derivative (`cydiff._nested.Nested`)."""
+    return getattr(type(x), "_cydiff_nested", False) is True
+
+
+def _defers(x: object) -> bool:
+    """x takes the operator itself: an array applies it elementwise, a nested
+    derivative's number holds Values or Duals as parts."""
+    return _is_array(x) or is_nested(x)
+
+
 def operand_error(symbol: str, left: object, right: object) -> Any:
     """What a binary operator does with an operand it cannot take.
 
     numpy arrays (and other array-likes) get NotImplemented, so that they can
-    apply the operator elementwise, as they do with floats; anything else is a
-    TypeError naming both types.
+    apply the operator elementwise, as they do with floats, and so do nested
+    derivatives' numbers; anything else is a TypeError naming both types.
     """
-    if _is_array(left) or _is_array(right):
+    if _defers(left) or _defers(right):
         return NotImplemented
     raise TypeError(f"unsupported operand type(s) for {symbol}: "
                     f"'{type_name(left)}' and '{type_name(right)}'" + _mixing_hint(left, right))
@@ -68,7 +79,7 @@ def operand_error(symbol: str, left: object, right: object) -> Any:
 
 def comparison_error(symbol: str, left: object, right: object) -> Any:
     """What a comparison does with an operand it cannot take (as operand_error)."""
-    if _is_array(left) or _is_array(right):
+    if _defers(left) or _defers(right):
         return NotImplemented
     raise TypeError(f"'{symbol}' not supported between instances of "
                     f"'{type_name(left)}' and '{type_name(right)}'" + _mixing_hint(left, right))
@@ -87,7 +98,8 @@ def number(x: object, where: str) -> float:
 
 
 def no_float(x: object) -> NoReturn:
-    what, attr = ("derivative", "val") if type_name(x) == "Dual" else ("gradient", "data")
+    what, attr = {"Dual": ("derivative", "val"), "MultiDual": ("partial derivatives", "val")
+                  }.get(type_name(x), ("gradient", "data"))
     raise TypeError(f"cannot convert {type_name(x)} to a number: that would drop its {what}; "
                     f"use .{attr} for the value")
 
@@ -136,7 +148,11 @@ def _other_twin_hint(x: object) -> str:
             "the pure and compiled ones do not mix)")
 
 
-def function_argument_error(name: str, x: object) -> NoReturn:
+def function_argument_error(name: str, x: object) -> Any:
+    """A function's argument that is not a number, Value or Dual: a TypeError, but
+    a nested derivative's number computes the function itself (its method)."""
+    if is_nested(x):
+        return getattr(x, name)()
     raise TypeError(f"{name}() argument must be a real number, Value or Dual, "
                     f"not '{type_name(x)}'" + _other_twin_hint(x))
 
@@ -150,12 +166,31 @@ def item_error(name: str, x: object) -> NoReturn:
                     f"not '{type_name(x)}'" + _other_twin_hint(x))
 
 
-def mix_error(name: str) -> NoReturn:
-    raise TypeError(f"{name}() cannot mix Value and Dual items")
+def mix_error(name: str, first: type, second: type) -> NoReturn:
+    """Items of two cydiff kinds (Value, Dual, MultiDual), named in that order."""
+    kinds = [k for k in ("Value", "Dual", "MultiDual") if k in (first.__name__, second.__name__)]
+    raise TypeError(f"{name}() cannot mix {kinds[0]} and {kinds[-1]} items")
 
 
 def length_error(name: str, n: int, m: int) -> NoReturn:
     raise ValueError(f"{name}() arguments have different lengths ({n} and {m})")
+
+
+# --- MultiDual's errors ---------------------------------------------------------
+
+def partials_error(x: object) -> NoReturn:
+    raise TypeError("MultiDual() argument 'partials' must be a sequence of real numbers, "
+                    f"not '{type_name(x)}'")
+
+
+def too_many_partials(n: int, chunk: int) -> NoReturn:
+    raise ValueError(f"MultiDual() takes at most {chunk} partials, not {n}")
+
+
+def partials_mismatch(where: str, n: int, m: int) -> NoReturn:
+    """Two MultiDuals with different numbers of partials met in one op."""
+    raise ValueError(f"{where}: MultiDuals with different numbers of partials ({n} and {m}) "
+                     "do not mix; seed every input with the same number")
 
 
 def pool_limit(nodes: object) -> int:

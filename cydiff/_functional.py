@@ -1,7 +1,7 @@
 """The functional API, written once and bound to each twin: derivative, grad,
-value_and_grad, jacobian, jvp, vjp.
+value_and_grad, jacobian, hessian, jvp, vjp, hvp.
 
-`bind(Value, Dual, dot)` makes the functions for one twin, so that `f` receives
+`bind(Value, Dual, dot, records)` makes the functions for one twin, so that `f` receives
 that twin's numbers: `cydiff.pure.grad` hands f pure Values, `cydiff.compiled.grad`
 compiled ones, and the two give the same bits.
 
@@ -13,11 +13,14 @@ shapes them: output shape + input shape.
 
 from __future__ import annotations
 
-from typing import Any, Callable, NamedTuple, Sequence, Union
+import threading
+from typing import Any, Callable, NamedTuple, Sequence, Union, cast
 
 import numpy
 
 from . import _common
+from ._nested import Nested, new_tag
+from ._second import Graph
 
 Func = Callable[..., Any]
 Result = Union[float, "numpy.ndarray[Any, Any]"]
@@ -28,8 +31,10 @@ class Functional(NamedTuple):
     grad: Func
     value_and_grad: Func
     jacobian: Func
+    hessian: Func
     jvp: Func
     vjp: Func
+    hvp: Func
 
 
 # --- inputs and outputs: the shapes the API promises ------------------------------
@@ -53,9 +58,16 @@ class _Shape(NamedTuple):
         return float(numbers[0]) if self.kind == "scalar" else numpy.array(numbers, dtype=numpy.float64)
 
 
-def _shape(x: object, where: str, what: str = "x") -> _Shape:
+def _number(x: object, outer: bool) -> Any:
+    """x as a float; or, when outer derivatives are running, one of their numbers as is."""
+    if outer and (isinstance(x, Nested) or _common._implementation(x) is not None):
+        return x
+    return _common.as_number(x)
+
+
+def _shape(x: object, where: str, what: str = "x", outer: bool = False) -> _Shape:
     """x's shape, or a TypeError / ValueError saying what is wrong with it."""
-    value = _common.as_number(x)
+    value = _number(x, outer)
     if value is not None:
         return _Shape("scalar", [value])
     if isinstance(x, numpy.ndarray):
@@ -69,7 +81,7 @@ def _shape(x: object, where: str, what: str = "x") -> _Shape:
                         f"not '{_common.type_name(x)}'")
     numbers = []
     for item in x:
-        value = _common.as_number(item)
+        value = _number(item, outer)
         if value is None:
             raise TypeError(f"{where}: {what} must hold numbers, not '{_common.type_name(item)}'")
         numbers.append(value)
@@ -96,7 +108,8 @@ def _outputs(y: object, where: str) -> tuple[bool, list[Any]]:
 
 
 def _is_scalar(y: object) -> bool:
-    return _common.as_number(y) is not None or _common._implementation(y) is not None
+    return (_common.as_number(y) is not None or _common._implementation(y) is not None
+            or isinstance(y, Nested))
 
 
 def _argnums(argnums: object, where: str) -> tuple[int, ...]:
@@ -111,10 +124,67 @@ def _argnums(argnums: object, where: str) -> tuple[int, ...]:
                     f"not {argnums!r}")
 
 
+# --- nesting -------------------------------------------------------------------------
+
+_inside = threading.local()  # .depth: how many of our calls of an f this thread is inside
+
+
+def nested() -> bool:
+    """Whether this call runs inside an f that another cydiff derivative is evaluating.
+
+    Then its inputs may be that derivative's numbers, and f may close over them: the
+    call seeds tagged `Nested` numbers instead of Duals or Values (see `_nested`)."""
+    return getattr(_inside, "depth", 0) > 0
+
+
+def call(f: Func, *args: Any, **kwargs: Any) -> Any:
+    _inside.depth = getattr(_inside, "depth", 0) + 1
+    try:
+        return f(*args, **kwargs)
+    finally:
+        _inside.depth -= 1
+
+
+def refuse_nesting(where: str) -> None:
+    if nested():
+        raise ValueError(
+            f"{where}: cannot run inside a function that another cydiff derivative is "
+            "differentiating (it sweeps a graph of floats); nest derivative, grad, jvp or "
+            "jacobian, or call it outside")
+
+
+def nested_tangent(y: Any, tag: int) -> Any:
+    """The derivative a nested call reads off f's output item y: its tangent at tag,
+    0.0 for anything that does not carry that tag (f does not depend on the input)."""
+    if isinstance(y, Nested):
+        if y.tag == tag:
+            return y.tangent
+        if y.tag > tag:
+            raise ValueError("cydiff: a number of a nested derivative escaped it")
+    return 0.0
+
+
+def nested_value(y: Any, tag: int) -> Any:
+    return y.primal if isinstance(y, Nested) and y.tag == tag else y
+
+
+def _results(scalar: bool, items: list[Any]) -> Any:
+    """A nested call's results: floats as usual, or the outer derivatives' numbers
+    (in an object array) when they depend on the outer inputs."""
+    if all(type(item) is float for item in items):
+        return items[0] if scalar else numpy.array(items, dtype=numpy.float64)
+    if scalar:
+        return items[0]
+    packed = numpy.empty(len(items), dtype=object)
+    packed[:] = items
+    return packed
+
+
 # --- the API over one twin --------------------------------------------------------
 
-def bind(Value: Any, Dual: Any, dot: Callable[[list[Any], list[Any]], Any]) -> Functional:
-    """The functional API over one twin's Value, Dual and dot."""
+def bind(Value: Any, Dual: Any, dot: Callable[[list[Any], list[Any]], Any],
+         records: Callable[[Any], list[Any]]) -> Functional:
+    """The functional API over one twin's Value, Dual, dot and graph records."""
 
     def tangent_of(item: Any, where: str) -> float:
         if isinstance(item, Dual):
@@ -130,15 +200,25 @@ def bind(Value: Any, Dual: Any, dot: Callable[[list[Any], list[Any]], Any]) -> F
         return float(item.val if isinstance(item, Dual) else
                      item.data if isinstance(item, Value) else item)
 
-    def forward(f: Func, shape: _Shape, seed: Sequence[float], where: str) -> tuple[bool, list[Any]]:
-        """One forward pass: f at shape's numbers, tangents seeded with seed."""
+    def forward(f: Func, shape: _Shape, seed: Sequence[Any],
+                where: str) -> tuple[bool, list[Any], list[Any]]:
+        """One forward pass: f at shape's numbers, tangents seeded with seed.
+        Returns (is the output a scalar, its items' values, their tangents)."""
+        if nested():
+            tag = new_tag()
+            inputs = [Nested(tag, x, s) for x, s in zip(shape.numbers, seed)]
+            scalar, outs = _outputs(call(f, shape.pack(inputs)), where)
+            return (scalar, [nested_value(out, tag) for out in outs],
+                    [nested_tangent(out, tag) for out in outs])
         duals = [Dual(x, s) for x, s in zip(shape.numbers, seed)]
-        return _outputs(f(shape.pack(duals)), where)
+        scalar, outs = _outputs(call(f, shape.pack(duals)), where)
+        tangents = [tangent_of(out, where) for out in outs]
+        return scalar, [value_of(out) for out in outs], tangents
 
     def reverse_graph(f: Func, shape: _Shape, where: str) -> tuple[list[Any], bool, list[Any]]:
         """f at shape's numbers as a graph: (leaves, is the output a scalar, outputs)."""
         leaves = [Value(x) for x in shape.numbers]
-        scalar, outs = _outputs(f(shape.pack(leaves)), where)
+        scalar, outs = _outputs(call(f, shape.pack(leaves)), where)
         for out in outs:
             if _common._implementation(out) is not None and not isinstance(out, Value):
                 raise TypeError(f"{where}: f returned a {_common.type_name(out)} in reverse mode; "
@@ -160,13 +240,12 @@ def bind(Value: Any, Dual: Any, dot: Callable[[list[Any], list[Any]], Any]) -> F
         (then the derivative of each, as a float64 array).
         """
         where = "cydiff.derivative"
-        shape = _shape(x, where)
+        shape = _shape(x, where, outer=nested())
         if shape.kind != "scalar":
             raise TypeError(f"{where}: x must be a number, not '{_common.type_name(x)}' "
                             "(use jacobian for several inputs)")
-        scalar, outs = forward(f, shape, [1.0], where)
-        tangents = [tangent_of(out, where) for out in outs]
-        return tangents[0] if scalar else numpy.array(tangents, dtype=numpy.float64)
+        scalar, _, tangents = forward(f, shape, [1.0], where)
+        return cast(Result, _results(scalar, tangents))
 
     def gradients(f: Func, argnums: object, where: str) -> tuple[tuple[int, ...], Func]:
         positions = _argnums(argnums, where)
@@ -179,13 +258,15 @@ def bind(Value: Any, Dual: Any, dot: Callable[[list[Any], list[Any]], Any]) -> F
                                      f"{len(args)} positional argument(s)")
             if len({a % len(args) for a in positions}) != len(positions):
                 raise ValueError(f"{where}: argnums {argnums} names an argument twice")
+            if nested():
+                return nested_run(args, kwargs)
             shapes, leaves = [], []
             for a in positions:
                 shape = _shape(args[a], where, f"argument {a}")
                 shapes.append(shape)
                 leaves.append([Value(x) for x in shape.numbers])
                 args_list[a] = shape.pack(leaves[-1])
-            scalar, outs = _outputs(f(*args_list, **kwargs), where)
+            scalar, outs = _outputs(call(f, *args_list, **kwargs), where)
             if not scalar:
                 raise TypeError(f"{where}: f must return a scalar (a Value or a number), not a "
                                 f"{_common.type_name(outs)} of {len(outs)}; use jacobian or vjp")
@@ -197,6 +278,28 @@ def bind(Value: Any, Dual: Any, dot: Callable[[list[Any], list[Any]], Any]) -> F
                 out.backward()
             return value_of(out), [shape.result([leaf.grad for leaf in ls])
                                    for shape, ls in zip(shapes, leaves)]
+
+        def nested_run(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, list[Any]]:
+            """Inside another derivative: one forward pass per input, with Nested numbers."""
+            shapes = [_shape(args[a], where, f"argument {a}", outer=True) for a in positions]
+            value, grads = None, []
+            for shape in shapes:
+                partials = []
+                for k in range(len(shape.numbers)):
+                    tag = new_tag()
+                    args_list = list(args)
+                    for a, other in zip(positions, shapes):
+                        args_list[a] = other.pack([
+                            Nested(tag, x, 1.0 if other is shape and i == k else 0.0)
+                            for i, x in enumerate(other.numbers)])
+                    scalar, outs = _outputs(call(f, *args_list, **kwargs), where)
+                    if not scalar:
+                        raise TypeError(f"{where}: f must return a scalar, not a "
+                                        f"{_common.type_name(outs)} of {len(outs)}")
+                    value = nested_value(outs[0], tag)
+                    partials.append(nested_tangent(outs[0], tag))
+                grads.append(_results(shape.kind == "scalar", partials))
+            return value, grads
         return positions, run
 
     def grad(f: Func, argnums: Any = 0) -> Func:
@@ -238,36 +341,44 @@ def bind(Value: Any, Dual: Any, dot: Callable[[list[Any], list[Any]], Any]) -> F
             raise ValueError(f"{where}: mode must be 'auto', 'forward' or 'reverse', not {mode!r}")
 
         def jac(x: Any) -> Result:
-            shape = _shape(x, where)
+            outer = nested()  # then forward mode, whatever the mode
+            shape = _shape(x, where, outer=outer)
             n = len(shape.numbers)
-            rows: list[list[float]]
-            if mode == "reverse":
+            rows: list[list[Any]]
+            if mode == "reverse" and not outer:
                 leaves, scalar, outs = reverse_graph(f, shape, where)
                 rows = [pull(leaves, out) for out in outs]
             else:
-                scalar, outs = forward(f, shape, [1.0] + [0.0] * (n - 1), where)
-                m = len(outs)
-                if mode == "auto" and m < n:
+                scalar, _, column = forward(f, shape, [1.0] + [0.0] * (n - 1), where)
+                m = len(column)
+                if mode == "auto" and m < n and not outer:
                     leaves, scalar, outs = reverse_graph(f, shape, where)
                     rows = [pull(leaves, out) for out in outs]
                 else:
-                    columns = [[tangent_of(out, where) for out in outs]]
+                    columns = [column]
                     for j in range(1, n):
                         seed = [0.0] * n
                         seed[j] = 1.0
-                        scalar_j, outs_j = forward(f, shape, seed, where)
-                        if scalar_j != scalar or len(outs_j) != m:
+                        scalar_j, _, column = forward(f, shape, seed, where)
+                        if scalar_j != scalar or len(column) != m:
                             raise ValueError(f"{where}: f returned outputs of different shapes "
                                              "on different passes")
-                        columns.append([tangent_of(out, where) for out in outs_j])
+                        columns.append(column)
                     rows = [list(row) for row in zip(*columns)]
-            matrix: numpy.ndarray[Any, Any] = numpy.array(rows, dtype=numpy.float64)
-            matrix = matrix.reshape(len(rows), n)
+            matrix: numpy.ndarray[Any, Any]
+            if all(type(d) is float for row in rows for d in row):
+                matrix = numpy.array(rows, dtype=numpy.float64).reshape(len(rows), n)
+            else:  # inside another derivative: its numbers
+                matrix = numpy.empty((len(rows), n), dtype=object)
+                for i, row in enumerate(rows):
+                    for j, d in enumerate(row):
+                        matrix[i, j] = d
             if scalar and shape.kind == "scalar":
-                return float(matrix[0, 0])
+                corner = matrix[0, 0]
+                return float(corner) if matrix.dtype == numpy.float64 else cast(Result, corner)
             if scalar:
-                row: numpy.ndarray[Any, Any] = matrix[0]
-                return row
+                first: numpy.ndarray[Any, Any] = matrix[0]
+                return first
             return matrix[:, 0].copy() if shape.kind == "scalar" else matrix
         return jac
 
@@ -277,18 +388,15 @@ def bind(Value: Any, Dual: Any, dot: Callable[[list[Any], list[Any]], Any]) -> F
         v has x's shape; the results have f's output shape.
         """
         where = "cydiff.jvp"
-        shape = _shape(x, where)
-        direction = _shape(v, where, "v")
+        outer = nested()
+        shape = _shape(x, where, outer=outer)
+        direction = _shape(v, where, "v", outer=outer)
         if (direction.kind == "scalar") != (shape.kind == "scalar") or \
                 len(direction.numbers) != len(shape.numbers):
             raise ValueError(f"{where}: v must have x's shape: {len(shape.numbers)} number(s), "
                              f"got {len(direction.numbers)}")
-        scalar, outs = forward(f, shape, direction.numbers, where)
-        values = [value_of(out) for out in outs]
-        tangents = [tangent_of(out, where) for out in outs]
-        if scalar:
-            return values[0], tangents[0]
-        return numpy.array(values, dtype=numpy.float64), numpy.array(tangents, dtype=numpy.float64)
+        scalar, values, tangents = forward(f, shape, direction.numbers, where)
+        return _results(scalar, values), _results(scalar, tangents)
 
     def vjp(f: Func, x: Any, u: Any) -> tuple[Result, Result]:
         """`(f(x), uᵀ J)`: the value and the gradient of u · f(x), in one backward pass.
@@ -296,6 +404,7 @@ def bind(Value: Any, Dual: Any, dot: Callable[[list[Any], list[Any]], Any]) -> F
         u has f's output shape (a number for a scalar f); the gradient has x's shape.
         """
         where = "cydiff.vjp"
+        refuse_nesting(where)
         shape = _shape(x, where)
         leaves, scalar, outs = reverse_graph(f, shape, where)
         weights = _shape(u, where, "u")
@@ -307,7 +416,59 @@ def bind(Value: Any, Dual: Any, dot: Callable[[list[Any], list[Any]], Any]) -> F
         value: Result = values[0] if scalar else numpy.array(values, dtype=numpy.float64)
         return value, shape.result(grads)
 
-    functions = Functional(derivative, grad, value_and_grad, jacobian, jvp, vjp)
+    def second_order(f: Func, shape: _Shape, where: str) -> Graph:
+        """f's graph at shape's numbers, read for second-order sweeps."""
+        leaves, scalar, outs = reverse_graph(f, shape, where)
+        if not scalar:
+            raise TypeError(f"{where}: f must return a scalar (a Value or a number), not a "
+                            f"sequence of {len(outs)}")
+        out = outs[0]
+        if not isinstance(out, Value):
+            out = Value(value_of(out))  # a constant: every derivative is 0
+        return Graph(records(out), leaves)
+
+    def hessian(f: Func) -> Func:
+        """The Hessian function of a scalar f: exact second derivatives, an n×n
+        float64 array (a float for a number x).
+
+        f's graph is built once; each column H e_i is one forward-over-reverse
+        sweep of it (see `hvp`).
+        """
+        where = "cydiff.hessian"
+
+        def hess(x: Any) -> Result:
+            refuse_nesting(where)
+            shape = _shape(x, where)
+            graph = second_order(f, shape, where)
+            n = len(shape.numbers)
+            columns = []
+            for i in range(n):
+                basis = [0.0] * n
+                basis[i] = 1.0
+                columns.append(graph.hvp(basis)[1])
+            if shape.kind == "scalar":
+                return float(columns[0][0])
+            matrix: numpy.ndarray[Any, Any] = numpy.array(columns, dtype=numpy.float64).T.copy()
+            return matrix
+        return hess
+
+    def hvp(f: Func, x: Any, v: Any) -> Result:
+        """H v, the Hessian of a scalar f at x times v, exact and without forming H:
+        forward over reverse, about the cost of three backward passes.
+
+        v has x's shape, and so has the result.
+        """
+        where = "cydiff.hvp"
+        refuse_nesting(where)
+        shape = _shape(x, where)
+        direction = _shape(v, where, "v")
+        if (direction.kind == "scalar") != (shape.kind == "scalar") or \
+                len(direction.numbers) != len(shape.numbers):
+            raise ValueError(f"{where}: v must have x's shape: {len(shape.numbers)} number(s), "
+                             f"got {len(direction.numbers)}")
+        return shape.result(second_order(f, shape, where).hvp(direction.numbers)[1])
+
+    functions = Functional(derivative, grad, value_and_grad, jacobian, hessian, jvp, vjp, hvp)
     for function in functions:
         function.__qualname__ = function.__name__
     return functions

@@ -1,7 +1,8 @@
 """cydiff's functions, the pure twin: `exp(x)` & co, `sum`, `dot`.
 
 Each elementary function takes a float (and gives what `math` gives), a
-`Value` (a graph node) or a `Dual` (value and derivative).
+`Value` (a graph node), a `Dual` (value and derivative) or a `MultiDual`
+(value and up to 8 partials).
 `src/cydiff/_functions_c.pyx` is the compiled twin.
 """
 
@@ -11,6 +12,8 @@ from typing import Any, Iterable, Protocol, Union, cast, overload
 
 from . import _common
 from ._dual_py import Dual, _unary as _dual_unary, dual_dot, dual_sum
+from ._nested import Nested, nested_dot, nested_sum
+from ._multidual_py import MultiDual, _unary as _multidual_unary, multidual_dot, multidual_sum
 from ._ops_py import (
     UNARY, EXP, LOG, SQRT, SIN, COS, TAN, TANH, SIGMOID, RELU, ABS, LOG1P, EXPM1, ASIN,
     ACOS, ATAN, SINH, COSH, SOFTPLUS,
@@ -21,12 +24,15 @@ Number = Union[int, float]
 
 
 class Elementary(Protocol):
-    """An elementary function: a Value gives a Value, a Dual a Dual, a number a float."""
+    """An elementary function: a Value gives a Value, a Dual a Dual, a MultiDual a
+    MultiDual, a number a float."""
 
     @overload
     def __call__(self, x: Value) -> Value: ...
     @overload
     def __call__(self, x: Dual) -> Dual: ...
+    @overload
+    def __call__(self, x: MultiDual) -> MultiDual: ...
     @overload
     def __call__(self, x: Number) -> float: ...
 
@@ -37,9 +43,11 @@ def _elementary(op: int, name: str, doc: str | None = None) -> Elementary:
             return _value_unary(op, x)
         if isinstance(x, Dual):
             return _dual_unary(op, x)
+        if isinstance(x, MultiDual):
+            return _multidual_unary(op, x)
         c = _common.as_number(x)
         if c is None:
-            _common.function_argument_error(name, x)
+            return _common.function_argument_error(name, x)
         return UNARY[op].forward(c)
 
     function.__name__ = function.__qualname__ = name
@@ -70,16 +78,19 @@ softplus = _elementary(SOFTPLUS, "softplus", "log(1 + e**x), computed without ov
 # --- fused n-ary nodes ---------------------------------------------------------
 
 def _terms(name: str, items: Any, kind: type | None) -> tuple[type | None, list[Any]]:
-    """items as a list of Values or Duals (all of one kind) and floats."""
+    """items as a list of Values, Duals or MultiDuals (all of one kind) and floats."""
     if isinstance(items, (str, bytes)) or not hasattr(items, "__iter__"):
         _common.not_iterable(name, items)
     terms: list[Any] = []
     for item in items:
-        if isinstance(item, (Value, Dual)):
+        if isinstance(item, (Value, Dual, MultiDual)):
             if kind is None:
                 kind = type(item)
-            elif type(item) is not kind:
-                _common.mix_error(name)
+            elif type(item) is not kind and kind is not Nested:
+                _common.mix_error(name, kind, type(item))
+            terms.append(item)
+        elif isinstance(item, Nested):  # a nested derivative's number: it holds the others
+            kind = Nested
             terms.append(item)
         else:
             c = _common.as_number(item)
@@ -90,7 +101,8 @@ def _terms(name: str, items: Any, kind: type | None) -> tuple[type | None, list[
 
 
 def sum(items: Iterable[Any]) -> Any:
-    """Σ items as one node: a `Value` with one child per Value item, or a `Dual`.
+    """Σ items as one node: a `Value` with one child per Value item, or a `Dual`
+    (or `MultiDual`).
 
     Numbers may stand among the items; with no Value or Dual the sum is a float.
     Terms are added left to right.
@@ -100,6 +112,10 @@ def sum(items: Iterable[Any]) -> Any:
         return value_sum(terms)
     if kind is Dual:
         return dual_sum(terms)
+    if kind is MultiDual:
+        return multidual_sum(terms)
+    if kind is Nested:
+        return nested_sum(terms)
     total = 0.0
     for i, term in enumerate(terms):
         total = term if i == 0 else total + term
@@ -120,6 +136,10 @@ def dot(ws: Iterable[Any], xs: Iterable[Any]) -> Any:
         return value_dot(w_terms, x_terms)
     if kind is Dual:
         return dual_dot(w_terms, x_terms)
+    if kind is MultiDual:
+        return multidual_dot(w_terms, x_terms)
+    if kind is Nested:
+        return nested_dot(w_terms, x_terms)
     total = 0.0
     for i, (w, x) in enumerate(zip(w_terms, x_terms)):
         total = w * x if i == 0 else total + w * x

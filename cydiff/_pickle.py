@@ -1,4 +1,4 @@
-"""Pickling for both twins: what a pickled Value or Dual becomes when loaded.
+"""Pickling for both twins: what a pickled Value, Dual or MultiDual becomes when loaded.
 
 A leaf pickles as itself. Any other Value pickles as the graph below it, flat:
 its nodes in topological order, each leaf as itself (so a parameter pickled
@@ -41,6 +41,10 @@ def _value_module(twin: str) -> ModuleType:
 
 def restore_dual(twin: str, val: float, deriv: float) -> Any:
     return implementation(twin).Dual(val, deriv)
+
+
+def restore_multidual(twin: str, val: float, partials: tuple[float, ...]) -> Any:
+    return implementation(twin).MultiDual(val, partials)
 
 
 def restore_leaf(twin: str, data: float, grad: float, label: str, op: str | None) -> Any:

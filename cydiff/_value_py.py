@@ -144,6 +144,9 @@ def _records(root: Value) -> list[Any]:
     return entries
 
 
+graph_records = _records  # for `hessian` and `hvp`, as the compiled twin names it
+
+
 def _backward_step(node: Value) -> None:
     """Pass node's gradient to its children: child.grad += local derivative × grad
     (the product as `tangent` takes it: an exact zero on either side gives 0)."""
@@ -446,6 +449,16 @@ class Value:
         return _unary(ACOS, self)
 
     def atan(self) -> Value:
+        return _unary(ATAN, self)
+
+    # numpy's names: np.arcsin(a) calls each element's arcsin()
+    def arcsin(self) -> Value:
+        return _unary(ASIN, self)
+
+    def arccos(self) -> Value:
+        return _unary(ACOS, self)
+
+    def arctan(self) -> Value:
         return _unary(ATAN, self)
 
     def sinh(self) -> Value:

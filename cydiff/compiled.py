@@ -6,6 +6,7 @@ not built (a pure install, `CYDIFF_NO_EXTENSIONS=1` at build time).
 """
 
 from ._dual_c import Dual
+from ._multidual_c import MultiDual
 from ._functions_c import abs as abs  # re-exported, kept out of __all__
 from ._functions_c import sum as sum
 from ._functions_c import (
@@ -13,14 +14,22 @@ from ._functions_c import (
     softplus, sqrt, tan, tanh,
 )
 from ._value_c import Value, node_pool_limit
+from ._value_c import graph_records as _graph_records
+from ._arrays import bind_arrays
+from ._check import GradientCheck as GradientCheck
+from ._check import bind_check
 from ._functional import bind
 
-derivative, grad, value_and_grad, jacobian, jvp, vjp = bind(Value, Dual, dot)
+derivative, grad, value_and_grad, jacobian, hessian, jvp, vjp, hvp = bind(
+    Value, Dual, dot, _graph_records)
+gradient_check = bind_check(Value, grad, jacobian)
+values, grads, data = bind_arrays(Value, Dual)
 
 IMPLEMENTATION = "compiled"
 
 __all__ = [
-    "Dual", "Value", "acos", "asin", "atan", "cos", "cosh", "derivative", "dot", "exp", "expm1",
-    "grad", "jacobian", "jvp", "log", "log1p", "node_pool_limit", "relu", "sigmoid", "sin", "sinh",
-    "softplus", "sqrt", "tan", "tanh", "value_and_grad", "vjp",
+    "Dual", "GradientCheck", "MultiDual", "Value", "acos", "asin", "atan", "cos", "cosh", "data",
+    "derivative", "dot", "exp", "expm1", "grad", "gradient_check", "grads", "hessian", "hvp",
+    "jacobian", "jvp", "log", "log1p", "node_pool_limit", "relu", "sigmoid", "sin", "sinh",
+    "softplus", "sqrt", "tan", "tanh", "value_and_grad", "values", "vjp",
 ]  # abs and sum too, but `import *` should not shadow the builtins

@@ -190,3 +190,123 @@ def test_errors_say_what_was_wrong(impl, call, error, words):
     with pytest.raises(error) as caught:
         call(impl)
     assert words in str(caught.value)
+
+
+# --- nesting: tagged perturbations, no confusion ------------------------------------------
+
+def test_forwarddiff_issue_83_perturbation_confusion(impl):
+    """d/dx [x · d/dy (x + y)] at y = 1 is 1; untagged perturbations give 2."""
+    d = impl.derivative
+    assert d(lambda x: x * d(lambda y: x + y, 1.0), 1.0) == 1.0
+    # the same in reverse over forward, and with the inner derivative depending on x
+    assert impl.grad(lambda x: x * d(lambda y: x + y, 1.0))(1.0) == 1.0
+    for x in (0.5, 3.0):
+        assert d(lambda x: x * d(lambda y: x * y, 2.0), x) == 2 * x  # d/dx x² = 2x
+
+
+def test_nested_derivatives_are_higher_derivatives(impl):
+    d = impl.derivative
+    for x in (-1.3, 0.2, 0.7, 2.5):
+        assert d(lambda t: d(lambda u: impl.sin(u), t), x) == pytest.approx(-math.sin(x), rel=1e-15)
+        third = d(lambda t: d(lambda u: d(lambda w: w.sin() * w.exp(), u), t), x)
+        assert third == pytest.approx(2 * math.exp(x) * (math.cos(x) - math.sin(x)), rel=1e-13)
+        f = lambda t: (t**2 + 1).sin() / t  # noqa: E731
+        assert d(lambda t: d(f, t), x) == pytest.approx(impl.hessian(f)(x), rel=1e-12)
+
+
+def test_nested_gradients_jacobians_and_jvps(impl):
+    x = np.array([0.4, -0.8, 1.3])
+    # the Hessian as the Jacobian of the gradient, and as derivatives of partials
+    H = impl.jacobian(lambda v: impl.grad(rosenbrock)(v))(x)
+    assert H.dtype == np.float64
+    np.testing.assert_allclose(H, impl.hessian(rosenbrock)(x), rtol=1e-13)
+    # the gradient of a directional derivative is H v
+    v = np.array([1.0, 2.0, -1.0])
+    hv = impl.grad(lambda p: impl.jvp(rosenbrock, p, v)[1])(x)
+    np.testing.assert_allclose(hv, impl.hvp(rosenbrock, x, v), rtol=1e-13)
+    # value_and_grad inside derivative, argnums and all
+    g = impl.derivative(lambda t: impl.value_and_grad(lambda a, b: a * b * t, argnums=1)(t, 2.0)[1], 3.0)
+    assert g == 6.0  # d/dt (t · t)
+
+
+def test_nested_results_carry_the_outer_derivative(impl):
+    seen = []
+
+    def f(x):
+        inner = impl.derivative(lambda y: x * y * y, 2.0)  # 4x: depends on the outer x
+        seen.append(inner)
+        return inner
+    assert impl.derivative(f, 3.0) == 4.0
+    assert isinstance(seen[0], impl.Dual) and seen[0].val == 12.0
+    assert impl.grad(f)(3.0) == 4.0 and isinstance(seen[1], impl.Value)
+    # an inner derivative that does not depend on x is a plain float
+    assert impl.derivative(lambda x: x * impl.derivative(lambda y: y * y, 2.0), 1.0) == 4.0
+
+
+@pytest.mark.parametrize("inner", ["hessian", "hvp", "vjp"])
+def test_graph_sweeps_refuse_to_nest(impl, inner):
+    def f(x):
+        if inner == "hessian":
+            return x * impl.hessian(lambda y: y * y * x)(1.0)
+        if inner == "hvp":
+            return x * impl.hvp(lambda y: y * y, 1.0, 1.0)
+        return x * impl.vjp(lambda y: y * x, 1.0, 1.0)[1]
+    with pytest.raises(ValueError, match=f"cydiff.{inner}: cannot run inside a function that "
+                                         "another cydiff derivative is differentiating"):
+        impl.derivative(f, 1.0)
+    assert impl.derivative(lambda y: y * 3.0, 1.0) == 3.0  # the nesting count was released
+
+
+def test_nesting_is_per_thread(impl):
+    import threading
+    started, release, results = threading.Event(), threading.Event(), []
+
+    def slow(x):
+        started.set()
+        release.wait(5)
+        return x * x
+    t = threading.Thread(target=lambda: results.append(impl.derivative(slow, 3.0)))
+    t.start()
+    started.wait(5)
+    assert impl.hessian(lambda x: x * x * x)(1.0) == 6.0  # not nested: the other thread's f
+    release.set()
+    t.join()
+    assert results == [6.0]
+
+
+def test_nested_second_derivatives_of_random_programs(pure, compiled):
+    """derivative of derivative on random programs (in their first input): both twins
+    give the same bits or the same error, and the Hessian's corner where it is finite."""
+    import random
+
+    import programs
+
+    def second(m, program, how):
+        def f(x):
+            v = [x] + list(program.inputs[1:])
+            for op in program.ops:
+                v.append(programs.apply(m, op, v))
+            return v[-1]
+        x0 = program.inputs[0]
+        if how == "nested":
+            return float(m.derivative(lambda t: m.derivative(f, t), x0))
+        return m.hessian(f)(x0)
+
+    rng = random.Random(83)
+    agreed = close = 0
+    for _ in range(300):
+        program = programs.random_program(rng, specials=0.05)
+        results = []
+        for m in (pure, compiled):
+            try:
+                results.append(programs.bits(second(m, program, "nested")))
+            except Exception as e:  # noqa: BLE001 - the error is the result
+                results.append((type(e), str(e)))
+        assert results[0] == results[1], repr(program)
+        if isinstance(results[0], bytes):
+            agreed += 1
+            nested, hessian = second(compiled, program, "nested"), second(compiled, program, "h")
+            if math.isfinite(hessian) and abs(hessian) < 1e12:
+                assert nested == pytest.approx(hessian, rel=1e-9, abs=1e-9), repr(program)
+                close += 1
+    assert agreed > 150 and close > 100

@@ -40,10 +40,10 @@ def test_a_missing_extension_falls_back_with_one_warning():
 
 
 def test_facade_exports():
-    names = ["Dual", "Value", "abs", "acos", "asin", "atan", "cos", "cosh", "derivative", "dot",
-             "exp", "expm1", "grad", "jacobian", "jvp", "log", "log1p", "node_pool_limit", "relu",
-             "sigmoid", "sin", "sinh", "softplus", "sqrt", "sum", "tan", "tanh", "value_and_grad",
-             "vjp"]
+    names = ["Dual", "MultiDual", "Value", "abs", "acos", "asin", "atan", "cos", "cosh", "data", "derivative",
+             "dot", "exp", "expm1", "grad", "gradient_check", "grads", "hessian", "hvp",
+             "jacobian", "jvp", "log", "log1p", "node_pool_limit", "relu", "sigmoid", "sin",
+             "sinh", "softplus", "sqrt", "sum", "tan", "tanh", "value_and_grad", "values", "vjp"]
     for name in names:
         assert getattr(cydiff, name) is getattr(pure_module if cydiff.BACKEND == "pure"
                                                 else cydiff.compiled, name)
@@ -60,13 +60,13 @@ def public(obj):
 def test_same_public_names(pure, compiled):
     assert public(pure) == public(compiled)
     assert pure.__all__ == compiled.__all__
-    for cls in ("Value", "Dual"):
+    for cls in ("Value", "Dual", "MultiDual"):
         assert public(getattr(pure, cls)) == public(getattr(compiled, cls)), cls
     special = ["__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__", "__truediv__",
                "__rtruediv__", "__pow__", "__rpow__", "__neg__", "__pos__", "__abs__", "__lt__",
                "__le__", "__gt__", "__ge__", "__eq__", "__ne__", "__hash__", "__float__", "__int__",
                "__repr__", "__reduce__"]
-    for cls in ("Value", "Dual"):
+    for cls in ("Value", "Dual", "MultiDual"):
         for name in special:
             assert hasattr(getattr(pure, cls), name) and hasattr(getattr(compiled, cls), name)
 
@@ -77,7 +77,7 @@ def test_same_docstrings(pure, compiled):
         p, c = getattr(pure, name), getattr(compiled, name)
         if callable(p) and not isinstance(p, type):
             assert inspect.getdoc(p) == inspect.getdoc(c), name
-    for cls in ("Value", "Dual"):
+    for cls in ("Value", "Dual", "MultiDual"):
         P, C = getattr(pure, cls), getattr(compiled, cls)
         assert inspect.getdoc(P) == inspect.getdoc(C), cls
         for name in public(P):
@@ -90,7 +90,7 @@ def test_same_signatures(pure, compiled):
         p, c = getattr(pure, name), getattr(compiled, name)
         if callable(p) and not isinstance(p, type):
             assert list(inspect.signature(p).parameters) == list(inspect.signature(c).parameters), name
-    for cls in ("Value", "Dual"):
+    for cls in ("Value", "Dual", "MultiDual"):
         P, C = getattr(pure, cls), getattr(compiled, cls)
         for name in public(P):
             p, c = getattr(P, name), getattr(C, name)

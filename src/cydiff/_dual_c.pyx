@@ -278,6 +278,16 @@ cdef class Dual:
     def atan(self):
         return dual_unary(ATAN, self)
 
+    # numpy's names: np.arcsin(a) calls each element's arcsin()
+    def arcsin(self):
+        return dual_unary(ASIN, self)
+
+    def arccos(self):
+        return dual_unary(ACOS, self)
+
+    def arctan(self):
+        return dual_unary(ATAN, self)
+
     def sinh(self):
         return dual_unary(SINH, self)
 

@@ -2,7 +2,8 @@
 """cydiff's functions, the compiled twin of `cydiff/_functions_py.py`.
 
 Each elementary function takes a float (and gives what `math` gives), a
-`Value` (a graph node) or a `Dual` (value and derivative).
+`Value` (a graph node), a `Dual` (value and derivative) or a `MultiDual`
+(value and up to 8 partials).
 """
 
 cdef extern from *:
@@ -18,6 +19,7 @@ cdef extern from *:
 
 from cydiff._convert_c cimport as_number
 from cydiff._dual_c cimport Dual, dual_dot, dual_sum, dual_unary
+from cydiff._multidual_c cimport MultiDual, multidual_dot, multidual_sum, multidual_unary
 from cydiff._ops_c cimport (
     ABS, ACOS, ASIN, ATAN, COS, COSH, EXP, EXPM1, LOG, LOG1P, RELU, SIGMOID, SIN, SINH,
     SOFTPLUS, SQRT, TAN, TANH, unary_forward,
@@ -25,6 +27,7 @@ from cydiff._ops_c cimport (
 from cydiff._value_c cimport Value, value_dot, value_sum, value_unary
 
 from cydiff import _common
+from cydiff._nested import Nested, nested_dot, nested_sum
 
 
 cdef inline object _apply(int op, str name, object x):
@@ -33,8 +36,10 @@ cdef inline object _apply(int op, str name, object x):
         return value_unary(op, <Value>x)
     if type(x) is Dual:
         return dual_unary(op, <Dual>x)
+    if type(x) is MultiDual:
+        return multidual_unary(op, <MultiDual>x)
     if not as_number(x, &c):
-        _common.function_argument_error(name, x)
+        return _common.function_argument_error(name, x)
     return unary_forward(op, c)
 
 
@@ -122,16 +127,20 @@ def softplus(x):
 # --- fused n-ary nodes ---------------------------------------------------------
 
 cdef object _terms(str name, object items, object kind, list terms):
-    """Append items to terms as Values or Duals (all of one kind) and floats; return the kind."""
+    """Append items to terms as Values, Duals or MultiDuals (all of one kind) and floats;
+    return the kind."""
     cdef double c = 0.0
     if isinstance(items, (str, bytes)) or not hasattr(items, "__iter__"):
         _common.not_iterable(name, items)
     for item in items:
-        if type(item) is Value or type(item) is Dual:
+        if type(item) is Value or type(item) is Dual or type(item) is MultiDual:
             if kind is None:
                 kind = type(item)
-            elif type(item) is not kind:
-                _common.mix_error(name)
+            elif type(item) is not kind and kind is not Nested:
+                _common.mix_error(name, kind, type(item))
+            terms.append(item)
+        elif type(item) is Nested:  # a nested derivative's number: it holds the others
+            kind = Nested
             terms.append(item)
         else:
             if not as_number(item, &c):
@@ -141,7 +150,8 @@ cdef object _terms(str name, object items, object kind, list terms):
 
 
 def sum(items):
-    """Σ items as one node: a `Value` with one child per Value item, or a `Dual`.
+    """Σ items as one node: a `Value` with one child per Value item, or a `Dual`
+    (or `MultiDual`).
 
     Numbers may stand among the items; with no Value or Dual the sum is a float.
     Terms are added left to right.
@@ -154,6 +164,10 @@ def sum(items):
         return value_sum(terms)
     if kind is Dual:
         return dual_sum(terms)
+    if kind is MultiDual:
+        return multidual_sum(terms)
+    if kind is Nested:
+        return nested_sum(terms)
     for i in range(len(terms)):
         total = <double>terms[i] if i == 0 else total + <double>terms[i]
     return total
@@ -176,6 +190,10 @@ def dot(ws, xs):
         return value_dot(w_terms, x_terms)
     if kind is Dual:
         return dual_dot(w_terms, x_terms)
+    if kind is MultiDual:
+        return multidual_dot(w_terms, x_terms)
+    if kind is Nested:
+        return nested_dot(w_terms, x_terms)
     for i in range(len(w_terms)):
         term = <double>w_terms[i] * <double>x_terms[i]
         total = term if i == 0 else total + term

@@ -467,6 +467,11 @@ cdef list _records(Value root):
     return entries
 
 
+def graph_records(Value root):
+    """`_records` for Python: the graph that `hessian` and `hvp` sweep."""
+    return _records(root)
+
+
 def _node(double data, double grad, int op, str label, Value a, Value b, double c, items):
     """A node from its fields (unpickling and copying); `_pickle` checks the structure."""
     # The C code relies on these; a malformed call must not reach it.
@@ -823,6 +828,16 @@ cdef class Value:
         return value_unary(ACOS, self)
 
     def atan(self):
+        return value_unary(ATAN, self)
+
+    # numpy's names: np.arcsin(a) calls each element's arcsin()
+    def arcsin(self):
+        return value_unary(ASIN, self)
+
+    def arccos(self):
+        return value_unary(ACOS, self)
+
+    def arctan(self):
         return value_unary(ATAN, self)
 
     def sinh(self):

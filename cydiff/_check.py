@@ -1,0 +1,117 @@
+"""`gradient_check`: an analytic gradient against finite differences (or against
+forward mode), input by input, bound to each twin like the functional API."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Optional
+
+import numpy
+
+from . import _common, numerical
+from ._functional import Func, _shape
+
+
+class GradientCheck:
+    """The result of `gradient_check`: per input, the analytic and the reference
+    gradient and their relative error; `passed` when every input is within
+    `atol + rtol * |reference|` (numpy.isclose's test)."""
+
+    def __init__(self, analytic: Any, numeric: Any, rtol: float, atol: float,
+                 reference: str) -> None:
+        self.analytic = analytic
+        self.numeric = numeric
+        self.rtol, self.atol, self.reference = rtol, atol, reference
+        difference = numpy.abs(analytic - numeric)
+        scale = numpy.maximum(numpy.abs(analytic), numpy.abs(numeric))
+        with numpy.errstate(invalid="ignore", divide="ignore"):
+            # 0 where both are 0; inf where one is inf and the other not; nan if either is
+            self.rel_error = numpy.where(difference == 0.0, 0.0, difference / scale)
+        self.rel_error[numpy.isnan(difference)] = numpy.nan
+        self.failed = [int(i) for i in numpy.flatnonzero(
+            ~numpy.isclose(analytic, numeric, rtol=rtol, atol=atol))]
+        self.passed = not self.failed
+        self.max_rel_error = float(numpy.max(self.rel_error))
+
+    def __repr__(self) -> str:
+        return (f"GradientCheck(passed={self.passed}, max_rel_error={self.max_rel_error:.3g}, "
+                f"failed={self.failed})")
+
+    def __str__(self) -> str:
+        verdict = "passed" if self.passed else f"FAILED at input(s) {self.failed}"
+        lines = [f"gradient check {verdict}: max relative error {self.max_rel_error:.3g} "
+                 f"(rtol={self.rtol:g}, atol={self.atol:g}, against {self.reference})",
+                 f"{'input':>6}  {'analytic':>22}  {self.reference:>22}  {'rel. error':>10}"]
+        shown: list[int] = list(range(len(self.rel_error)))
+        if len(shown) > 20:  # the failures first, then the largest errors
+            worst = numpy.argsort(-numpy.nan_to_num(self.rel_error, nan=numpy.inf))
+            shown = sorted(dict.fromkeys(self.failed[:20] + [int(i) for i in worst[:20]]))[:20]
+        for i in shown:
+            mark = "  <- wrong" if i in self.failed else ""
+            lines.append(f"{i:>6}  {self.analytic[i]:>22.15g}  {self.numeric[i]:>22.15g}  "
+                         f"{self.rel_error[i]:>10.2g}{mark}")
+        if len(shown) < len(self.rel_error):
+            lines.append(f"  ({len(self.rel_error) - len(shown)} more inputs not shown)")
+        return "\n".join(lines)
+
+
+def bind_check(Value: Any, reverse: Func, jacobian: Func) -> Callable[..., GradientCheck]:
+    """`gradient_check` over one twin's Value, `grad` (reverse mode) and `jacobian`."""
+
+    def gradient_check(f: Func, x: Any, grad: Optional[Any] = None, *,
+                       eps: Optional[float] = None, rtol: float = 1e-5, atol: float = 1e-8,
+                       reference: str = "numeric") -> GradientCheck:
+        """Check a gradient of scalar f at x, input by input.
+
+        The gradient checked is `grad(x)` when grad is a function, grad itself when
+        it is an array, and cydiff's reverse-mode gradient when it is None (then f must
+        accept Values as well as floats). It is compared with central differences of f
+        (`cydiff.numerical.gradient`, step `eps` or one chosen per input; f gets floats,
+        or Values when cydiff's gradient is checked, so that f may use their methods) or, with
+        `reference="forward"`, with cydiff's forward mode: exact, so a mismatch there
+        is a bug, not rounding. Read `.passed`, `.failed` (the inputs out of tolerance),
+        `.rel_error`, `.max_rel_error`, `.analytic`, `.numeric`, or print the result.
+        """
+        where = "cydiff.gradient_check"
+        if not callable(f):
+            raise TypeError(f"{where}: f must be callable, not '{_common.type_name(f)}'")
+        if reference not in ("numeric", "forward"):
+            raise ValueError(f"{where}: reference must be 'numeric' or 'forward', "
+                             f"not {reference!r}")
+        for name, tol in (("rtol", rtol), ("atol", atol)):
+            if _common.as_number(tol) is None or not tol >= 0.0:
+                raise ValueError(f"{where}: {name} must be a number >= 0, not {tol!r}")
+        shape = _shape(x, where)
+        n = len(shape.numbers)
+        if grad is None:
+            analytic = reverse(f)(x)
+        elif callable(grad):
+            analytic = grad(x)
+        else:
+            analytic = grad
+        analytic = _gradient(analytic, n, where)
+        if reference == "forward":
+            numeric = numpy.asarray(jacobian(f, mode="forward")(x), dtype=numpy.float64)
+        else:
+            def at(point: Any) -> Any:
+                numbers = [float(p) for p in point]
+                if grad is not None:
+                    return f(shape.pack(numbers))
+                y = f(shape.pack([Value(p) for p in numbers]))
+                return y.data if isinstance(y, Value) else y
+            numeric = numerical.gradient(at, shape.numbers, h=eps)
+        return GradientCheck(analytic, numeric.reshape(n), float(rtol), float(atol), reference)
+
+    gradient_check.__qualname__ = "gradient_check"
+    return gradient_check
+
+
+def _gradient(g: Any, n: int, where: str) -> Any:
+    """The gradient to check as a float64 array of n, or a TypeError / ValueError."""
+    try:
+        array = numpy.asarray(g, dtype=numpy.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"{where}: the gradient must be numbers, not "
+                        f"'{_common.type_name(g)}'") from None
+    if array.size != n or array.ndim > 1:
+        raise ValueError(f"{where}: the gradient has shape {array.shape}; x has {n} input(s)")
+    return array.reshape(n)

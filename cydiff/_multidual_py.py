@@ -1,0 +1,353 @@
+"""Multi-partial dual numbers for forward-mode AD: the pure twin.
+
+`MultiDual(val, partials)` carries a value and up to `CHUNK` = 8 partial
+derivatives, one per seeded input direction, as ForwardDiff.jl's Dual does with
+a chunk of partials: a forward-mode Jacobian of f: R^n -> R^m then takes
+ceil(n/8) passes of f instead of n.
+
+Each op computes its value with the op table's forward formula, its local
+derivative once, and every partial as the local derivative times that
+partial's incoming tangent (the chain rule), exactly as `Dual` computes its one
+tangent: partial k of a MultiDual is, bit for bit, the tangent of a `Dual`
+seeded along direction k. `src/cydiff/_multidual_c.pyx` is the compiled twin.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Iterable, NoReturn, Union, cast, final
+
+from . import _common, _pickle
+from ._ops_py import (
+    ADD, BINARY, DIV, MUL, POW, SUB, UNARY, NEG, EXP, LOG, SQRT, SIN, COS, TAN, TANH, SIGMOID,
+    RELU, ABS, LOG1P, EXPM1, ASIN, ACOS, ATAN, SINH, COSH, SOFTPLUS, tangent,
+)
+
+Number = Union[int, float]
+CHUNK = 8  # partials a MultiDual carries at most
+
+
+def _make(val: float, partials: tuple[float, ...]) -> MultiDual:
+    d = object.__new__(MultiDual)
+    object.__setattr__(d, "_val", val)
+    object.__setattr__(d, "_p", partials)
+    return d
+
+
+def _partials(partials: object) -> tuple[float, ...]:
+    """MultiDual()'s argument `partials` as a tuple of at most CHUNK floats, or the error."""
+    if type(partials) is tuple:
+        items: tuple[object, ...] = partials
+    elif isinstance(partials, (str, bytes)) or not hasattr(partials, "__iter__"):
+        _common.partials_error(partials)
+    else:
+        items = tuple(cast(Iterable[object], partials))
+    if len(items) > CHUNK:
+        _common.too_many_partials(len(items), CHUNK)
+    numbers = []
+    for k, item in enumerate(items):
+        c = _common.as_number(item)
+        if c is None:
+            _common.argument_error(f"MultiDual() argument 'partials' item {k}", item)
+        numbers.append(c)
+    return tuple(numbers)
+
+
+def _unary(op: int, x: MultiDual) -> MultiDual:
+    spec = UNARY[op]
+    y = spec.forward(x._val)
+    d = spec.deriv(x._val, y)
+    return _make(y, tuple(tangent(d, p) for p in x._p))
+
+
+def _binary(op: int, symbol: str, a: MultiDual, b: MultiDual) -> MultiDual:
+    if len(a._p) != len(b._p):
+        _common.partials_mismatch(f"operands of {symbol}", len(a._p), len(b._p))
+    spec = BINARY[op]
+    y = spec.forward(a._val, b._val)
+    da, db = spec.da(a._val, b._val, y), spec.db(a._val, b._val, y)
+    return _make(y, tuple(tangent(da, p) + tangent(db, q) for p, q in zip(a._p, b._p)))
+
+
+def _with_constant(op: int, x: MultiDual, c: float, constant_left: bool) -> MultiDual:
+    """x op c (or c op x): a number is a MultiDual whose partials are zero."""
+    spec = BINARY[op]
+    if constant_left:
+        y = spec.forward(c, x._val)
+        d = spec.db(c, x._val, y)
+    else:
+        y = spec.forward(x._val, c)
+        d = spec.da(x._val, c, y)
+    return _make(y, tuple(tangent(d, p) for p in x._p))
+
+
+def _operand(op: int, symbol: str, x: MultiDual, other: object, reflected: bool) -> MultiDual:
+    if isinstance(other, MultiDual):
+        return _binary(op, symbol, other, x) if reflected else _binary(op, symbol, x, other)
+    c = _common.as_number(other)
+    if c is None:  # a TypeError, or NotImplemented for numpy arrays
+        return cast(MultiDual, _common.operand_error(symbol, other, x) if reflected
+                    else _common.operand_error(symbol, x, other))
+    return _with_constant(op, x, c, reflected)
+
+
+def _compare(symbol: str, x: MultiDual, other: object) -> float | Any:
+    if isinstance(other, MultiDual):
+        return other._val
+    c = _common.as_number(other)
+    if c is None:
+        return _common.comparison_error(symbol, x, other)
+    return c
+
+
+@final
+class MultiDual:
+    """A dual number with up to 8 partials `val + Σ partials[k]·ε_k` (ε_j·ε_k = 0):
+    forward-mode AD along several directions at once.
+
+    >>> x = MultiDual(2.0, (1.0, 0.0))      # seeds: dx/dx = 1, dx/dy = 0
+    >>> y = MultiDual(3.0, (0.0, 1.0))
+    >>> x * y + x**2
+    MultiDual(val=10.000000, partials=(7.000000, 2.000000))
+    """
+
+    __slots__ = ("_val", "_p")
+    _val: float
+    _p: tuple[float, ...]
+
+    CHUNK: ClassVar[int] = CHUNK
+
+    def __init__(self, val: Number, partials: Iterable[Number] = ()) -> None:
+        v = _common.number(val, "MultiDual() argument 'val'")
+        p = _partials(partials)  # both checked before either is set: nothing half-built
+        object.__setattr__(self, "_val", v)
+        object.__setattr__(self, "_p", p)
+
+    @property
+    def val(self) -> float:
+        """The value."""
+        return self._val
+
+    @property
+    def partials(self) -> tuple[float, ...]:
+        """The derivatives along the seeded directions, one per direction."""
+        return self._p
+
+    @property
+    def n(self) -> int:
+        """The number of partials (seeded directions), 0 to CHUNK."""
+        return len(self._p)
+
+    def __setattr__(self, name: str, value: object) -> NoReturn:
+        _common.immutable("MultiDual", name)
+
+    def __delattr__(self, name: str) -> NoReturn:
+        _common.immutable("MultiDual", name)
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{p:.6f}" for p in self._p)
+        comma = "," if len(self._p) == 1 else ""
+        return f"MultiDual(val={self._val:.6f}, partials=({inner}{comma}))"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_pickle.restore_multidual, ("pure", self._val, self._p))
+
+    def __copy__(self) -> MultiDual:
+        return self  # immutable
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> MultiDual:
+        return self
+
+    # --- arithmetic -----------------------------------------------------------
+    def __add__(self, other: MultiDual | Number) -> MultiDual:
+        return _operand(ADD, "+", self, other, False)
+
+    def __radd__(self, other: Number) -> MultiDual:
+        return _operand(ADD, "+", self, other, True)
+
+    def __sub__(self, other: MultiDual | Number) -> MultiDual:
+        return _operand(SUB, "-", self, other, False)
+
+    def __rsub__(self, other: Number) -> MultiDual:
+        return _operand(SUB, "-", self, other, True)
+
+    def __mul__(self, other: MultiDual | Number) -> MultiDual:
+        return _operand(MUL, "*", self, other, False)
+
+    def __rmul__(self, other: Number) -> MultiDual:
+        return _operand(MUL, "*", self, other, True)
+
+    def __truediv__(self, other: MultiDual | Number) -> MultiDual:
+        return _operand(DIV, "/", self, other, False)
+
+    def __rtruediv__(self, other: Number) -> MultiDual:
+        return _operand(DIV, "/", self, other, True)
+
+    def __pow__(self, other: MultiDual | Number, modulo: None = None) -> MultiDual:
+        if modulo is not None:
+            _common.no_modulo("MultiDual")
+        return _operand(POW, "** or pow()", self, other, False)
+
+    def __rpow__(self, other: Number, modulo: None = None) -> MultiDual:
+        if modulo is not None:
+            _common.no_modulo("MultiDual")
+        return _operand(POW, "** or pow()", self, other, True)
+
+    def __neg__(self) -> MultiDual:
+        return _unary(NEG, self)
+
+    def __pos__(self) -> MultiDual:
+        return self
+
+    def __abs__(self) -> MultiDual:
+        return _unary(ABS, self)
+
+    # --- no silent conversion: the partials would be lost ---------------------
+    def __float__(self) -> NoReturn:
+        _common.no_float(self)
+
+    def __int__(self) -> NoReturn:
+        _common.no_float(self)
+
+    # --- comparisons look at the value only -----------------------------------
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, MultiDual):
+            return self._val == other._val
+        c = _common.as_number(other)
+        return NotImplemented if c is None else self._val == c
+
+    def __ne__(self, other: object) -> bool:
+        if isinstance(other, MultiDual):
+            return self._val != other._val
+        c = _common.as_number(other)
+        return NotImplemented if c is None else self._val != c
+
+    def __hash__(self) -> int:
+        return hash(self._val)
+
+    def __lt__(self, other: MultiDual | Number) -> bool:
+        c = _compare("<", self, other)
+        return c if c is NotImplemented else self._val < c
+
+    def __le__(self, other: MultiDual | Number) -> bool:
+        c = _compare("<=", self, other)
+        return c if c is NotImplemented else self._val <= c
+
+    def __gt__(self, other: MultiDual | Number) -> bool:
+        c = _compare(">", self, other)
+        return c if c is NotImplemented else self._val > c
+
+    def __ge__(self, other: MultiDual | Number) -> bool:
+        c = _compare(">=", self, other)
+        return c if c is NotImplemented else self._val >= c
+
+    # --- elementary functions -------------------------------------------------
+    def exp(self) -> MultiDual:
+        return _unary(EXP, self)
+
+    def log(self) -> MultiDual:
+        return _unary(LOG, self)
+
+    def sqrt(self) -> MultiDual:
+        return _unary(SQRT, self)
+
+    def sin(self) -> MultiDual:
+        return _unary(SIN, self)
+
+    def cos(self) -> MultiDual:
+        return _unary(COS, self)
+
+    def tan(self) -> MultiDual:
+        return _unary(TAN, self)
+
+    def tanh(self) -> MultiDual:
+        return _unary(TANH, self)
+
+    def sigmoid(self) -> MultiDual:
+        return _unary(SIGMOID, self)
+
+    def relu(self) -> MultiDual:
+        return _unary(RELU, self)
+
+    def abs(self) -> MultiDual:
+        return _unary(ABS, self)
+
+    def log1p(self) -> MultiDual:
+        return _unary(LOG1P, self)
+
+    def expm1(self) -> MultiDual:
+        return _unary(EXPM1, self)
+
+    def asin(self) -> MultiDual:
+        return _unary(ASIN, self)
+
+    def acos(self) -> MultiDual:
+        return _unary(ACOS, self)
+
+    def atan(self) -> MultiDual:
+        return _unary(ATAN, self)
+
+    # numpy's names: np.arcsin(a) calls each element's arcsin()
+    def arcsin(self) -> MultiDual:
+        return _unary(ASIN, self)
+
+    def arccos(self) -> MultiDual:
+        return _unary(ACOS, self)
+
+    def arctan(self) -> MultiDual:
+        return _unary(ATAN, self)
+
+    def sinh(self) -> MultiDual:
+        return _unary(SINH, self)
+
+    def cosh(self) -> MultiDual:
+        return _unary(COSH, self)
+
+    def softplus(self) -> MultiDual:
+        return _unary(SOFTPLUS, self)
+
+
+def _count(where: str, items: list[MultiDual | float]) -> int:
+    """The number of partials the MultiDual items share (ValueError if they differ)."""
+    n = -1
+    for item in items:
+        if isinstance(item, MultiDual):
+            if n < 0:
+                n = len(item._p)
+            elif len(item._p) != n:
+                _common.partials_mismatch(where, n, len(item._p))
+    return n
+
+
+def multidual_sum(items: list[MultiDual | float]) -> MultiDual:
+    """Σ items (MultiDuals and floats, at least one MultiDual), summed left to right."""
+    n = _count("sum() items", items)
+    val = 0.0
+    partials = [0.0] * n
+    for i, item in enumerate(items):
+        v, ps = (item._val, item._p) if isinstance(item, MultiDual) else (item, (0.0,) * n)
+        if i == 0:
+            val, partials = v, list(ps)
+        else:
+            val = val + v
+            partials = [p + q for p, q in zip(partials, ps)]
+    return _make(val, tuple(partials))
+
+
+def multidual_dot(ws: list[MultiDual | float], xs: list[MultiDual | float]) -> MultiDual:
+    """Σ ws[i]·xs[i] (MultiDuals and floats, equal lengths, at least one MultiDual),
+    with the product rule per term and partial, summed left to right."""
+    n = _count("dot() items", ws + xs)
+    zeros = (0.0,) * n
+    val = 0.0
+    partials = [0.0] * n
+    for i, (w, x) in enumerate(zip(ws, xs)):
+        wv, wp = (w._val, w._p) if isinstance(w, MultiDual) else (w, zeros)
+        xv, xp = (x._val, x._p) if isinstance(x, MultiDual) else (x, zeros)
+        term_val = wv * xv
+        term = [tangent(xv, wd) + tangent(wv, xd) for wd, xd in zip(wp, xp)]
+        if i == 0:
+            val, partials = term_val, term
+        else:
+            val = val + term_val
+            partials = [p + t for p, t in zip(partials, term)]
+    return _make(val, tuple(partials))

@@ -1,0 +1,259 @@
+"""Nested derivatives without perturbation confusion: tagged dual numbers.
+
+A `derivative` (or `grad`, `jvp`, `jacobian`) called inside the f of another
+cannot use plain Duals: f may close over the outer call's Duals, and two
+untagged perturbations would add up (ForwardDiff.jl's issue 83: d/dx [x · d/dy
+(x + y)] comes out 2, not 1). The inner call seeds `Nested` numbers instead:
+primal + tangent·ε, with ε labelled by a tag that grows with each call. Their
+parts may be any cydiff number — the outer call's Duals or Values, or `Nested`
+numbers of older tags — and computing with them runs the outer call's
+arithmetic, so the inner derivative comes back as a number the outer one goes on
+differentiating.
+
+In an op on two numbers the one with the newer tag is the outer layer and the
+other a constant of it; a plain number, Dual or Value is older than every tag
+(it belongs to the outermost call). Each op is the chain rule written with the
+parts' own operators and functions: on floats the op table's formulas, the same
+in both twins. It is pure Python at every level: nesting is for second and
+higher derivatives of small functions; `hessian` and `hvp` are the fast way.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any, Callable
+
+from . import _common
+from ._ops_py import (
+    ABS, ACOS, ADD, ASIN, ATAN, BINARY, COS, COSH, DIV, EXP, EXPM1, LOG, LOG1P, MUL, POW, RELU,
+    SIGMOID, SIN, SINH, SOFTPLUS, SQRT, SUB, TAN, TANH, UNARY, _div, _log, tangent,
+)
+
+_tags = itertools.count(1)
+
+
+def new_tag() -> int:
+    return next(_tags)
+
+
+def _is_zero(t: Any) -> bool:
+    """A tangent known to be exactly 0 (a float): the chain rule's strong zero."""
+    return type(t) is float and t == 0.0
+
+
+def _scale(d: Any, t: Any) -> Any:
+    """d · t, 0.0 when the tangent t is a known zero (so 0 · inf stays 0, as `tangent`)."""
+    return 0.0 if _is_zero(t) else d * t
+
+
+def _add(a: Any, b: Any) -> Any:
+    return b if _is_zero(a) else a if _is_zero(b) else a + b
+
+
+def _apply(op: int, x: Any) -> Any:
+    """The elementary function op of x: the table's formula on a float, else x's method."""
+    if type(x) is float:
+        return UNARY[op].forward(x)
+    return getattr(x, UNARY[op].name.lower())()
+
+
+def _real(x: Any) -> float:
+    """The float value under any number of layers (for the op table's conventions)."""
+    while isinstance(x, Nested):
+        x = x.primal
+    if type(x) is float:
+        return x
+    return float(x.val if hasattr(x, "val") else x.data)
+
+
+def _over(n: Any, p: Any) -> Any:
+    """n / p in a derivative's formula; where p is 0 the derivative is infinite, and
+    it is the op table's IEEE value (sqrt'(0) = inf), not a ZeroDivisionError."""
+    if _real(p) == 0.0:
+        return _div(_real(n), 0.0)
+    return n / p
+
+
+def _parts(x: Any, tag: int) -> tuple[Any, Any]:
+    """(primal, tangent) of x at the level of tag: a number of an older level is a constant."""
+    if isinstance(x, Nested) and x.tag == tag:
+        return x.primal, x.tangent
+    return x, 0.0
+
+
+def _tag(x: Any) -> int:
+    return x.tag if isinstance(x, Nested) else 0
+
+
+def _operand(x: Any) -> Any:
+    """x as a part: a Nested or cydiff number as is, a real number as a float, else None."""
+    if isinstance(x, Nested) or _common._implementation(x) is not None:
+        return x
+    return _common.as_number(x)
+
+
+def _binary(op: int, symbol: str, rule: Callable[[Any, Any, Any, Any], tuple[Any, Any]],
+            reflected: bool = False) -> Callable[[Nested, Any], Any]:
+    def method(self: Nested, other: Any) -> Any:
+        b = _operand(other)
+        if b is None:
+            return (_common.operand_error(symbol, other, self) if reflected
+                    else _common.operand_error(symbol, self, other))
+        a = self
+        if reflected:
+            a, b = b, a
+        tag = max(_tag(a), _tag(b))
+        ap, at = _parts(a, tag)
+        bp, bt = _parts(b, tag)
+        if type(ap) is float and type(at) is float and type(bp) is float and type(bt) is float:
+            spec = BINARY[op]  # the innermost layer: what a Dual computes, to the bit
+            y = spec.forward(ap, bp)
+            return Nested(tag, y, tangent(spec.da(ap, bp, y), at) + tangent(spec.db(ap, bp, y), bt))
+        primal, tangent_ = rule(ap, at, bp, bt)
+        return Nested(tag, primal, tangent_)
+    return method
+
+
+def _add_rule(ap: Any, at: Any, bp: Any, bt: Any) -> tuple[Any, Any]:
+    return ap + bp, _add(at, bt)
+
+
+def _sub_rule(ap: Any, at: Any, bp: Any, bt: Any) -> tuple[Any, Any]:
+    return ap - bp, _add(at, _scale(-1.0, bt))
+
+
+def _mul_rule(ap: Any, at: Any, bp: Any, bt: Any) -> tuple[Any, Any]:
+    return ap * bp, _add(_scale(bp, at), _scale(ap, bt))
+
+
+def _div_rule(ap: Any, at: Any, bp: Any, bt: Any) -> tuple[Any, Any]:
+    y = ap / bp
+    return y, _add(_scale(1.0 / bp, at), _scale(-y / bp, bt))
+
+
+def _pow_rule(ap: Any, at: Any, bp: Any, bt: Any) -> tuple[Any, Any]:
+    y = ap ** bp
+    # the conventions of the op table: d/da = 0 at b == 0, d/db = 0 at a == 0 < b
+    a, b = _real(ap), _real(bp)
+    da = 0.0 if _is_zero(at) or b == 0.0 else bp * ap ** (bp - 1.0)
+    if _is_zero(bt) or (a == 0.0 and b > 0.0):
+        db = 0.0
+    elif a <= 0.0:  # log a is -inf or nan, as the op table's IEEE log gives it
+        db = y * _log(a)
+    else:
+        db = y * _apply(LOG, ap)
+    return y, _add(_scale(da, at), _scale(db, bt))
+
+
+def _unary(op: int, derivative: Callable[[Any, Any], Any]) -> Callable[[Nested], Nested]:
+    def method(self: Nested) -> Nested:
+        p, t = self.primal, self.tangent
+        y = _apply(op, p)
+        if type(p) is float and type(t) is float:  # the innermost layer: as a Dual
+            return Nested(self.tag, y, tangent(UNARY[op].deriv(p, y), t))
+        return Nested(self.tag, y, 0.0 if _is_zero(t) else _scale(derivative(p, y), t))
+    method.__name__ = UNARY[op].name.lower()
+    return method
+
+
+def _sqrt_1_minus_square(p: Any) -> Any:
+    return _apply(SQRT, (1.0 - p) * (1.0 + p))
+
+
+class Nested:
+    """primal + tangent·ε_tag: the number a nested derivative seeds (see the module)."""
+
+    __slots__ = ("tag", "primal", "tangent")
+    _cydiff_nested = True  # Values' and Duals' operators defer to it (`_common.operand_error`)
+    tag: int
+    primal: Any
+    tangent: Any
+
+    def __init__(self, tag: int, primal: Any, tangent: Any) -> None:
+        self.tag, self.primal, self.tangent = tag, primal, tangent
+
+    def __repr__(self) -> str:
+        return f"Nested(tag={self.tag}, primal={self.primal!r}, tangent={self.tangent!r})"
+
+    __add__ = _binary(ADD, "+", _add_rule)
+    __radd__ = _binary(ADD, "+", _add_rule, reflected=True)
+    __sub__ = _binary(SUB, "-", _sub_rule)
+    __rsub__ = _binary(SUB, "-", _sub_rule, reflected=True)
+    __mul__ = _binary(MUL, "*", _mul_rule)
+    __rmul__ = _binary(MUL, "*", _mul_rule, reflected=True)
+    __truediv__ = _binary(DIV, "/", _div_rule)
+    __rtruediv__ = _binary(DIV, "/", _div_rule, reflected=True)
+
+    def __pow__(self, other: Any, modulo: None = None) -> Any:
+        if modulo is not None:
+            _common.no_modulo("Nested")
+        return _binary(POW, "** or pow()", _pow_rule)(self, other)
+
+    def __rpow__(self, other: Any, modulo: None = None) -> Any:
+        if modulo is not None:
+            _common.no_modulo("Nested")
+        return _binary(POW, "** or pow()", _pow_rule, reflected=True)(self, other)
+
+    def __neg__(self) -> Nested:
+        return Nested(self.tag, -self.primal, _scale(-1.0, self.tangent))
+
+    def __pos__(self) -> Nested:
+        return self
+
+    def __abs__(self) -> Nested:
+        return self.abs()
+
+    def __float__(self) -> float:
+        _common.no_float(self)
+
+    # comparisons look at the value, as Dual's and Value's do
+    def _value(self) -> Any:
+        p = self.primal
+        return p._value() if isinstance(p, Nested) else p
+
+    def __lt__(self, other: Any) -> Any:
+        return self._value() < (other._value() if isinstance(other, Nested) else other)
+
+    def __le__(self, other: Any) -> Any:
+        return self._value() <= (other._value() if isinstance(other, Nested) else other)
+
+    def __gt__(self, other: Any) -> Any:
+        return self._value() > (other._value() if isinstance(other, Nested) else other)
+
+    def __ge__(self, other: Any) -> Any:
+        return self._value() >= (other._value() if isinstance(other, Nested) else other)
+
+    exp = _unary(EXP, lambda p, y: y)
+    log = _unary(LOG, lambda p, y: _over(1.0, p))
+    sqrt = _unary(SQRT, lambda p, y: _over(0.5, y))
+    sin = _unary(SIN, lambda p, y: _apply(COS, p))
+    cos = _unary(COS, lambda p, y: -_apply(SIN, p))
+    tan = _unary(TAN, lambda p, y: 1.0 + y * y)
+    tanh = _unary(TANH, lambda p, y: 1.0 - y * y)
+    sigmoid = _unary(SIGMOID, lambda p, y: y * (1.0 - y))
+    relu = _unary(RELU, lambda p, y: 1.0 if _real(y) > 0.0 else 0.0)
+    abs = _unary(ABS, lambda p, y: 1.0 if _real(p) > 0.0 else (-1.0 if _real(p) < 0.0 else 0.0))
+    log1p = _unary(LOG1P, lambda p, y: _over(1.0, 1.0 + p))
+    expm1 = _unary(EXPM1, lambda p, y: _apply(EXP, p))
+    asin = arcsin = _unary(ASIN, lambda p, y: _over(1.0, _sqrt_1_minus_square(p)))
+    acos = arccos = _unary(ACOS, lambda p, y: -_over(1.0, _sqrt_1_minus_square(p)))
+    atan = arctan = _unary(ATAN, lambda p, y: 1.0 / (1.0 + p * p))
+    sinh = _unary(SINH, lambda p, y: _apply(COSH, p))
+    cosh = _unary(COSH, lambda p, y: _apply(SINH, p))
+    softplus = _unary(SOFTPLUS, lambda p, y: _apply(SIGMOID, p))
+
+
+def nested_sum(terms: list[Any]) -> Any:
+    """`cydiff.sum` of items among which are Nested numbers: added left to right."""
+    total = terms[0]
+    for term in terms[1:]:
+        total = total + term
+    return total
+
+
+def nested_dot(ws: list[Any], xs: list[Any]) -> Any:
+    """`cydiff.dot` of items among which are Nested numbers: Σ w·x left to right."""
+    total = ws[0] * xs[0]
+    for w, x in zip(ws[1:], xs[1:]):
+        total = total + w * x
+    return total

@@ -1,0 +1,174 @@
+"""Second order: exact Hessian-vector products, forward over reverse, on a built graph.
+
+`hessian` and `hvp` build f's graph once with Values (either twin), read it as
+flat records (the format of `_pickle`: topological order, children as indices)
+and sweep it here, in Python, for both twins alike:
+
+1. forward, the tangent of every node along v (what a Dual seeded with v carries);
+2. backward from the output, the gradient g of every node (what `backward()`
+   computes, bit for bit: same products, same order) and its tangent ġ along v:
+
+       g_j += d·g            ġ_j += d·ġ + g·(Σ_k ∂d/∂x_k · t_k)
+
+   for every operand j of a node, d the local derivative d node / d x_j.
+
+At an input, ġ is (H v)_i: one sweep costs a few times a backward pass, and a
+full Hessian is n sweeps over the same graph. The local second derivatives
+∂d/∂x_k are the table below, beside the first derivatives of `_ops_py`; their
+products follow `tangent`'s strong zero (0·inf = 0), as the first order does.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, NamedTuple, Sequence
+
+from ._ops_py import (
+    ABS, ACOS, ADD, ASIN, ATAN, BINARY, COS, COSH, CUSTOM, DIV, DOT, EXP, EXPM1, FOLDED, LEAF,
+    LEFT, LOG, LOG1P, MUL, NEG, POW, RELU, SIGMOID, SIN, SINH, SOFTPLUS, SQRT, SUB, SUM, TAN,
+    TANH, UNARY, _div, _exp, _log, _pow, _sqrt, sigmoid, tangent,
+)
+
+
+def _asin2(x: float, y: float) -> float:
+    s = _sqrt((1.0 - x) * (1.0 + x))
+    return _div(x, s * s * s)
+
+
+def _pow_ab(a: float, b: float, y: float) -> float:
+    if a == 0.0 and b > 0.0:  # where d/db a**b is held at 0 (`_ops_py`)
+        return 0.0
+    return tangent(_pow(a, b - 1.0), 1.0 + b * _log(a))
+
+
+# d²y/dx² of each unary op, from x and y = f(x); never raises.
+UNARY2: dict[int, Callable[[float, float], float]] = {
+    NEG:      lambda x, y: 0.0,
+    EXP:      lambda x, y: y,
+    LOG:      lambda x, y: -_div(1.0, x * x),
+    SQRT:     lambda x, y: -_div(0.25, x * y),
+    SIN:      lambda x, y: -y,
+    COS:      lambda x, y: -y,
+    TAN:      lambda x, y: 2.0 * y * (1.0 + y * y),
+    TANH:     lambda x, y: -2.0 * y * (1.0 - y * y),
+    SIGMOID:  lambda x, y: y * (1.0 - y) * (1.0 - 2.0 * y),
+    RELU:     lambda x, y: 0.0,
+    ABS:      lambda x, y: 0.0,
+    LOG1P:    lambda x, y: -_div(1.0, (1.0 + x) * (1.0 + x)),
+    EXPM1:    lambda x, y: _exp(x),
+    ASIN:     _asin2,
+    ACOS:     lambda x, y: -_asin2(x, y),
+    ATAN:     lambda x, y: _div(-2.0 * x, (1.0 + x * x) * (1.0 + x * x)),
+    SINH:     lambda x, y: y,
+    COSH:     lambda x, y: y,
+    SOFTPLUS: lambda x, y: sigmoid(x) * (1.0 - sigmoid(x)),
+}
+
+
+class Binary2(NamedTuple):
+    aa: Callable[[float, float, float], float]   # d²y/da² from a, b, y
+    ab: Callable[[float, float, float], float]   # d²y/da db
+    bb: Callable[[float, float, float], float]   # d²y/db²
+
+
+_zero = lambda a, b, y: 0.0  # noqa: E731
+
+BINARY2: dict[int, Binary2] = {
+    ADD: Binary2(_zero, _zero, _zero),
+    SUB: Binary2(_zero, _zero, _zero),
+    MUL: Binary2(_zero, lambda a, b, y: 1.0, _zero),
+    DIV: Binary2(_zero, lambda a, b, y: -_div(1.0, b * b), lambda a, b, y: _div(2.0 * y, b * b)),
+    # The conventions of the first derivatives hold on: d/da a**b = 0 at b == 0, d/db
+    # a**b = 0 at a == 0 < b, and so are their derivatives (0 at b == 1 too: x**1 is x).
+    POW: Binary2(lambda a, b, y: 0.0 if b == 0.0 or b == 1.0 else b * (b - 1.0) * _pow(a, b - 2.0),
+                 _pow_ab,
+                 lambda a, b, y: 0.0 if a == 0.0 and b > 0.0 else tangent(y, _log(a) * _log(a))),
+}
+
+assert UNARY2.keys() == UNARY.keys() and BINARY2.keys() == BINARY.keys()
+
+
+class Local(NamedTuple):
+    """One operand of a node: its record index j, d node / d x_j, and the second
+    derivatives (k, d² node / d x_j d x_k) that are not identically zero."""
+    j: int
+    d: float
+    second: tuple[tuple[int, float], ...]
+
+
+def _locals(entry: Any, data: Sequence[float]) -> list[Local]:
+    """The operands of one graph record, in the order `backward()` visits them."""
+    if not isinstance(entry, tuple):  # a leaf
+        return []
+    y, _, op, _, a, b, c, items = entry
+    if op in UNARY:
+        x = data[a]
+        return [Local(a, UNARY[op].deriv(x, y), ((a, UNARY2[op](x, y)),))]
+    if op in BINARY:
+        av, bv = data[a], data[b]
+        first, second = BINARY[op], BINARY2[op]
+        ab = second.ab(av, bv, y)
+        return [Local(a, first.da(av, bv, y), ((a, second.aa(av, bv, y)), (b, ab))),
+                Local(b, first.db(av, bv, y), ((a, ab), (b, second.bb(av, bv, y))))]
+    if op in FOLDED:
+        kind, side = FOLDED[op]
+        x = data[a]
+        if side == LEFT:  # c op x
+            return [Local(a, BINARY[kind].db(c, x, y), ((a, BINARY2[kind].bb(c, x, y)),))]
+        return [Local(a, BINARY[kind].da(x, c, y), ((a, BINARY2[kind].aa(x, c, y)),))]
+    if op == SUM:
+        return [Local(j, 1.0, ()) for j in items if type(j) is int]
+    if op == DOT:
+        operands = []
+        for i in range(0, len(items), 2):
+            w, x = items[i], items[i + 1]
+            w_node, x_node = type(w) is int, type(x) is int
+            if w_node:
+                operands.append(Local(w, data[x] if x_node else x, ((x, 1.0),) if x_node else ()))
+            if x_node:
+                operands.append(Local(x, data[w] if w_node else w, ((w, 1.0),) if w_node else ()))
+        return operands
+    assert op == LEAF or op == CUSTOM  # a custom op has no known derivative
+    return []
+
+
+def _sum(terms: Sequence[float]) -> float:
+    """Left to right from the first term (0.0 + -0.0 would lose the sign)."""
+    total = terms[0]
+    for term in terms[1:]:
+        total += term
+    return total
+
+
+class Graph:
+    """A scalar function's graph, read once, swept once per direction."""
+
+    def __init__(self, records: list[Any], inputs: Sequence[Any]) -> None:
+        index = {id(entry): i for i, entry in enumerate(records) if not isinstance(entry, tuple)}
+        self.data = [entry[0] if isinstance(entry, tuple) else entry.data for entry in records]
+        self.locals = [_locals(entry, self.data) for entry in records]
+        # an input f did not use is not in the graph: its derivatives are 0
+        self.inputs = [index.get(id(leaf), -1) for leaf in inputs]
+
+    def hvp(self, v: Sequence[float]) -> tuple[list[float], list[float]]:
+        """(the gradient, H v) at the inputs."""
+        n = len(self.data)
+        t = [0.0] * n
+        for i, vi in zip(self.inputs, v):
+            if i >= 0:
+                t[i] = vi
+        for i, operands in enumerate(self.locals):
+            if operands:
+                t[i] = _sum([tangent(d, t[j]) for j, d, _ in operands])
+        g, gt = [0.0] * n, [0.0] * n
+        g[n - 1] = 1.0
+        for i in range(n - 1, -1, -1):
+            gi, gti = g[i], gt[i]
+            if gi == 0.0 and gti == 0.0:
+                continue
+            for j, d, second in self.locals[i]:
+                if gi != 0.0:  # as backward(): nothing flows, not even a +0.0
+                    g[j] += tangent(d, gi)
+                dt = _sum([tangent(d2, t[k]) for k, d2 in second]) if second else 0.0
+                gt[j] += tangent(d, gti) + tangent(gi, dt)
+        return ([g[i] if i >= 0 else 0.0 for i in self.inputs],
+                [gt[i] if i >= 0 else 0.0 for i in self.inputs])
