@@ -380,21 +380,24 @@ JACOBIAN_WORKLOADS: dict[str, Callable[[list[Any], Callable[[Any], Any]], list[A
 
 def jacobian_figure(sizes: list[int], rounds: int) -> dict[tuple[str, int], dict[str, Timing]]:
     """A forward-mode Jacobian of f: R^n -> R^n, compiled twin: ceil(n/8) MultiDual passes
-    against n Dual passes (and f once on floats, for scale), per Jacobian."""
+    against n Dual passes (and f once on floats, for scale), per Jacobian; and the same
+    through `cydiff.jacobian`, which also packs x and the float64 result."""
     out = {}
     for name, work in JACOBIAN_WORKLOADS.items():
         for n in sizes:
             x = [0.5 * math.sin(1.0 + i) for i in range(n)]
             f = lambda u, work=work: work(u, C.exp)  # noqa: E731
+            api = C.jacobian(f, mode="forward")
             by_duals = jacobian_by_duals(C.Dual, f, x)
             by_chunks = jacobian_by_multiduals(C.MultiDual, f, x)
-            if by_duals != by_chunks:  # the same numbers (the tests check the bits)
+            if by_duals != by_chunks or api(x).tolist() != by_duals:  # the tests check the bits
                 raise AssertionError(f"the Jacobians of {name} differ at n = {n}")
             out[(name, n)] = race({
                 "floats: f(x) once": Contender(lambda work=work, x=x: work(x, math.exp), 1),
                 "n Dual passes": Contender(lambda f=f, x=x: jacobian_by_duals(C.Dual, f, x), 1),
                 "ceil(n/8) MultiDual passes": Contender(
                     lambda f=f, x=x: jacobian_by_multiduals(C.MultiDual, f, x), 1),
+                "cydiff.jacobian(f, mode='forward')": Contender(lambda api=api, x=x: api(x), 1),
             }, rounds)
     return out
 

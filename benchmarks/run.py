@@ -215,11 +215,14 @@ def write_report(out, quick, chain, dual, func, memory, scaling, dags, dot, demo
 def jacobian_table(jac: dict) -> list[str]:
     """The Jacobian figure's rows: per workload and n, both ways and their ratio."""
     lines = ["| f | n | f(x) on floats | n `Dual` passes | ceil(n/8) `MultiDual` passes "
-             "| `Dual` ÷ `MultiDual` |", "|---|---|---|---|---|---|"]
+             "| `Dual` ÷ `MultiDual` | `cydiff.jacobian(f, mode=\"forward\")` |",
+             "|---|---|---|---|---|---|---|"]
     for (name, size), t in jac.items():
         duals, chunks = t["n Dual passes"], t["ceil(n/8) MultiDual passes"]
+        api = t["cydiff.jacobian(f, mode='forward')"]
         lines.append(f"| {name} | {size} | {per_unit(t['floats: f(x) once'].median)} | "
-                     f"{per_unit(duals.median)} | {per_unit(chunks.median)} | {duals.ratio(chunks)} |")
+                     f"{per_unit(duals.median)} | {per_unit(chunks.median)} | "
+                     f"{duals.ratio(chunks)} | {per_unit(api.median)} |")
     return lines
 
 

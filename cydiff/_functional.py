@@ -13,6 +13,7 @@ shapes them: output shape + input shape.
 
 from __future__ import annotations
 
+import functools
 import threading
 from typing import Any, Callable, NamedTuple, Sequence, Union, cast
 
@@ -60,6 +61,8 @@ class _Shape(NamedTuple):
 
 def _number(x: object, outer: bool) -> Any:
     """x as a float; or, when outer derivatives are running, one of their numbers as is."""
+    if type(x) is float:
+        return x
     if outer and (isinstance(x, Nested) or _common._implementation(x) is not None):
         return x
     return _common.as_number(x)
@@ -72,7 +75,10 @@ def _shape(x: object, where: str, what: str = "x", outer: bool = False) -> _Shap
         return _Shape("scalar", [value])
     if isinstance(x, numpy.ndarray):
         if x.ndim != 1:
-            raise TypeError(f"{where}: {what} must be a number or 1-D, not an array of shape {x.shape}")
+            raise TypeError(f"{where}: {what} must be a number or 1-D, not an array of shape "
+                            f"{x.shape}")
+        if x.dtype.kind in "fiu" and x.size:  # real numbers all: floats at once
+            return _Shape("array", x.astype(numpy.float64).tolist())
         kind = "array"
     elif isinstance(x, (list, tuple)):
         kind = "list" if isinstance(x, list) else "tuple"
@@ -107,9 +113,12 @@ def _outputs(y: object, where: str) -> tuple[bool, list[Any]]:
                     f"of them, not '{_common.type_name(y)}'")
 
 
+_SCALARS: set[type] = {float, int, Nested}  # and each twin's numbers, added by `bind`
+
+
 def _is_scalar(y: object) -> bool:
-    return (_common.as_number(y) is not None or _common._implementation(y) is not None
-            or isinstance(y, Nested))
+    return (type(y) in _SCALARS or _common.as_number(y) is not None
+            or _common._implementation(y) is not None)
 
 
 def _argnums(argnums: object, where: str) -> tuple[int, ...]:
@@ -182,19 +191,44 @@ def _results(scalar: bool, items: list[Any]) -> Any:
 
 # --- the API over one twin --------------------------------------------------------
 
-def bind(Value: Any, Dual: Any, dot: Callable[[list[Any], list[Any]], Any],
+@functools.lru_cache(maxsize=None)
+def _unit(k: int, count: int) -> tuple[float, ...]:
+    """The partials of an input seeded along direction k of count (none if k is outside)."""
+    return tuple(1.0 if i == k else 0.0 for i in range(count))
+
+
+@functools.lru_cache(maxsize=256)
+def _chunk_seeds(n: int, start: int, count: int) -> tuple[tuple[float, ...], ...]:
+    """The partials of n inputs for the pass over inputs start .. start + count - 1."""
+    return tuple(_unit(i - start, count) for i in range(n))
+
+
+def bind(Value: Any, Dual: Any, MultiDual: Any, dot: Callable[[list[Any], list[Any]], Any],
          records: Callable[[Any], list[Any]]) -> Functional:
-    """The functional API over one twin's Value, Dual, dot and graph records."""
+    """The functional API over one twin's Value, Dual, MultiDual, dot and graph records."""
+    _SCALARS.update((Value, Dual, MultiDual))
+
+    def foreign(item: Any, expected: Any, where: str) -> None:
+        """A TypeError for a cydiff number f returned that is not of the pass's kind."""
+        if isinstance(item, (Value, Dual, MultiDual)):
+            raise TypeError(f"{where}: f returned a {_common.type_name(item)} in a pass that "
+                            f"gave it {expected.__name__}s; build the result from those")
+        raise TypeError(f"{where}: f returned a {_common.type_name(item)} of the other twin")
 
     def tangent_of(item: Any, where: str) -> float:
         if isinstance(item, Dual):
             return float(item.deriv)
-        if isinstance(item, Value):
-            raise TypeError(f"{where}: f returned a Value in forward mode; build it from the Duals "
-                            "f is given")
         if _common._implementation(item) is not None:
-            raise TypeError(f"{where}: f returned a {_common.type_name(item)} of the other twin")
+            foreign(item, Dual, where)
         return 0.0  # a number: f does not depend on x there
+
+    def partials_of(item: Any, count: int, where: str) -> tuple[float, ...]:
+        if isinstance(item, MultiDual):
+            partials: tuple[float, ...] = item.partials
+            return partials
+        if _common._implementation(item) is not None:
+            foreign(item, MultiDual, where)
+        return _unit(-1, count)  # a number: f does not depend on x there
 
     def value_of(item: Any) -> float:
         return float(item.val if isinstance(item, Dual) else
@@ -214,6 +248,18 @@ def bind(Value: Any, Dual: Any, dot: Callable[[list[Any], list[Any]], Any],
         scalar, outs = _outputs(call(f, shape.pack(duals)), where)
         tangents = [tangent_of(out, where) for out in outs]
         return scalar, [value_of(out) for out in outs], tangents
+
+    def chunk_pass(f: Func, shape: _Shape, start: int,
+                   where: str) -> tuple[bool, list[list[float]]]:
+        """One forward pass seeding inputs start, start + 1, ... (a chunk of them at most):
+        (is f's output a scalar, the Jacobian's columns start... as rows' pieces)."""
+        n = len(shape.numbers)
+        count = min(MultiDual.CHUNK, n - start)
+        seeds = _chunk_seeds(n, start, count)
+        inputs = [MultiDual(x, seed) for x, seed in zip(shape.numbers, seeds)]
+        scalar, outs = _outputs(call(f, shape.pack(inputs)), where)
+        return scalar, [list(out.partials if type(out) is MultiDual else
+                             partials_of(out, count, where)) for out in outs]
 
     def reverse_graph(f: Func, shape: _Shape, where: str) -> tuple[list[Any], bool, list[Any]]:
         """f at shape's numbers as a graph: (leaves, is the output a scalar, outputs)."""
@@ -332,9 +378,11 @@ def bind(Value: Any, Dual: Any, dot: Callable[[list[Any], list[Any]], Any],
         """The Jacobian function of f, shaped output shape + input shape (m×n for
         vectors, as JAX shapes it).
 
-        mode "forward" takes one forward pass per input, "reverse" one graph and one
-        backward pass per output, "auto" (the default) whichever makes fewer passes:
-        it starts forward, and once it knows m goes reverse if m < n.
+        mode "forward" takes one forward pass per 8 inputs (f gets MultiDuals, each
+        carrying 8 partials), "reverse" one graph and one backward pass per output,
+        "auto" (the default) whichever makes fewer passes: it starts forward, and once
+        it knows m goes reverse if m < ceil(n / 8). Inside another derivative's f, it
+        takes one forward pass per input.
         """
         where = "cydiff.jacobian"
         if mode not in ("auto", "forward", "reverse"):
@@ -348,25 +396,31 @@ def bind(Value: Any, Dual: Any, dot: Callable[[list[Any], list[Any]], Any],
             if mode == "reverse" and not outer:
                 leaves, scalar, outs = reverse_graph(f, shape, where)
                 rows = [pull(leaves, out) for out in outs]
-            else:
-                scalar, _, column = forward(f, shape, [1.0] + [0.0] * (n - 1), where)
-                m = len(column)
-                if mode == "auto" and m < n and not outer:
+            elif outer:  # one pass per input, with Nested numbers
+                columns = []
+                for j in range(n):
+                    scalar, _, column = forward(f, shape, _unit(j, n), where)
+                    columns.append(column)
+                    if len(column) != len(columns[0]):
+                        raise ValueError(f"{where}: f returned outputs of different shapes "
+                                         "on different passes")
+                rows = [list(row) for row in zip(*columns)]
+            else:  # one pass per chunk of inputs, with MultiDuals
+                chunk = MultiDual.CHUNK
+                scalar, rows = chunk_pass(f, shape, 0, where)
+                if mode == "auto" and len(rows) < -(-n // chunk):  # m < passes: reverse
                     leaves, scalar, outs = reverse_graph(f, shape, where)
                     rows = [pull(leaves, out) for out in outs]
                 else:
-                    columns = [column]
-                    for j in range(1, n):
-                        seed = [0.0] * n
-                        seed[j] = 1.0
-                        scalar_j, _, column = forward(f, shape, seed, where)
-                        if scalar_j != scalar or len(column) != m:
-                            raise ValueError(f"{where}: f returned outputs of different shapes "
-                                             "on different passes")
-                        columns.append(column)
-                    rows = [list(row) for row in zip(*columns)]
+                    for start in range(chunk, n, chunk):
+                        scalar_k, more = chunk_pass(f, shape, start, where)
+                        if scalar_k != scalar or len(more) != len(rows):
+                            raise ValueError(f"{where}: f returned outputs of different "
+                                             "shapes on different passes")
+                        for row, partials in zip(rows, more):
+                            row.extend(partials)
             matrix: numpy.ndarray[Any, Any]
-            if all(type(d) is float for row in rows for d in row):
+            if not outer or all(type(d) is float for row in rows for d in row):
                 matrix = numpy.array(rows, dtype=numpy.float64).reshape(len(rows), n)
             else:  # inside another derivative: its numbers
                 matrix = numpy.empty((len(rows), n), dtype=object)

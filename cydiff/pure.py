@@ -20,7 +20,7 @@ from ._check import bind_check
 from ._functional import bind
 
 derivative, grad, value_and_grad, jacobian, hessian, jvp, vjp, hvp = bind(
-    Value, Dual, dot, _graph_records)
+    Value, Dual, MultiDual, dot, _graph_records)
 gradient_check = bind_check(Value, grad, jacobian)
 values, grads, data = bind_arrays(Value, Dual)
 

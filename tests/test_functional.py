@@ -101,7 +101,7 @@ def test_f_receives_the_container_it_was_given(impl, x, kind):
     assert impl.grad(f)(x).tolist() == [2.0, 1.0]
     impl.jacobian(f, mode="forward")(x)
     impl.jvp(f, x, x)
-    assert seen == [kind] * len(seen) and len(seen) == 4  # grad, jacobian's two passes, jvp
+    assert seen == [kind] * len(seen) and len(seen) == 3  # grad, jacobian's one pass, jvp
     if kind is np.ndarray:
         impl.grad(lambda v: seen.append(v.dtype) or v[0])(x)
         assert seen[-1] == object
@@ -122,11 +122,17 @@ def test_auto_mode_takes_fewer_passes(impl):
     def f(v):
         calls.append(type(v[0]).__name__)
         return [v[0] * v[1] * v[2]]
-    impl.jacobian(f)([1.0, 2.0, 3.0])  # m = 1 < n = 3: one forward pass learns m, then reverse
-    assert calls == ["Dual", "Value"]
+    impl.jacobian(f)([1.0, 2.0, 3.0])  # n = 3: one MultiDual pass holds every column
+    assert calls == ["MultiDual"]
+    calls.clear()
+    impl.jacobian(f)(list(np.arange(1.0, 18.0)))  # m = 1 < 3 passes: the first learns m, ...
+    assert calls == ["MultiDual", "Value"]        # ... then one graph and one backward pass
+    calls.clear()
+    impl.jacobian(lambda v: [f(v)[0], v[1], v[2]])(list(np.arange(1.0, 18.0)))  # m = n passes
+    assert calls == ["MultiDual"] * 3
     calls.clear()
     impl.jacobian(lambda x: f([x, x, x]) * 3)(2.0)  # n = 1: forward only
-    assert calls == ["Dual"]
+    assert calls == ["MultiDual"]
 
 
 def test_a_constant_or_an_input_as_the_output(impl):
@@ -177,7 +183,10 @@ def test_scipy_minimizes_rosenbrock_with_value_and_grad(impl):
     (lambda m: m.grad(lambda x: x)(1 + 2j), TypeError, "not 'complex'"),
     (lambda m: m.derivative(lambda x: x, [1.0, 2.0]), TypeError, "use jacobian"),
     (lambda m: m.derivative(lambda x: m.Value(1.0), 1.0), TypeError,
-     "f returned a Value in forward mode"),
+     "cydiff.derivative: f returned a Value in a pass that gave it Duals; build the result "
+     "from those"),
+    (lambda m: m.jacobian(lambda v: [v[0], m.Dual(1.0, 0.0)])([1.0, 2.0]), TypeError,
+     "cydiff.jacobian: f returned a Dual in a pass that gave it MultiDuals"),
     (lambda m: m.jacobian(lambda x: x, mode="backward"), ValueError,
      "mode must be 'auto', 'forward' or 'reverse', not 'backward'"),
     (lambda m: m.jvp(lambda x: x, [1.0, 2.0], [1.0]), ValueError, "v must have x's shape"),
@@ -310,3 +319,18 @@ def test_nested_second_derivatives_of_random_programs(pure, compiled):
                 assert nested == pytest.approx(hessian, rel=1e-9, abs=1e-9), repr(program)
                 close += 1
     assert agreed > 150 and close > 100
+
+
+@pytest.mark.parametrize("n", [1, 7, 8, 9, 20])
+def test_forward_jacobian_in_chunks_is_n_dual_passes_to_the_bit(impl, n):
+    """ceil(n/8) MultiDual passes give each column exactly as a Dual pass (jvp) does."""
+    x = np.sin(np.arange(1.0, n + 1.0))
+
+    def f(v):
+        total = impl.sum(v)
+        return [impl.exp(v[i] * v[i - 1]) / (1.0 + total * total) for i in range(n)] + [2.0]
+    J = impl.jacobian(f, mode="forward")(x)
+    assert J.shape == (n + 1, n)
+    columns = [impl.jvp(f, x, np.eye(n)[j])[1] for j in range(n)]
+    assert bits(J) == bits(np.array(columns).T)
+    np.testing.assert_allclose(J, impl.jacobian(f, mode="reverse")(x), rtol=1e-13, atol=1e-15)
