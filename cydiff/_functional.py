@@ -113,6 +113,8 @@ def _outputs(y: object, where: str) -> tuple[bool, list[Any]]:
                     f"of them, not '{_common.type_name(y)}'")
 
 
+_BLOCK = 64  # Hessian columns per sweep: a vector of 64 floats a node
+
 _SCALARS: set[type] = {float, int, Nested}  # and each twin's numbers, added by `bind`
 
 
@@ -485,8 +487,8 @@ def bind(Value: Any, Dual: Any, MultiDual: Any, dot: Callable[[list[Any], list[A
         """The Hessian function of a scalar f: exact second derivatives, an n×n
         float64 array (a float for a number x).
 
-        f's graph is built once; each column H e_i is one forward-over-reverse
-        sweep of it (see `hvp`).
+        f's graph is built once and swept forward over reverse (see `hvp`), 64
+        columns H e_i at a time, each column a numpy vector a node.
         """
         where = "cydiff.hessian"
 
@@ -495,15 +497,10 @@ def bind(Value: Any, Dual: Any, MultiDual: Any, dot: Callable[[list[Any], list[A
             shape = _shape(x, where)
             graph = second_order(f, shape, where)
             n = len(shape.numbers)
-            columns = []
-            for i in range(n):
-                basis = [0.0] * n
-                basis[i] = 1.0
-                columns.append(graph.hvp(basis)[1])
-            if shape.kind == "scalar":
-                return float(columns[0][0])
-            matrix: numpy.ndarray[Any, Any] = numpy.array(columns, dtype=numpy.float64).T.copy()
-            return matrix
+            identity = numpy.eye(n)
+            matrix = numpy.hstack([graph.hvps(identity[:, start:start + _BLOCK])
+                                   for start in range(0, n, _BLOCK)])
+            return float(matrix[0, 0]) if shape.kind == "scalar" else matrix
         return hess
 
     def hvp(f: Func, x: Any, v: Any) -> Result:

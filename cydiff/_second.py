@@ -20,7 +20,10 @@ products follow `tangent`'s strong zero (0·inf = 0), as the first order does.
 
 from __future__ import annotations
 
-from typing import Any, Callable, NamedTuple, Sequence
+from typing import Any, Callable, NamedTuple, Optional, Sequence
+
+import numpy
+from numpy.typing import NDArray
 
 from ._ops_py import (
     ABS, ACOS, ADD, ASIN, ATAN, BINARY, COS, COSH, CUSTOM, DIV, DOT, EXP, EXPM1, FOLDED, LEAF,
@@ -85,6 +88,10 @@ BINARY2: dict[int, Binary2] = {
 }
 
 assert UNARY2.keys() == UNARY.keys() and BINARY2.keys() == BINARY.keys()
+
+
+Array = NDArray[numpy.float64]
+Vector = Optional[Array]  # a vector of directions' values; None for all +0.0
 
 
 class Local(NamedTuple):
@@ -172,3 +179,69 @@ class Graph:
                 gt[j] += tangent(d, gti) + tangent(gi, dt)
         return ([g[i] if i >= 0 else 0.0 for i in self.inputs],
                 [gt[i] if i >= 0 else 0.0 for i in self.inputs])
+
+    def hvps(self, V: Array) -> Array:
+        """H V for the columns of V (inputs × k): `hvp`'s sweep, one numpy vector of k
+        directions a node instead of one float, so a Hessian costs a few sweeps, not n.
+        Every element is computed as `hvp` computes it, to the bit: None stands for a
+        vector of +0.0, and where `hvp` skips a node for one direction, so does this."""
+        with numpy.errstate(all="ignore"):  # IEEE arithmetic, as the floats of `hvp`
+            return self._hvps(V)
+
+    def _hvps(self, V: Array) -> Array:
+        n, k = len(self.data), V.shape[1]
+        t: list[Vector] = [None] * n
+        for i, row in zip(self.inputs, V):
+            if i >= 0:
+                t[i] = row.copy()
+        for i, operands in enumerate(self.locals):
+            if operands:
+                t[i] = _vsum([_vtangent(d, t[j]) for j, d, _ in operands])
+        g, gt = [0.0] * n, [None] * n  # type: list[float], list[Vector]
+        g[n - 1] = 1.0
+        for i in range(n - 1, -1, -1):
+            gi, gti = g[i], gt[i]
+            if gi == 0.0 and gti is None:
+                continue
+            for j, d, second in self.locals[i]:
+                if gi != 0.0:
+                    g[j] += tangent(d, gi)
+                dt = _vsum([_vtangent(d2, t[m]) for m, d2 in second]) if second else None
+                update = _vadd(gt[j], _vadd(_vtangent(d, gti), _vtangent(gi, dt)))
+                if gi == 0.0 and update is not None:  # hvp skips where gti is 0
+                    assert gti is not None
+                    before = gt[j]
+                    update = numpy.where(gti != 0.0, update,
+                                         numpy.zeros(k) if before is None else before)
+                gt[j] = update
+        out = numpy.zeros((len(self.inputs), k))
+        for row, i in enumerate(self.inputs):
+            if i >= 0 and gt[i] is not None:
+                out[row] = gt[i]
+        return out
+
+
+# --- numpy vectors of directions: None is a vector of +0.0 ------------------------------
+
+
+
+def _vtangent(d: float, t: Vector) -> Vector:
+    """`tangent(d, t_k)` for every k: 0 where d or t_k is 0, even against inf or nan."""
+    if t is None or d == 0.0:
+        return None
+    product: Array = d * t
+    product[t == 0.0] = 0.0
+    return product
+
+
+def _vadd(a: Vector, b: Vector) -> Vector:
+    if a is None:
+        return None if b is None else b + 0.0  # 0.0 + -0.0 is 0.0
+    return a + 0.0 if b is None else a + b
+
+
+def _vsum(terms: Sequence[Vector]) -> Vector:
+    total = terms[0]
+    for term in terms[1:]:
+        total = _vadd(total, term)
+    return total
