@@ -44,6 +44,8 @@ def test_row(impl, expression, at, value, derivative):
             eval(expression, {**scope, "x": impl.Value(x0)})
         with pytest.raises(error):
             eval(expression, {**scope, "x": impl.Dual(x0, 1.0)})
+        with pytest.raises(error):
+            eval(expression, {**scope, "x": impl.MultiDual(x0, (1.0, 0.0))})
         assert derivative == ""
         return
     x = impl.Value(x0)
@@ -54,3 +56,7 @@ def test_row(impl, expression, at, value, derivative):
     d = eval(expression, {**scope, "x": impl.Dual(x0, 1.0)})
     assert same(d.val, number(value)), ("Dual value", d.val)
     assert same(d.deriv, number(derivative)), ("tangent", d.deriv)
+    m = eval(expression, {**scope, "x": impl.MultiDual(x0, (1.0, 0.0))})
+    assert same(m.val, number(value)), ("MultiDual value", m.val)
+    assert same(m.partials[0], number(derivative)), ("partial", m.partials)
+    assert m.partials[1] == 0.0  # an unseeded direction stays a (strong) zero
