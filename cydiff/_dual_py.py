@@ -244,14 +244,7 @@ class Dual:
         return _unary(ATAN, self)
 
     # numpy's names: np.arcsin(a) calls each element's arcsin()
-    def arcsin(self) -> Dual:
-        return _unary(ASIN, self)
-
-    def arccos(self) -> Dual:
-        return _unary(ACOS, self)
-
-    def arctan(self) -> Dual:
-        return _unary(ATAN, self)
+    arcsin, arccos, arctan = asin, acos, atan
 
     def sinh(self) -> Dual:
         return _unary(SINH, self)

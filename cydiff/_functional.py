@@ -1,9 +1,9 @@
 """The functional API, written once and bound to each twin: derivative, grad,
 value_and_grad, jacobian, hessian, jvp, vjp, hvp.
 
-`bind(Value, Dual, dot, records)` makes the functions for one twin, so that `f` receives
-that twin's numbers: `cydiff.pure.grad` hands f pure Values, `cydiff.compiled.grad`
-compiled ones, and the two give the same bits.
+`bind(Value, Dual, MultiDual, dot, records)` makes the functions for one twin, so
+that `f` receives that twin's numbers: `cydiff.pure.grad` hands f pure Values,
+`cydiff.compiled.grad` compiled ones, and the two give the same bits.
 
 Inputs `x` are a number or a 1-D list, tuple or numpy array of numbers; f gets the
 same kind of container (a numpy array as an object array) with Values or Duals in
@@ -505,7 +505,8 @@ def bind(Value: Any, Dual: Any, MultiDual: Any, dot: Callable[[list[Any], list[A
 
     def hvp(f: Func, x: Any, v: Any) -> Result:
         """H v, the Hessian of a scalar f at x times v, exact and without forming H:
-        forward over reverse, about the cost of three backward passes.
+        forward over reverse: f's graph is built once (by the twin) and swept once
+        (in Python, for both twins: see `_second`).
 
         v has x's shape, and so has the result.
         """

@@ -287,14 +287,7 @@ class MultiDual:
         return _unary(ATAN, self)
 
     # numpy's names: np.arcsin(a) calls each element's arcsin()
-    def arcsin(self) -> MultiDual:
-        return _unary(ASIN, self)
-
-    def arccos(self) -> MultiDual:
-        return _unary(ACOS, self)
-
-    def arctan(self) -> MultiDual:
-        return _unary(ATAN, self)
+    arcsin, arccos, arctan = asin, acos, atan
 
     def sinh(self) -> MultiDual:
         return _unary(SINH, self)

