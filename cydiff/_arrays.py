@@ -26,16 +26,17 @@ def bind_arrays(Value: Any, Dual: Any) -> Arrays:
     def values(x: Any) -> Any:
         """A numpy object array of new leaf Values holding x's numbers, in x's shape
         (x: a number, a nested sequence or an array of numbers)."""
+        expected = "numbers (a number, or a sequence or an array of them)"
         try:
-            numbers = numpy.asarray(x, dtype=numpy.float64)
-        except (TypeError, ValueError):
-            raise TypeError("cydiff.values: x must be numbers (a number, a sequence or an "
-                            f"array of them), not {_what(x)}") from None
-        if numbers.dtype != numpy.float64 or _has_non_numbers(x):
-            raise TypeError(f"cydiff.values: x must be numbers, not {_what(x)}")
-        leaves = numpy.empty(numbers.shape, dtype=object)
-        for index, number in numpy.ndenumerate(numbers):
-            leaves[index] = Value(float(number))
+            items = numpy.asarray(x, dtype=object)
+        except ValueError:  # a ragged nesting
+            raise TypeError(f"cydiff.values: x must be {expected}, not "
+                            f"{_common.described(x)}") from None
+        numbers = [_common.as_number(item) for item in items.ravel()]
+        if any(number is None for number in numbers):
+            raise TypeError(f"cydiff.values: x must be {expected}, not {_common.described(x)}")
+        leaves = numpy.empty(items.shape, dtype=object)
+        leaves.ravel()[:] = [Value(number) for number in numbers]
         return leaves
 
     def read(name: str, attribute: Callable[[Any], float]) -> Callable[[Any], Any]:
@@ -72,18 +73,3 @@ def bind_arrays(Value: Any, Dual: Any) -> Arrays:
                     "float64 array of its shape; a float for a single one.")
     values.__qualname__ = "values"
     return Arrays(values, grads, data)
-
-
-def _has_non_numbers(x: Any) -> bool:
-    """Whether x holds anything numpy would convert that is not a real number (True, '1')."""
-    items = numpy.asarray(x, dtype=object).ravel()
-    return any(_common.as_number(item) is None for item in items)
-
-
-def _what(x: Any) -> str:
-    name = f"'{_common.type_name(x)}'"
-    if isinstance(x, (list, tuple, numpy.ndarray)):
-        for item in numpy.asarray(x, dtype=object).ravel():
-            if _common.as_number(item) is None:
-                return f"{name} holding '{_common.type_name(item)}'"
-    return name

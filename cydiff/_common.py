@@ -41,6 +41,18 @@ def type_name(x: object) -> str:
     return type(x).__name__
 
 
+def described(x: object) -> str:
+    """What was given, for an error message: 'str', or 'list' of 'str' for a bad element."""
+    import numpy  # here: the compiled twin's modules import this one, and need no numpy
+
+    name = f"'{type_name(x)}'"
+    if isinstance(x, (list, tuple, numpy.ndarray)):
+        for item in numpy.asarray(x, dtype=object).ravel():
+            if as_number(item) is None:
+                return f"{name} of '{type_name(item)}'"
+    return name
+
+
 def _mixing_hint(a: object, b: object) -> str:
     ia, ib = _implementation(a), _implementation(b)
     if ia is not None and ib is not None and ia != ib:

@@ -48,16 +48,6 @@ EPS = float(np.finfo(np.float64).eps)
 
 # --- checking the arguments, all of them before f is first called ---------------------------
 
-def _what(x: object) -> str:
-    """What was given, for an error message: 'str', or 'list' of 'str' for a bad element."""
-    name = f"'{_common.type_name(x)}'"
-    if isinstance(x, (list, tuple, np.ndarray)):
-        for item in np.asarray(x, dtype=object).ravel():
-            if _common.as_number(item) is None:
-                return f"{name} of '{_common.type_name(item)}'"
-    return name
-
-
 def _check_f(f: object, where: str) -> None:
     if not callable(f):
         raise TypeError(f"{where}: f must be callable, not '{_common.type_name(f)}'")
@@ -72,11 +62,11 @@ def _point(x: object, where: str) -> Array:
     try:
         arr = np.asarray(x)
     except (TypeError, ValueError):  # ragged nesting and the like
-        raise TypeError(f"{where}: x must be {expected}, not {_what(x)}") from None
+        raise TypeError(f"{where}: x must be {expected}, not {_common.described(x)}") from None
     if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{where}: x must be {expected}, not {_what(x)}")
+        raise TypeError(f"{where}: x must be {expected}, not {_common.described(x)}")
     if arr.ndim > 1:
-        raise TypeError(f"{where}: x must be {expected}, not a {arr.ndim}-D {_what(x)}")
+        raise TypeError(f"{where}: x must be {expected}, not a {arr.ndim}-D {_common.described(x)}")
     if arr.size == 0:
         raise ValueError(f"{where}: x is empty: there is nothing to differentiate")
     return np.array(arr, dtype=np.float64).reshape(-1)
@@ -108,7 +98,7 @@ def _steps(h: object, x: Array, exponent: float, where: str) -> Array:
     c = _common.as_number(h)
     steps = np.asarray(h) if c is None else np.full(x.shape, c)
     if steps.dtype.kind not in "biuf":
-        raise TypeError(f"{where}: h must be a number or a 1-D array of numbers, not {_what(h)}")
+        raise TypeError(f"{where}: h must be a number or a 1-D array of numbers, not {_common.described(h)}")
     if steps.ndim == 0:
         steps = np.full(x.shape, float(steps))
     if steps.shape != x.shape:
@@ -140,7 +130,7 @@ def _scalar(y: object, where: str) -> float:
         c = _common.as_number(y[()])
     if c is None:
         shape = f" of shape {y.shape}" if isinstance(y, np.ndarray) else ""
-        raise TypeError(f"{where}: f must return a number, not {_what(y)}{shape}")
+        raise TypeError(f"{where}: f must return a number, not {_common.described(y)}{shape}")
     return c
 
 
@@ -152,10 +142,10 @@ def _vector(y: object, where: str) -> Array:
     try:
         arr = np.asarray(y)
     except (TypeError, ValueError):
-        raise TypeError(f"{where}: f must return {expected}, not {_what(y)}") from None
+        raise TypeError(f"{where}: f must return {expected}, not {_common.described(y)}") from None
     if arr.dtype.kind not in "biuf" or arr.ndim > 1:
         dims = f" a {arr.ndim}-D" if arr.ndim > 1 else ""
-        raise TypeError(f"{where}: f must return {expected}, not{dims} {_what(y)}")
+        raise TypeError(f"{where}: f must return {expected}, not{dims} {_common.described(y)}")
     return np.array(arr, dtype=np.float64).reshape(-1)
 
 
@@ -264,7 +254,7 @@ def derivative(f: Callable[[float], float], x: float, h: Optional[float] = None,
     where = "cydiff.numerical.derivative"
     _check_f(f, where)
     if _common.as_number(x) is None and not (isinstance(x, np.ndarray) and x.ndim == 0):
-        raise TypeError(f"{where}: x must be a real number, not {_what(x)}")
+        raise TypeError(f"{where}: x must be a real number, not {_common.described(x)}")
     point = _point(x, where)
     kind, levels = _method(method, where), _levels(order, where)
     return float(_first(_scalar_calls(f, where, as_float=True), point, h, kind, levels,

@@ -63,7 +63,7 @@ def test_grad_through_numpy_code(impl):
 def test_errors(impl):
     with pytest.raises(TypeError, match="cydiff.values: x must be numbers"):
         impl.values("abc")
-    with pytest.raises(TypeError, match="'list' holding 'str'"):
+    with pytest.raises(TypeError, match="'list' of 'str'"):
         impl.values([1.0, "2"])
     with pytest.raises(TypeError, match="cydiff.values: x must be numbers"):
         impl.values([[1.0], [2.0, 3.0]])
