@@ -193,11 +193,12 @@ def test_twins_agree_to_the_bit_with_special_values(pure, compiled):
                     v.append(programs.apply(m, op, v))
                 return v[-1]
             try:
-                results.append(bits(m.hessian(f)(list(program.inputs))))
+                H = m.hessian(f)(list(program.inputs))  # every nan counts as one:
+                results.append([programs.bits(h) for h in np.ravel(H)])  # payloads are open
             except Exception as e:  # noqa: BLE001 - the error is the result
                 results.append((type(e), str(e)))
         assert results[0] == results[1], repr(program)
-        compared += isinstance(results[0], bytes)
+        compared += isinstance(results[0], list)
     assert compared > 100
 
 
