@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SOURCES := $(wildcard src/cydiff/*.pyx src/cydiff/*.pxd cydiff/*.py) setup.py pyproject.toml
 
-.PHONY: test test-pure fuzz asan valgrind build bench bench-smoke clean
+.PHONY: test test-pure demo fuzz asan valgrind build bench bench-smoke clean
 
 test: $(VENV)/.installed
 	$(BIN)/pytest
@@ -25,6 +25,16 @@ $(BIN)/python:
 # pip builds in isolation, with setuptools and Cython taken from PyPI.
 $(VENV)/.installed: $(BIN)/python $(SOURCES)
 	$(BIN)/python -m pip install --quiet '.[test]'
+	@touch $@
+
+# micrograd's demo, the main job: trains it, times a step against the pure twin and
+# micrograd, and draws docs/demo_boundary.png and docs/demo_loss.png (the `demo` extra:
+# matplotlib, micrograd). Run from docs/, so that the installed cydiff is imported.
+demo: $(VENV)/.demo
+	cd docs && ../$(BIN)/python -m cydiff demo
+
+$(VENV)/.demo: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet '.[demo]'
 	@touch $@
 
 # Differential fuzzing of the twins: 100,000 hypothesis programs of each kind

@@ -54,6 +54,7 @@ else:
         BACKEND = "pure"
 
 from . import numerical  # noqa: E402  finite differences: cydiff.numerical.gradient(f, x)
+from . import nn  # noqa: E402  neural networks of Values, micrograd's nn: cydiff.nn.MLP
 from . import viz  # noqa: E402  pictures of graphs: cydiff.viz.trace(root), to_dot, draw
 
 __all__ = [

@@ -1,0 +1,294 @@
+"""micrograd's demo on cydiff: two moons, an MLP 2-16-16-1, max-margin loss, SGD.
+
+`python -m cydiff demo` (or `make demo`) trains it with the compiled twin, showing
+loss and accuracy as it goes, then times a training step on the compiled twin, the
+pure twin and micrograd (when installed) side by side, and draws the decision
+boundary and the loss curve (with matplotlib: `pip install 'cydiff[demo]'`).
+`python -m cydiff demo --xor` trains the seeds' exercise instead: a 2-layer network
+learning XOR with a mean squared error.
+
+The training code is micrograd's, as its users write it: only `MLP` and `Value`
+come from cydiff.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import random
+import statistics
+import sys
+import time
+from typing import Any, Callable, NamedTuple, Optional, Sequence, TextIO
+
+import numpy
+
+__all__ = ["two_moons", "moons_loss", "train_moons", "train_xor", "main"]
+
+
+def two_moons(n: int = 100, noise: float = 0.1, seed: int = 1) -> tuple[Any, Any]:
+    """micrograd's data: sklearn's `make_moons(n, noise)` written out with numpy
+    (two interleaved half circles, Gaussian noise), labels -1 and 1."""
+    rng = numpy.random.default_rng(seed)
+    half = n // 2
+    outer = numpy.linspace(0, numpy.pi, half)
+    inner = numpy.linspace(0, numpy.pi, n - half)
+    X = numpy.vstack([numpy.stack([numpy.cos(outer), numpy.sin(outer)], 1),
+                      numpy.stack([1 - numpy.cos(inner), 1 - numpy.sin(inner) - 0.5], 1)])
+    X += rng.normal(scale=noise, size=X.shape)
+    y = numpy.hstack([-numpy.ones(half), numpy.ones(n - half)])
+    return X, y
+
+
+def moons_loss(model: Any, X: Any, y: Any, Value: Any) -> tuple[Any, float]:
+    """micrograd's demo loss, as its notebook writes it: SVM max-margin loss over the
+    points plus 1e-4 L2 regularization; returns (loss, accuracy)."""
+    inputs = [list(map(Value, xrow)) for xrow in X]
+    scores = list(map(model, inputs))
+    losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(y, scores)]
+    data_loss = sum(losses) * (1.0 / len(losses))
+    alpha = 1e-4
+    reg_loss = alpha * sum((p * p for p in model.parameters()))
+    total_loss = data_loss + reg_loss
+    accuracy = [(yi > 0) == (scorei.data > 0) for yi, scorei in zip(y, scores)]
+    return total_loss, sum(accuracy) / len(accuracy)
+
+
+def sgd_step(model: Any, loss: Any, k: int, steps: int = 100) -> None:
+    """micrograd's update: zero_grad, backward, and a learning rate decaying from 1.0."""
+    model.zero_grad()
+    loss.backward()
+    learning_rate = 1.0 - 0.9 * k / steps
+    for p in model.parameters():
+        p.data -= learning_rate * p.grad
+
+
+class History(NamedTuple):
+    loss: list[float]
+    accuracy: list[float]
+    seconds: list[float]  # per step: forward, backward and update
+
+
+def train_moons(model: Any, X: Any, y: Any, Value: Any, steps: int = 100,
+                report: Optional[Callable[[int, float, float], None]] = None) -> History:
+    history = History([], [], [])
+    for k in range(steps):
+        start = time.perf_counter()
+        loss, acc = moons_loss(model, X, y, Value)
+        sgd_step(model, loss, k, steps)
+        history.seconds.append(time.perf_counter() - start)
+        history.loss.append(loss.data)
+        history.accuracy.append(acc)
+        if report:
+            report(k, loss.data, acc)
+    return history
+
+
+# --- progress ---------------------------------------------------------------------------
+
+class Progress:
+    """A one-line progress bar with loss and accuracy (a line every 10 steps when the
+    output is not a terminal)."""
+
+    def __init__(self, total: int, out: Optional[TextIO] = None, width: int = 30) -> None:
+        self.total, self.out, self.width = total, out or sys.stdout, width
+        self.live = self.out.isatty()
+
+    def __call__(self, k: int, loss: float, accuracy: float) -> None:
+        done = k + 1
+        filled = self.width * done // self.total
+        bar = "█" * filled + "·" * (self.width - filled)
+        text = f"step {done:>4}/{self.total} {bar} loss {loss:.4f}  accuracy {accuracy:.0%}"
+        if self.live:
+            self.out.write("\r" + text + ("\n" if done == self.total else ""))
+            self.out.flush()
+        elif done % 10 == 0 or done == self.total or done == 1:
+            print(text, file=self.out)
+
+
+# --- timing side by side -----------------------------------------------------------------
+
+def step_times(contenders: dict[str, Callable[[], None]], budget: float = 1.0,
+               rounds: int = 5) -> dict[str, float]:
+    """Median seconds per training step of each contender, timed in turns in this process
+    (a contender whose step takes longer than `budget` is timed once)."""
+    times: dict[str, list[float]] = {name: [] for name in contenders}
+    for _ in range(rounds):
+        for name, step in contenders.items():
+            if times[name] and sum(times[name]) > budget:
+                continue
+            start = time.perf_counter()
+            step()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(t) for name, t in times.items()}
+
+
+def _micrograd_step(X: Any, y: Any) -> Optional[Callable[[], None]]:
+    try:
+        from micrograd.engine import Value  # type: ignore[import-untyped,unused-ignore]
+        from micrograd.nn import MLP  # type: ignore[import-untyped,unused-ignore]
+    except ImportError:
+        return None
+    random.seed(1337)
+    model = MLP(2, [16, 16, 1])
+    return lambda: sgd_step(model, moons_loss(model, X, y, Value)[0], 0)
+
+
+def _cydiff_step(twin: Any, X: Any, y: Any) -> Callable[[], None]:
+    from .nn import MLP
+    model = MLP(2, [16, 16, 1], twin=twin, seed=1337)
+    return lambda: sgd_step(model, moons_loss(model, X, y, twin.Value)[0], 0)
+
+
+# --- pictures ----------------------------------------------------------------------------
+
+def _pyplot() -> Any:
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return None
+    return plt
+
+
+def draw_boundary(model: Any, X: Any, y: Any, path: str, plt: Any) -> None:
+    """The decision boundary over the data, as micrograd's notebook draws it."""
+    h = 0.05
+    x_min, x_max = X[:, 0].min() - 1, X[:, 0].max() + 1
+    y_min, y_max = X[:, 1].min() - 1, X[:, 1].max() + 1
+    xx, yy = numpy.meshgrid(numpy.arange(x_min, x_max, h), numpy.arange(y_min, y_max, h))
+    points = numpy.c_[xx.ravel(), yy.ravel()]
+    scores = numpy.array([model(list(map(float, p))).data for p in points])
+    Z = (scores > 0).reshape(xx.shape)
+    fig, ax = plt.subplots(figsize=(6, 5))
+    ax.contourf(xx, yy, Z, cmap=plt.cm.Spectral, alpha=0.8)
+    ax.scatter(X[:, 0], X[:, 1], c=y, s=40, cmap=plt.cm.Spectral, edgecolors="k")
+    ax.set_xlim(xx.min(), xx.max())
+    ax.set_ylim(yy.min(), yy.max())
+    ax.set_title("cydiff: MLP 2-16-16-1 on two moons, decision boundary")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def draw_loss(history: History, path: str, plt: Any) -> None:
+    fig, ax = plt.subplots(figsize=(6, 4))
+    steps = range(1, len(history.loss) + 1)
+    ax.plot(steps, history.loss, color="tab:blue", label="loss")
+    ax.set_xlabel("step")
+    ax.set_ylabel("loss (max-margin + L2)", color="tab:blue")
+    ax.set_yscale("log")
+    acc = ax.twinx()
+    acc.plot(steps, [100 * a for a in history.accuracy], color="tab:orange", label="accuracy")
+    acc.set_ylabel("accuracy (%)", color="tab:orange")
+    acc.set_ylim(0, 101)
+    ax.set_title("cydiff: training micrograd's demo")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+# --- the XOR exercise ---------------------------------------------------------------------
+
+XOR = ([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], [0.0, 1.0, 1.0, 0.0])
+
+
+def train_xor(twin: Any, steps: int = 500, lr: float = 0.5, seed: int = 0,
+              report: Optional[Callable[[int, float, float], None]] = None) -> tuple[Any, list[float]]:
+    """The seeds' exercise: a 2-layer network (2-4-1, tanh hidden, sigmoid out) learns
+    XOR by gradient descent on the mean squared error."""
+    from .nn import MLP
+    model: Any = MLP(2, [4, 1], twin=twin, seed=seed, activation="tanh")
+    xs, ys = XOR
+    losses = []
+    for k in range(steps):
+        outs = [model(x).sigmoid() for x in xs]
+        loss: Any = sum((o - t) ** 2 for o, t in zip(outs, ys)) * (1.0 / len(xs))
+        model.zero_grad()
+        loss.backward()
+        for p in model.parameters():
+            p.data -= lr * p.grad
+        losses.append(loss.data)
+        if report:
+            correct = sum((o.data > 0.5) == (t > 0.5) for o, t in zip(outs, ys))
+            report(k, loss.data, correct / len(xs))
+    return model, losses
+
+
+# --- the command --------------------------------------------------------------------------
+
+def main(argv: Sequence[str] = (), out: Optional[TextIO] = None) -> int:
+    out = out or sys.stdout
+    import argparse
+    import importlib
+
+    from . import BACKEND, pure
+
+    parser = argparse.ArgumentParser(
+        prog="python -m cydiff demo",
+        description="micrograd's demo on cydiff: two moons, an MLP 2-16-16-1, max-margin "
+                    "loss, SGD; or the seeds' XOR exercise.")
+    parser.add_argument("--xor", action="store_true", help="train the seeds' XOR exercise instead")
+    parser.add_argument("--steps", type=int, default=None, help="training steps (100; XOR 500)")
+    parser.add_argument("--out", default=".", help="where to write the pictures (.)")
+    parser.add_argument("--no-compare", action="store_true",
+                        help="skip timing the pure twin and micrograd")
+    args = parser.parse_args(list(argv))
+    twin = importlib.import_module(f"cydiff.{BACKEND}")  # what `import cydiff` uses
+
+    def say(text: str = "") -> None:
+        print(text, file=out)
+
+    if args.xor:
+        steps = args.steps or 500
+        say(f"XOR: MLP 2-4-1 (tanh, sigmoid out), mean squared error, {steps} steps "
+            f"({twin.IMPLEMENTATION} twin)")
+        model, _ = train_xor(twin, steps, report=Progress(steps, out))
+        for x, t in zip(*XOR):
+            say(f"  {x} -> {model(x).sigmoid().data:.3f}  (target {t:.0f})")
+        return 0
+
+    steps = args.steps or 100
+    from .nn import MLP
+    X, y = two_moons()
+    model = MLP(2, [16, 16, 1], twin=twin, seed=1337)
+    say(f"two moons ({len(X)} points), MLP 2-16-16-1 ({len(model.parameters())} parameters), "
+        f"max-margin loss + L2, SGD, {steps} steps ({twin.IMPLEMENTATION} twin)")
+    history = train_moons(model, X, y, twin.Value, steps, Progress(steps, out))
+    say(f"final loss {history.loss[-1]:.4f}, accuracy {history.accuracy[-1]:.0%}; "
+        f"a training step took {1e3 * statistics.median(history.seconds):.2f} ms (median)")
+
+    if not args.no_compare:
+        say()
+        say("one training step, timed side by side in this process (median):")
+        contenders = {f"cydiff ({twin.IMPLEMENTATION})": _cydiff_step(twin, X, y)}
+        if twin is not pure:
+            contenders["cydiff (pure)"] = _cydiff_step(pure, X, y)
+        micrograd = _micrograd_step(X, y)
+        if micrograd is not None:
+            contenders["micrograd"] = micrograd
+        times = step_times(contenders)
+        base = times[f"cydiff ({twin.IMPLEMENTATION})"]
+        for name, t in times.items():
+            say(f"  {name:<20} {1e3 * t:>10.2f} ms   {t / base:>7.1f}× cydiff's time")
+        if micrograd is None:
+            say("  micrograd: not installed (pip install micrograd, or 'cydiff[demo]')")
+        else:
+            say(f"cydiff's step is {times['micrograd'] / base:.0f}× faster than micrograd's")
+
+    plt = _pyplot()
+    if plt is None:
+        say("pictures skipped: matplotlib is missing (pip install 'cydiff[demo]')")
+        return 0
+    os.makedirs(args.out, exist_ok=True)
+    boundary = os.path.join(args.out, "demo_boundary.png")
+    loss = os.path.join(args.out, "demo_loss.png")
+    draw_boundary(model, X, y, boundary, plt)
+    draw_loss(history, loss, plt)
+    say(f"wrote {boundary} and {loss}")
+    return 0 if history.accuracy[-1] >= 0.95 else 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main(sys.argv[1:]))

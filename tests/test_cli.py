@@ -1,0 +1,50 @@
+"""`python -m cydiff`: the seeds' derivative pictures and the command line (the demo's
+training is in test_demo.py)."""
+
+import subprocess
+import sys
+
+import pytest
+
+import cydiff
+from cydiff import plots
+from cydiff.__main__ import main
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def test_usage_and_unknown_commands(capsys):
+    assert main([]) == 2 and "python -m cydiff demo" in capsys.readouterr().out
+    assert main(["--help"]) == 0
+    assert main(["fly"]) == 2 and "unknown command 'fly'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("which, name", [("derivatives", "derivatives.png"),
+                                         ("step-error", "step_error.png")])
+def test_plots_write_pngs(which, name, tmp_path, capsys):
+    pytest.importorskip("matplotlib", reason="matplotlib is in the test extra")
+    assert main(["plot", which, "--out", str(tmp_path)]) == 0
+    assert capsys.readouterr().out.strip() == f"wrote {tmp_path / name}"
+    data = (tmp_path / name).read_bytes()
+    assert data.startswith(PNG) and len(data) > 20_000  # a real picture, not an empty one
+
+
+def test_plots_say_how_to_get_matplotlib(monkeypatch, tmp_path, capsys):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    assert main(["plot", "derivatives", "--out", str(tmp_path)]) == 1
+    assert "pip install 'cydiff[demo]'" in capsys.readouterr().err
+    assert not (tmp_path / "derivatives.png").exists()
+
+
+def test_plot_rejects_an_unknown_picture(capsys):
+    with pytest.raises(SystemExit):
+        main(["plot", "gradients"])
+    assert "invalid choice: 'gradients'" in capsys.readouterr().err
+
+
+def test_the_module_runs_as_a_program(tmp_path):
+    """`python -m cydiff`, from a directory without the source tree."""
+    run = subprocess.run([sys.executable, "-m", "cydiff"], capture_output=True, text=True,
+                         cwd=tmp_path, env={"PYTHONPATH": str(
+                             __import__("pathlib").Path(cydiff.__file__).parent.parent)})
+    assert run.returncode == 2 and "usage: python -m cydiff demo" in run.stdout

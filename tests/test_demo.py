@@ -1,0 +1,66 @@
+"""The demo (`python -m cydiff demo`): micrograd's training code on cydiff, its pictures,
+its speed line, the XOR exercise; the twins train alike."""
+
+import re
+import sys
+
+import numpy as np
+import pytest
+
+from cydiff import demo
+from cydiff.nn import MLP
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def test_two_moons_is_micrograds_data():
+    X, y = demo.two_moons()
+    assert X.shape == (100, 2) and sorted(set(y)) == [-1.0, 1.0] and (y == 1).sum() == 50
+    assert np.array_equal(X, demo.two_moons()[0])  # fixed seed
+    # the upper moon around (0, 0.5) on average, the lower around (1, 0)
+    assert X[y < 0].mean(0) == pytest.approx([0.0, 0.64], abs=0.1)
+    assert X[y > 0].mean(0) == pytest.approx([1.0, -0.14], abs=0.1)
+
+
+def test_the_demo_trains_to_95_percent_and_draws(tmp_path, capsys):
+    pytest.importorskip("matplotlib", reason="matplotlib is in the test extra")
+    assert demo.main(["--no-compare", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    final = re.search(r"final loss ([\d.]+), accuracy (\d+)%", out)
+    assert final and int(final.group(2)) >= 95
+    assert "MLP 2-16-16-1 (337 parameters)" in out
+    for name in ("demo_boundary.png", "demo_loss.png"):
+        data = (tmp_path / name).read_bytes()
+        assert data.startswith(PNG) and len(data) > 10_000
+
+
+def test_the_speed_line_races_the_pure_twin(tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # and says how to get pictures
+    assert demo.main(["--steps", "2", "--out", str(tmp_path)]) in (0, 1)
+    out = capsys.readouterr().out
+    assert re.search(r"cydiff \((compiled|pure)\) +[\d.]+ ms +1\.0× cydiff's time", out)
+    if "cydiff (compiled)" in out:
+        pure = float(re.search(r"cydiff \(pure\) +[\d.]+ ms +([\d.]+)×", out).group(1))
+        assert pure > 1.0  # the twin's step is slower than the compiled one
+    assert ("micrograd: not installed" in out) or ("faster than micrograd's" in out)
+    assert "pictures skipped: matplotlib is missing (pip install 'cydiff[demo]')" in out
+    assert not (tmp_path / "demo_loss.png").exists()
+
+
+def test_the_twins_train_to_the_same_bits(pure, compiled):
+    X, y = demo.two_moons(40)
+    losses = []
+    for twin in (pure, compiled):
+        model = MLP(2, [8, 8, 1], twin=twin, seed=5)
+        history = demo.train_moons(model, X, y, twin.Value, steps=5)
+        losses.append((history.loss, [p.data for p in model.parameters()]))
+    assert losses[0] == losses[1]
+
+
+def test_xor(capsys):
+    assert demo.main(["--xor"]) == 0
+    out = capsys.readouterr().out
+    rows = re.findall(r"\[([\d.]+), ([\d.]+)\] -> ([\d.]+)  \(target (\d)\)", out)
+    assert len(rows) == 4
+    for a, b, prediction, target in rows:
+        assert (float(prediction) > 0.5) == (target == "1") == ((a == "1.0") != (b == "1.0"))
