@@ -13,7 +13,7 @@ come from cydiff.
 
 from __future__ import annotations
 
-import math
+import gc
 import os
 import random
 import statistics
@@ -111,12 +111,24 @@ class Progress:
 def step_times(contenders: dict[str, Callable[[], None]], budget: float = 1.0,
                rounds: int = 5) -> dict[str, float]:
     """Median seconds per training step of each contender, timed in turns in this process
-    (a contender whose step takes longer than `budget` is timed once)."""
+    after one untimed round (a contender is timed no more once its steps add up to
+    `budget`). Each turn starts with a full garbage collection — micrograd's graphs are
+    cycles (closures), and collecting them must not fall into the next contender's turn —
+    and, for a step under 50 ms, one untimed step: the step is timed warm, as in a
+    training loop, not in the caches the contender before it left."""
     times: dict[str, list[float]] = {name: [] for name in contenders}
+    first = {}
+    for name, step in contenders.items():
+        start = time.perf_counter()
+        step()
+        first[name] = time.perf_counter() - start
     for _ in range(rounds):
         for name, step in contenders.items():
             if times[name] and sum(times[name]) > budget:
                 continue
+            gc.collect()
+            if first[name] < 0.05:
+                step()
             start = time.perf_counter()
             step()
             times[name].append(time.perf_counter() - start)
