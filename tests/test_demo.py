@@ -47,6 +47,7 @@ def test_the_speed_line_races_the_pure_twin(tmp_path, capsys, monkeypatch):
     assert not (tmp_path / "demo_loss.png").exists()
 
 
+@pytest.mark.c_extensions
 def test_the_twins_train_to_the_same_bits(pure, compiled):
     X, y = demo.two_moons(40)
     losses = []

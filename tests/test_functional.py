@@ -283,6 +283,7 @@ def test_nesting_is_per_thread(impl):
     assert results == [6.0]
 
 
+@pytest.mark.c_extensions
 def test_nested_second_derivatives_of_random_programs(pure, compiled):
     """derivative of derivative on random programs (in their first input): both twins
     give the same bits or the same error, and the Hessian's corner where it is finite."""

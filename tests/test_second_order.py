@@ -180,6 +180,7 @@ def test_the_sweeps_gradient_is_backwards_to_the_bit(impl):
         assert [programs.bits(g) for g in gradient] == [programs.bits(leaf.grad) for leaf in leaves]
 
 
+@pytest.mark.c_extensions
 def test_twins_agree_to_the_bit_with_special_values(pure, compiled):
     rng = random.Random(11)
     compared = 0
