@@ -15,6 +15,8 @@ from typing import Any, Callable
 import cydiff.compiled as C
 import cydiff.pure as P
 import numpy
+from cydiff import nn
+from cydiff.demo import two_moons
 
 from harness import Contender, Timing, race
 from systems import FLOATS, System, autograd_value_and_grad, jax_value_and_grad
@@ -404,38 +406,6 @@ def jacobian_figure(sizes: list[int], rounds: int) -> dict[tuple[str, int], dict
 
 # --- micrograd's demo: two moons, MLP 2-16-16-1, max-margin loss + L2 --------------------
 
-def two_moons(n: int = 100, noise: float = 0.1, seed: int = 1) -> tuple[Any, Any]:
-    """The data of micrograd's demo (sklearn's make_moons, written out with numpy)."""
-    rng = numpy.random.default_rng(seed)
-    half = n // 2
-    outer = numpy.linspace(0, numpy.pi, half)
-    inner = numpy.linspace(0, numpy.pi, n - half)
-    X = numpy.vstack([numpy.stack([numpy.cos(outer), numpy.sin(outer)], 1),
-                      numpy.stack([1 - numpy.cos(inner), 1 - numpy.sin(inner) - 0.5], 1)])
-    X += rng.normal(scale=noise, size=X.shape)
-    y = numpy.hstack([-numpy.ones(half), numpy.ones(n - half)])
-    return X, y
-
-
-class _MLP:
-    """micrograd's MLP, neurons as fused dot nodes (until cydiff.nn exists)."""
-
-    def __init__(self, m: Any, sizes: list[int], seed: int = 1337) -> None:
-        rng = random.Random(seed)
-        self.m = m
-        self.layers = [[([m.Value(rng.uniform(-1, 1)) for _ in range(a)], m.Value(0.0))
-                        for _ in range(b)] for a, b in zip(sizes, sizes[1:])]
-
-    def __call__(self, x: list[Any]) -> Any:
-        for k, layer in enumerate(self.layers):
-            last = k == len(self.layers) - 1
-            x = [self.m.dot(w, x) + b if last else (self.m.dot(w, x) + b).relu() for w, b in layer]
-        return x[0]
-
-    def parameters(self) -> list[Any]:
-        return [p for layer in self.layers for w, b in layer for p in (*w, b)]
-
-
 def demo_step(model: Any, X: Any, y: Any, total: Callable[[list[Any]], Any]) -> float:
     """One step of micrograd's demo: loss over all points, backward, SGD."""
     inputs = [list(map(float, xrow)) for xrow in X]
@@ -457,7 +427,7 @@ def demo_figure(rounds: int, missing: dict[str, str]) -> dict[str, Timing]:
     X, y = two_moons()
     contenders = {}
     for name, m in (("cydiff", C), ("cydiff (pure)", P)):
-        model = _MLP(m, [2, 16, 16, 1])
+        model = nn.MLP(2, [16, 16, 1], twin=m, seed=1337)
         contenders[name] = Contender(lambda model=model, m=m: demo_step(model, X, y, m.sum), 1)
     try:
         from micrograd.nn import MLP
