@@ -74,9 +74,8 @@ def test_micrograd_demo_runs_as_a_script():
 
 @pytest.fixture(scope="module")
 def micrograd_run():
-    """micrograd itself on the demo, one step (it takes a second a step)."""
-    pytest.importorskip("micrograd", reason="micrograd is not installed (it is in the bench "
-                                            "extra, not the test extra)")
+    """micrograd itself on the demo, one step (it takes a second a step; micrograd is in
+    the test extra)."""
     from micrograd.engine import Value
     from micrograd.nn import MLP
 
