@@ -123,14 +123,19 @@ def _what(x: object) -> str:
 
 # --- checking arguments ----------------------------------------------------------------
 
-def _count(n: object, where: str) -> int:
-    """n as an int >= 1 (numpy's integers too, bools not)."""
+def _int(n: object, name: str) -> int:
+    """n as an int (numpy's integers too, bools not), or a TypeError naming `name`."""
     if isinstance(n, (bool, np.bool_)):
-        raise TypeError(f"{where} must be an int, not 'bool'")
+        raise TypeError(f"{name} must be an int, not 'bool'")
     try:
-        value = operator.index(n)  # type: ignore[arg-type]
+        return operator.index(n)  # type: ignore[arg-type]
     except TypeError:
-        raise TypeError(f"{where} must be an int, not {_what(n)}") from None
+        raise TypeError(f"{name} must be an int, not {_what(n)}") from None
+
+
+def _count(n: object, where: str) -> int:
+    """n as an int >= 1."""
+    value = _int(n, where)
     if value < 1:
         raise ValueError(f"{where} must be at least 1, not {value}")
     return value
@@ -669,12 +674,7 @@ def binary_cross_entropy(logits: Any, labels: Any, *, reduction: str = "mean") -
 
 
 def _index(k: object, n: int, where: str, what: str) -> int:
-    if isinstance(k, (bool, np.bool_)):
-        raise TypeError(f"{where}: {what} must be an int, not 'bool'")
-    try:
-        i = operator.index(k)  # type: ignore[arg-type]
-    except TypeError:
-        raise TypeError(f"{where}: {what} must be an int, not {_what(k)}") from None
+    i = _int(k, f"{where}: {what}")
     if not 0 <= i < n:
         raise ValueError(f"{where}: {what} is {i}, out of range for {n} classes")
     return i
