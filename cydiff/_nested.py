@@ -211,6 +211,15 @@ class Nested:
         p = self.primal
         return p._value() if isinstance(p, Nested) else p
 
+    def __eq__(self, other: object) -> Any:
+        return self._value() == (other._value() if isinstance(other, Nested) else other)
+
+    def __ne__(self, other: object) -> Any:
+        return self._value() != (other._value() if isinstance(other, Nested) else other)
+
+    def __hash__(self) -> int:
+        return hash(_real(self))
+
     def __lt__(self, other: Any) -> Any:
         return self._value() < (other._value() if isinstance(other, Nested) else other)
 

@@ -238,6 +238,15 @@ def test_nested_gradients_jacobians_and_jvps(impl):
     assert g == 6.0  # d/dt (t · t)
 
 
+def test_nested_numbers_compare_by_value(impl):
+    def f(x):
+        def g(y):
+            assert y == 2.0 and y != 3.0 and y > x and x < y and y >= 2.0 and y <= 2.0
+            return y * x if y == 2.0 else y  # control flow on a value, as on a Dual
+        return impl.derivative(g, 2.0)
+    assert impl.derivative(f, 1.0) == 1.0
+
+
 def test_nested_results_carry_the_outer_derivative(impl):
     seen = []
 
