@@ -7,7 +7,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SOURCES := $(wildcard src/cydiff/*.pyx src/cydiff/*.pxd cydiff/*.py) setup.py pyproject.toml
 
-.PHONY: test test-pure demo fuzz asan valgrind build bench bench-smoke clean
+.PHONY: test test-pure demo wheels check-dists lint typecheck fuzz asan valgrind build bench \
+        bench-smoke clean
 
 test: $(VENV)/.installed
 	$(BIN)/pytest
@@ -36,6 +37,33 @@ demo: $(VENV)/.demo
 $(VENV)/.demo: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet '.[demo]'
 	@touch $@
+
+# The distributions, into dist/: the sdist, a compiled wheel built from it (for this
+# machine's Python), and the pure py3-none-any wheel (CYDIFF_NO_EXTENSIONS=1), checked
+# by twine. Wheels for every platform come from cibuildwheel (.github/workflows/wheels.yml).
+wheels: $(BIN)/python
+	rm -rf dist
+	$(BIN)/python -m pip install --quiet 'build>=1.2' 'twine>=5'
+	$(BIN)/python -m build --outdir dist .
+	CYDIFF_NO_EXTENSIONS=1 $(BIN)/python -m build --wheel --outdir dist .
+	@ls dist/*-py3-none-any.whl >/dev/null || { echo "no pure wheel in dist/"; exit 1; }
+	$(BIN)/python -m twine check --strict dist/*
+
+# Each distribution installed into a fresh venv of every CPython 3.9-3.13 under pyenv,
+# and the suite run against it from outside the tree (see .ci/check-dists).
+check-dists: wheels
+	bash .ci/check-dists
+
+# ruff on the Python, cython-lint on the Cython (settings in pyproject.toml); mypy --strict
+# on the package (type checkers read the pure twin's annotations for both twins).
+lint: $(BIN)/python
+	$(BIN)/python -m pip install --quiet 'ruff>=0.6' 'cython-lint>=0.16' pycodestyle
+	$(BIN)/ruff check cydiff tests benchmarks
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/cython-lint src/cydiff
+
+typecheck: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet 'mypy>=1.10'
+	$(BIN)/python -m mypy --strict cydiff
 
 # Differential fuzzing of the twins: 100,000 hypothesis programs of each kind
 # (Value and Dual), one kind per core.

@@ -56,7 +56,9 @@ class _Shape(NamedTuple):
         return items if self.kind == "list" else tuple(items)
 
     def result(self, numbers: Sequence[float]) -> Result:
-        return float(numbers[0]) if self.kind == "scalar" else numpy.array(numbers, dtype=numpy.float64)
+        if self.kind == "scalar":
+            return float(numbers[0])
+        return numpy.array(numbers, dtype=numpy.float64)
 
 
 def _number(x: object, outer: bool) -> Any:

@@ -216,7 +216,8 @@ class Value:
             _common.argument_error("Value() argument 'label'", label, "a str")
         if type(_children) is not tuple and (isinstance(_children, (str, bytes))
                                              or not hasattr(_children, "__iter__")):
-            _common.argument_error("Value() argument '_children'", _children, "an iterable of Values")
+            _common.argument_error("Value() argument '_children'", _children,
+                                   "an iterable of Values")
         children = _children if type(_children) is tuple else tuple(_children)
         for child in children:
             if not isinstance(child, Value):
@@ -288,7 +289,8 @@ class Value:
     # --- pickle and copy (graphs travel as flat records: see cydiff/_pickle.py) ---
     def __reduce__(self) -> tuple[Any, ...]:
         if self._op_code == LEAF:
-            return (_pickle.restore_leaf, ("pure", self._data, self._grad, self._label, self._items))
+            return (_pickle.restore_leaf,
+                    ("pure", self._data, self._grad, self._label, self._items))
         return (_pickle.restore_graph, ("pure", _pickle.FORMAT, _records(self)))
 
     def __copy__(self) -> Value:

@@ -5,16 +5,30 @@ Importing this module fails with ImportError when the extension modules were
 not built (a pure install, `CYDIFF_NO_EXTENSIONS=1` at build time).
 """
 
-from ._dual_c import Dual
-from ._multidual_c import MultiDual
-from ._functions_c import abs as abs  # re-exported, kept out of __all__
-from ._functions_c import sum as sum
-from ._functions_c import (
-    acos, asin, atan, cos, cosh, dot, exp, expm1, log, log1p, relu, sigmoid, sin, sinh,
-    softplus, sqrt, tan, tanh,
-)
-from ._value_c import Value, node_pool_limit
-from ._value_c import graph_records as _graph_records
+import typing as _typing
+
+if _typing.TYPE_CHECKING:  # type checkers read the pure twin's annotations: the API is the same
+    from ._dual_py import Dual
+    from ._multidual_py import MultiDual
+    from ._functions_py import abs as abs
+    from ._functions_py import sum as sum
+    from ._functions_py import (
+        acos, asin, atan, cos, cosh, dot, exp, expm1, log, log1p, relu, sigmoid, sin, sinh,
+        softplus, sqrt, tan, tanh,
+    )
+    from ._value_py import Value, node_pool_limit
+    from ._value_py import graph_records as _graph_records
+else:
+    from ._dual_c import Dual
+    from ._multidual_c import MultiDual
+    from ._functions_c import abs as abs  # re-exported, kept out of __all__
+    from ._functions_c import sum as sum
+    from ._functions_c import (
+        acos, asin, atan, cos, cosh, dot, exp, expm1, log, log1p, relu, sigmoid, sin, sinh,
+        softplus, sqrt, tan, tanh,
+    )
+    from ._value_c import Value, node_pool_limit
+    from ._value_c import graph_records as _graph_records
 from ._arrays import bind_arrays
 from ._check import GradientCheck as GradientCheck
 from ._check import bind_check

@@ -207,7 +207,8 @@ XOR = ([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], [0.0, 1.0, 1.0, 0.0])
 
 
 def train_xor(twin: Any, steps: int = 500, lr: float = 0.5, seed: int = 0,
-              report: Optional[Callable[[int, float, float], None]] = None) -> tuple[Any, list[float]]:
+              report: Optional[Callable[[int, float, float], None]] = None
+              ) -> tuple[Any, list[float]]:
     """The seeds' exercise: a 2-layer network (2-4-1, tanh hidden, sigmoid out) learns
     XOR by gradient descent on the mean squared error."""
     from .nn import MLP

@@ -98,7 +98,8 @@ def _steps(h: object, x: Array, exponent: float, where: str) -> Array:
     c = _common.as_number(h)
     steps = np.asarray(h) if c is None else np.full(x.shape, c)
     if steps.dtype.kind not in "biuf":
-        raise TypeError(f"{where}: h must be a number or a 1-D array of numbers, not {_common.described(h)}")
+        raise TypeError(f"{where}: h must be a number or a 1-D array of numbers, "
+                        f"not {_common.described(h)}")
     if steps.ndim == 0:
         steps = np.full(x.shape, float(steps))
     if steps.shape != x.shape:

@@ -7,7 +7,6 @@ import sys
 import pytest
 
 import cydiff
-from cydiff import plots
 from cydiff.__main__ import main
 
 PNG = b"\x89PNG\r\n\x1a\n"

@@ -162,7 +162,7 @@ def test_attributes(impl):
     ("x.exp()", "exp"),
 ])
 def test_op_strings(impl, expr, op):
-    x, y = impl.Value(1.5), impl.Value(2.0)
+    x, y = impl.Value(1.5), impl.Value(2.0)  # noqa: F841  (expr evals them)
     assert eval(expr)._op == op
 
 

@@ -19,6 +19,5 @@ cdef inline Dual dual_unary(int op, Dual x):
     return make_dual(y, tangent(unary_deriv(op, x._val, y), x._deriv))
 
 
-
 cdef Dual dual_sum(list items)
 cdef Dual dual_dot(list ws, list xs)

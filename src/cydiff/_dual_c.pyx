@@ -32,7 +32,7 @@ from cydiff._pool_c cimport (
 from cydiff._ops_c cimport (
     ABS, ACOS, ADD, ASIN, ATAN, COS, COSH, DIV, EXP, EXPM1, LOG, LOG1P, MUL, NEG, POW, RELU,
     SIGMOID, SIN, SINH, SOFTPLUS, SQRT, SUB, TAN, TANH, binary_da, binary_db, binary_forward,
-    tangent, unary_deriv, unary_forward,
+    tangent, unary_deriv, unary_forward,  # no-cython-lint
 )
 
 from cydiff import _common, _pickle

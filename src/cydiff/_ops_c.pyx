@@ -71,13 +71,13 @@ cdef double pow_core(double a, double b, int *err) noexcept nogil:
         negate = is_odd(b)
     if a == 1.0:
         return -1.0 if negate else 1.0
-    errno = 0
+    errno = 0  # no-cython-lint
     r = pow(a, b)
     if errno == 0:
         if isinf(r):
-            errno = ERANGE
+            errno = ERANGE  # no-cython-lint
     elif errno == ERANGE and r == 0.0:
-        errno = 0
+        errno = 0  # no-cython-lint
     if negate:
         r = -r
     if errno != 0:

@@ -36,6 +36,5 @@ cdef inline Value value_unary(int op, Value x):
     return make_value(unary_forward(op, x._data), op, x, None, 0.0, None)
 
 
-
 cdef Value value_sum(list items)
 cdef Value value_dot(list ws, list xs)

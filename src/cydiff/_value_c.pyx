@@ -33,7 +33,7 @@ from cydiff._ops_c cimport (
     ABS, ACOS, ADD, ASIN, ATAN, COS, COSH, CUSTOM, DIV, DOT, EXP, EXPM1, LEAF, LOG, LOG1P, MUL,
     N_OPS, NEG, POW, POW_C, RELU, SIGMOID, SIN, SINH, SOFTPLUS, SQRT, SUB, SUM, TAN, TANH,
     binary_da, binary_db, binary_forward, constant_left, fold_left, fold_right, folded_kind,
-    is_binary, is_folded, is_unary, op_name, tangent, unary_deriv, unary_forward,
+    is_binary, is_folded, is_unary, op_name, tangent, unary_deriv, unary_forward,  # no-cython-lint
 )
 
 from cydiff import _common, _pickle
@@ -153,7 +153,7 @@ cdef inline Value _binary(int op, Value a, Value b):
     return make_value(binary_forward(op, a._data, b._data), op, a, b, 0.0, None)
 
 
-cdef inline Value _with_constant(int op, Value x, double c, bint constant_left):
+cdef inline Value _with_constant(int op, Value x, double c, bint constant_left):  # no-cython-lint
     if constant_left:
         return make_value(binary_forward(op, c, x._data), fold_left(op), x, None, c, None)
     return make_value(binary_forward(op, x._data, c), fold_right(op), x, None, c, None)
