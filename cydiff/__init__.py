@@ -19,26 +19,26 @@ BACKEND: str
 
 if TYPE_CHECKING:  # type checkers read the annotated pure twin
     from .pure import (
-        Dual, GradientCheck, MultiDual, Value, abs, acos, asin, atan, cos, cosh, data,
-        derivative, dot, exp, expm1, grad, gradient_check, grads, hessian, hvp, jacobian, jvp,
-        log, log1p, node_pool_limit, relu, sigmoid, sin, sinh, softplus, sqrt, sum, tan, tanh,
+        Dual, GradientCheck, MultiDual, Tape, Value, abs, acos, asin, atan, cos, cosh, data,
+        derivative, dot, exp, expm1, grad, gradient_check, grads, hessian, hvp, jacobian, jvp, log,
+        log1p, node_pool_limit, relu, sigmoid, sin, sinh, softplus, sqrt, sum, tan, tanh, trace,
         value_and_grad, values, vjp,
     )
 elif os.environ.get("CYDIFF_NO_EXTENSIONS"):
     from .pure import (
-        Dual, GradientCheck, MultiDual, Value, abs, acos, asin, atan, cos, cosh, data,
-        derivative, dot, exp, expm1, grad, gradient_check, grads, hessian, hvp, jacobian, jvp,
-        log, log1p, node_pool_limit, relu, sigmoid, sin, sinh, softplus, sqrt, sum, tan, tanh,
+        Dual, GradientCheck, MultiDual, Tape, Value, abs, acos, asin, atan, cos, cosh, data,
+        derivative, dot, exp, expm1, grad, gradient_check, grads, hessian, hvp, jacobian, jvp, log,
+        log1p, node_pool_limit, relu, sigmoid, sin, sinh, softplus, sqrt, sum, tan, tanh, trace,
         value_and_grad, values, vjp,
     )
     BACKEND = "pure"
 else:
     try:
         from .compiled import (
-            Dual, GradientCheck, MultiDual, Value, abs, acos, asin, atan, cos, cosh, data,
+            Dual, GradientCheck, MultiDual, Tape, Value, abs, acos, asin, atan, cos, cosh, data,
             derivative, dot, exp, expm1, grad, gradient_check, grads, hessian, hvp, jacobian, jvp,
             log, log1p, node_pool_limit, relu, sigmoid, sin, sinh, softplus, sqrt, sum, tan, tanh,
-            value_and_grad, values, vjp,
+            trace, value_and_grad, values, vjp,
         )
         BACKEND = "compiled"
     except ImportError as exc:
@@ -46,10 +46,10 @@ else:
                       "using the pure-Python implementation, which is much slower",
                       RuntimeWarning, stacklevel=2)
         from .pure import (
-            Dual, GradientCheck, MultiDual, Value, abs, acos, asin, atan, cos, cosh, data,
+            Dual, GradientCheck, MultiDual, Tape, Value, abs, acos, asin, atan, cos, cosh, data,
             derivative, dot, exp, expm1, grad, gradient_check, grads, hessian, hvp, jacobian, jvp,
             log, log1p, node_pool_limit, relu, sigmoid, sin, sinh, softplus, sqrt, sum, tan, tanh,
-            value_and_grad, values, vjp,
+            trace, value_and_grad, values, vjp,
         )
         BACKEND = "pure"
 
@@ -58,8 +58,8 @@ from . import nn  # noqa: E402  neural networks of Values, micrograd's nn: cydif
 from . import viz  # noqa: E402  pictures of graphs: cydiff.viz.trace(root), to_dot, draw
 
 __all__ = [
-    "BACKEND", "Dual", "GradientCheck", "MultiDual", "Value", "acos", "asin", "atan", "cos",
+    "BACKEND", "Dual", "GradientCheck", "MultiDual", "Tape", "Value", "acos", "asin", "atan", "cos",
     "cosh", "data", "derivative", "dot", "exp", "expm1", "grad", "gradient_check", "grads",
     "hessian", "hvp", "jacobian", "jvp", "log", "log1p", "node_pool_limit", "relu", "sigmoid",
-    "sin", "sinh", "softplus", "sqrt", "tan", "tanh", "value_and_grad", "values", "vjp",
+    "sin", "sinh", "softplus", "sqrt", "tan", "tanh", "trace", "value_and_grad", "values", "vjp",
 ]  # abs and sum too, but `import *` should not shadow the builtins

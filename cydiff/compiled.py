@@ -33,17 +33,20 @@ from ._arrays import bind_arrays
 from ._check import GradientCheck as GradientCheck
 from ._check import bind_check
 from ._functional import bind
+from ._tape import Tape as Tape
+from ._tape import bind_trace
 
 derivative, grad, value_and_grad, jacobian, hessian, jvp, vjp, hvp = bind(
     Value, Dual, MultiDual, dot, _graph_records)
 gradient_check = bind_check(Value, grad, jacobian)
 values, grads, data = bind_arrays(Value, Dual)
+trace = bind_trace(Value, _graph_records)
 
 IMPLEMENTATION = "compiled"
 
 __all__ = [
-    "Dual", "GradientCheck", "MultiDual", "Value", "acos", "asin", "atan", "cos", "cosh", "data",
-    "derivative", "dot", "exp", "expm1", "grad", "gradient_check", "grads", "hessian", "hvp",
-    "jacobian", "jvp", "log", "log1p", "node_pool_limit", "relu", "sigmoid", "sin", "sinh",
-    "softplus", "sqrt", "tan", "tanh", "value_and_grad", "values", "vjp",
+    "Dual", "GradientCheck", "MultiDual", "Tape", "Value", "acos", "asin", "atan", "cos", "cosh",
+    "data", "derivative", "dot", "exp", "expm1", "grad", "gradient_check", "grads", "hessian",
+    "hvp", "jacobian", "jvp", "log", "log1p", "node_pool_limit", "relu", "sigmoid", "sin", "sinh",
+    "softplus", "sqrt", "tan", "tanh", "trace", "value_and_grad", "values", "vjp",
 ]  # abs and sum too, but `import *` should not shadow the builtins

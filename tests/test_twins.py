@@ -43,7 +43,8 @@ def test_facade_exports():
     names = ["Dual", "MultiDual", "Value", "abs", "acos", "asin", "atan", "cos", "cosh", "data", "derivative",
              "dot", "exp", "expm1", "grad", "gradient_check", "grads", "hessian", "hvp",
              "jacobian", "jvp", "log", "log1p", "node_pool_limit", "relu", "sigmoid", "sin",
-             "sinh", "softplus", "sqrt", "sum", "tan", "tanh", "value_and_grad", "values", "vjp"]
+             "sinh", "softplus", "sqrt", "sum", "tan", "tanh", "trace", "value_and_grad", "values",
+             "vjp"]
     for name in names:
         assert getattr(cydiff, name) is getattr(pure_module if cydiff.BACKEND == "pure"
                                                 else cydiff.compiled, name)

@@ -1,0 +1,270 @@
+"""Traced tapes: a graph recorded once as flat arrays, replayed at new inputs.
+
+`cydiff.trace(f, x0)` runs f once on Values and records its graph;
+`Tape.from_graph(output, inputs)` records a graph already built. The tape is the
+graph's records (the format of `_pickle`, topological order) without the
+Values: per node an op code, operand indices, a folded constant, and the items
+of a fused sum or dot; the inputs' indices; the other leaves' values. `value`,
+`grad` and `value_and_grad` replay it: forward with the op table's formulas,
+backward in the order `backward()` visits a graph, with the same products, so a
+replay gives the bits that building the graph anew at x and calling `backward()`
+gives. An op with a kink replays as the op (a relu is evaluated anew); Python
+control flow in f (an `if` on a value) is frozen at trace time, as with
+`jax.jit`: `trace(..., check=True)` re-traces f at a second point and raises if
+the recorded ops differ. Ops whose results do not reach the output are not
+recorded, so a replay does not run them (nor raise their errors).
+
+This replay is Python, the same for both twins (this step of the tapes; the
+compiled twin's replay in C comes next).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Callable, NamedTuple, Optional, Sequence
+
+import numpy
+
+from . import _common
+from ._ops_py import BINARY, CUSTOM, FOLDED, LEAF, LEFT, SUM, UNARY, tangent
+
+
+class _Node(NamedTuple):
+    op: int
+    a: int          # operand indices, -1 where unused
+    b: int
+    c: float        # folded constant
+    items: tuple[Any, ...]  # SUM / DOT: node indices (ints) and constants (floats)
+
+
+class Tape:
+    """A recorded graph, replayed at new inputs (see the module)."""
+
+    __slots__ = ("_nodes", "_constants", "_inputs")
+
+    def __init__(self, nodes: Sequence[_Node], constants: dict[int, float],
+                 inputs: Sequence[int]) -> None:
+        self._nodes = tuple(nodes)
+        self._constants = dict(constants)   # leaf index -> value, for leaves not inputs
+        self._inputs = tuple(inputs)        # leaf index of each input (-1: f did not use it)
+
+    # --- recording ----------------------------------------------------------------------
+    @classmethod
+    def from_records(cls, records: list[Any], inputs: Sequence[Any], where: str) -> Tape:
+        index = {id(entry): i for i, entry in enumerate(records) if not isinstance(entry, tuple)}
+        input_ids = {id(leaf) for leaf in inputs}
+        nodes, constants = [], {}
+        for i, entry in enumerate(records):
+            if not isinstance(entry, tuple):
+                if id(entry) not in input_ids:
+                    constants[i] = float(entry.data)
+                nodes.append(_Node(LEAF, -1, -1, 0.0, ()))
+                continue
+            _, _, op, _, a, b, c, items = entry
+            if op == CUSTOM:
+                raise ValueError(f"{where}: the graph has a custom op ({items[0]!r}), which a "
+                                 "tape cannot replay: its derivative is unknown")
+            nodes.append(_Node(op, -1 if a is None else a, -1 if b is None else b, float(c),
+                               tuple(items) if items is not None else ()))
+        return cls(nodes, constants, [index.get(id(leaf), -1) for leaf in inputs])
+
+    @classmethod
+    def from_graph(cls, output: Any, inputs: Sequence[Any]) -> Tape:
+        """The tape of a graph already built: `output`'s graph, replayed with `inputs`
+        (Values of it, in order) as the variables; its other leaves are constants."""
+        import importlib
+        where = "Tape.from_graph"
+        twin = _common._implementation(output)
+        if twin is None or not hasattr(output, "backward"):
+            raise TypeError(f"{where}: output must be a Value, not "
+                            f"'{_common.type_name(output)}'")
+        module = importlib.import_module(f"cydiff.{twin}")
+        leaves = list(inputs)
+        for leaf in leaves:
+            if not isinstance(leaf, module.Value):
+                raise TypeError(f"{where}: inputs must be Values of output's twin, not "
+                                f"'{_common.type_name(leaf)}'")
+        return cls.from_records(module._graph_records(output), leaves, where)
+
+    # --- the API ------------------------------------------------------------------------
+    def __len__(self) -> int:
+        """The number of ops (nodes that are not leaves)."""
+        return sum(1 for node in self._nodes if node.op != LEAF)
+
+    @property
+    def n_inputs(self) -> int:
+        return len(self._inputs)
+
+    def __repr__(self) -> str:
+        return f"Tape({len(self)} ops, {self.n_inputs} inputs)"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Tape):
+            return NotImplemented
+        return (self._nodes == other._nodes and self._inputs == other._inputs
+                and _same(self._constants, other._constants))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_restore, (1, [tuple(n) for n in self._nodes], self._constants, self._inputs))
+
+    def _point(self, x: Any, where: str) -> list[float]:
+        from ._functional import _shape
+        shape = _shape(x, where)
+        if len(shape.numbers) != self.n_inputs:
+            raise ValueError(f"{where}: the tape has {self.n_inputs} input(s), x has "
+                             f"{len(shape.numbers)}")
+        return shape.numbers
+
+    def _forward(self, xs: Sequence[float]) -> list[float]:
+        vals = [0.0] * len(self._nodes)
+        for i, value in self._constants.items():
+            vals[i] = value
+        for i, x in zip(self._inputs, xs):
+            if i >= 0:
+                vals[i] = x
+        for i, (op, a, b, c, items) in enumerate(self._nodes):
+            if op == LEAF:
+                continue
+            if op in UNARY:
+                vals[i] = UNARY[op].forward(vals[a])
+            elif op in BINARY:
+                vals[i] = BINARY[op].forward(vals[a], vals[b])
+            elif op in FOLDED:
+                kind, side = FOLDED[op]
+                vals[i] = (BINARY[kind].forward(c, vals[a]) if side == LEFT
+                           else BINARY[kind].forward(vals[a], c))
+            elif op == SUM:
+                total = 0.0
+                for k, item in enumerate(items):
+                    v = vals[item] if type(item) is int else item
+                    total = v if k == 0 else total + v
+                vals[i] = total
+            else:  # DOT
+                total = 0.0
+                for k in range(0, len(items), 2):
+                    w, x = items[k], items[k + 1]
+                    term = (vals[w] if type(w) is int else w) * (vals[x] if type(x) is int else x)
+                    total = term if k == 0 else total + term
+                vals[i] = total
+        return vals
+
+    def _backward(self, vals: list[float]) -> list[float]:
+        """`backward()` from the last node, as the Value graph does it (newest first)."""
+        n = len(self._nodes)
+        g = [0.0] * n
+        g[n - 1] = 1.0
+        for i in range(n - 1, -1, -1):
+            gi = g[i]
+            op, a, b, c, items = self._nodes[i]
+            if gi == 0.0 or op == LEAF:
+                continue
+            y = vals[i]
+            if op in UNARY:
+                g[a] += tangent(UNARY[op].deriv(vals[a], y), gi)
+            elif op in BINARY:
+                spec = BINARY[op]
+                g[a] += tangent(spec.da(vals[a], vals[b], y), gi)
+                g[b] += tangent(spec.db(vals[a], vals[b], y), gi)
+            elif op in FOLDED:
+                kind, side = FOLDED[op]
+                g[a] += tangent(BINARY[kind].db(c, vals[a], y) if side == LEFT
+                                else BINARY[kind].da(vals[a], c, y), gi)
+            elif op == SUM:
+                for item in items:
+                    if type(item) is int:
+                        g[item] += gi
+            else:  # DOT
+                for k in range(0, len(items), 2):
+                    w, x = items[k], items[k + 1]
+                    w_data = vals[w] if type(w) is int else w
+                    x_data = vals[x] if type(x) is int else x
+                    if type(w) is int:
+                        g[w] += tangent(x_data, gi)
+                    if type(x) is int:
+                        g[x] += tangent(w_data, gi)
+        return g
+
+    def value(self, x: Any) -> float:
+        """f(x), replayed."""
+        return self._forward(self._point(x, "Tape.value"))[-1]
+
+    def value_and_grad(self, x: Any) -> tuple[float, Any]:
+        """(f(x), ∇f(x)), replayed forward and backward; the gradient a float64 array."""
+        vals = self._forward(self._point(x, "Tape.value_and_grad"))
+        g = self._backward(vals)
+        return vals[-1], numpy.array([g[i] if i >= 0 else 0.0 for i in self._inputs],
+                                     dtype=numpy.float64)
+
+    def grad(self, x: Any) -> Any:
+        """∇f(x), replayed: a float64 array."""
+        return self.value_and_grad(x)[1]
+
+    def value_and_grad_batch(self, X: Any, threads: Optional[int] = None) -> tuple[Any, Any]:
+        """Values (m,) and gradients (m, n) at the rows of X (m, n). `threads` is
+        accepted for the compiled replay to come; this replay runs the rows in turn."""
+        rows = numpy.asarray(X, dtype=numpy.float64)
+        if rows.ndim != 2 or rows.shape[1] != self.n_inputs:
+            raise ValueError(f"Tape.value_and_grad_batch: X must have shape (m, {self.n_inputs}), "
+                             f"not {rows.shape}")
+        values = numpy.empty(len(rows))
+        grads = numpy.empty(rows.shape)
+        for k, row in enumerate(rows):
+            values[k], grads[k] = self.value_and_grad(row.tolist())
+        return values, grads
+
+
+def _same(a: dict[int, float], b: dict[int, float]) -> bool:
+    return a.keys() == b.keys() and all(
+        (a[k] == b[k] and math.copysign(1, a[k]) == math.copysign(1, b[k]))
+        or (a[k] != a[k] and b[k] != b[k]) for k in a)
+
+
+def _restore(version: int, nodes: list[Any], constants: dict[int, float],
+             inputs: Sequence[int]) -> Tape:
+    if version != 1:
+        raise ValueError(f"cydiff: a tape pickled in format {version!r}; this cydiff reads 1")
+    return Tape([_Node(*node) for node in nodes], constants, inputs)
+
+
+def bind_trace(Value: Any, records: Callable[[Any], list[Any]]) -> Callable[..., Tape]:
+    """`trace` over one twin's Value and graph records."""
+    from ._functional import _outputs, _shape
+
+    def record(f: Callable[..., Any], x0: Any, where: str) -> Tape:
+        shape = _shape(x0, where, "x0")
+        leaves = [Value(x) for x in shape.numbers]
+        scalar, outs = _outputs(f(shape.pack(leaves)), where)
+        if not scalar:
+            raise TypeError(f"{where}: f must return a scalar (a Value or a number), not a "
+                            f"sequence of {len(outs)}")
+        out = outs[0]
+        if not isinstance(out, Value):
+            if _common.as_number(out) is None:
+                raise TypeError(f"{where}: f returned a {_common.type_name(out)}; build the "
+                                "result from the Values f is given")
+            out = Value(float(out))
+        return Tape.from_records(records(out), leaves, where)
+
+    def trace(f: Callable[..., Any], x0: Any, *, check: bool = False) -> Tape:
+        """Run f once on Values at x0 (a number or a 1-D sequence or array) and record its
+        graph as a `Tape`. Python control flow in f is frozen at x0; with `check=True`
+        f is traced again at a second point and a ValueError says if the ops differ."""
+        where = "cydiff.trace"
+        if not callable(f):
+            raise TypeError(f"{where}: f must be callable, not '{_common.type_name(f)}'")
+        tape = record(f, x0, where)
+        if check:
+            shape = _shape(x0, where, "x0")
+            moved = [x + 0.5 * max(abs(x), 1.0) for x in shape.numbers]
+            other = record(f, shape.pack(moved) if shape.kind != "array"
+                           else numpy.array(moved), where)
+            if other._nodes != tape._nodes or other._inputs != tape._inputs \
+                    or other._constants.keys() != tape._constants.keys():
+                raise ValueError(f"{where}: f records different ops at another point: its "
+                                 "control flow depends on x, so a tape traced at x0 would replay "
+                                 "the wrong ops elsewhere")
+        return tape
+
+    return trace

@@ -1,0 +1,134 @@
+"""Traced tapes (first step: the replay in Python for both twins): a replay at new
+inputs equals building the graph anew there, to the bit; kinks replay as the op;
+control flow is frozen unless check=True says otherwise; tapes pickle exactly."""
+
+import math
+import pickle
+import random
+
+import numpy as np
+import pytest
+
+import programs
+
+
+def program_function(impl, program):
+    def f(v):
+        v = list(v)
+        for op in program.ops:
+            v.append(programs.apply(impl, op, v))
+        return v[-1]
+    return f
+
+
+def fresh(impl, f, x):
+    """What the tape must reproduce: the graph built anew at x, then backward()."""
+    leaves = [impl.Value(xi) for xi in x]
+    out = f(leaves)
+    if not isinstance(out, impl.Value):
+        return float(out), [0.0] * len(x)
+    out.backward()
+    return out.data, [leaf.grad for leaf in leaves]
+
+
+def test_replay_equals_a_fresh_graph_on_random_programs(impl):
+    rng = random.Random(8)
+    replayed = 0
+    for _ in range(400):
+        program = programs.random_program(rng, specials=0.05)
+        f = program_function(impl, program)
+        try:
+            tape = impl.trace(f, list(program.inputs))
+        except (ValueError, ZeroDivisionError, OverflowError):
+            continue
+        for _ in range(3):  # new points, kinks crossed or not
+            x = [rng.uniform(-3, 3) for _ in program.inputs]
+            try:
+                expected = fresh(impl, f, x)
+            except (ValueError, ZeroDivisionError, OverflowError) as e:
+                try:  # the replay raises what the graph raises, unless the op that
+                    tape.value_and_grad(x)  # raised does not reach the output: then the
+                except type(e):  # tape never recorded it (as jax.jit drops dead code)
+                    pass
+                continue
+            value, grad = tape.value_and_grad(x)
+            assert programs.bits(value) == programs.bits(expected[0]), repr(program)
+            assert [programs.bits(g) for g in grad] == [programs.bits(g) for g in expected[1]]
+            replayed += 1
+    assert replayed > 500
+
+
+def test_relu_replays_across_its_kink(impl):
+    tape = impl.trace(lambda v: (v[0] * 2.0 - 1.0).relu() * v[1], [3.0, 2.0])  # active at x0
+    assert tape.value([3.0, 2.0]) == 10.0 and tape.grad([3.0, 2.0]).tolist() == [4.0, 5.0]
+    assert tape.value([0.25, 2.0]) == 0.0 and tape.grad([0.25, 2.0]).tolist() == [0.0, 0.0]
+    # a dead relu under an infinite gradient: the chain rule's strong zero (0, not nan)
+    def f(v):
+        return v[0].relu() * math.inf
+    dead = impl.trace(f, [1.0])
+    assert dead.grad([-1.0]).tolist() == [0.0] == fresh(impl, f, [-1.0])[1]
+
+
+def test_len_inputs_repr_and_unused_inputs(impl):
+    tape = impl.trace(lambda v: impl.dot(v[:2], [2.0, 3.0]).tanh() + 1.0, np.zeros(3))
+    assert len(tape) == 3 and tape.n_inputs == 3 and repr(tape) == "Tape(3 ops, 3 inputs)"
+    assert tape.grad([0.0, 0.0, 5.0]).tolist() == [2.0, 3.0, 0.0]  # the third is unused
+    constant = impl.trace(lambda v: 7.0, [1.0])
+    assert constant.value([2.0]) == 7.0 and constant.grad([2.0]).tolist() == [0.0]
+
+
+def test_from_graph_and_functional_agree(impl):
+    x, y = impl.Value(1.5), impl.Value(-0.5)
+    out = (x * y).exp() + x / (1 + y * y)
+    tape = impl.Tape.from_graph(out, [x, y])
+    value, grad = tape.value_and_grad([0.3, 0.7])
+    v, g = impl.value_and_grad(lambda p: (p[0] * p[1]).exp() + p[0] / (1 + p[1] * p[1]))(
+        [0.3, 0.7])
+    assert value == v and grad.tolist() == g.tolist()
+
+
+def test_batches_are_rows_replayed(impl):
+    tape = impl.trace(lambda v: v[0] ** 2 * v[1].sin(), [1.0, 1.0])
+    X = np.random.default_rng(0).normal(size=(20, 2))
+    values, grads = tape.value_and_grad_batch(X, threads=2)
+    assert values.shape == (20,) and grads.shape == (20, 2)
+    for k, row in enumerate(X):
+        value, grad = tape.value_and_grad(row)
+        assert values[k] == value and grads[k].tolist() == grad.tolist()
+
+
+def test_control_flow_is_frozen_and_check_says_so(impl):
+    def f(v):
+        return v[0] * 2.0 if v[0] > 1.0 else v[0] * v[0]
+    tape = impl.trace(f, [3.0])
+    assert tape.value([0.5]) == 1.0  # the branch of x0, as jax.jit freezes it
+    with pytest.raises(ValueError, match="control flow depends on x"):
+        impl.trace(f, [0.9], check=True)
+    assert impl.trace(lambda v: v[0] * v[0], [0.9], check=True).value([2.0]) == 4.0
+
+
+def test_tapes_pickle_exactly(impl):
+    tape = impl.trace(lambda v: impl.sum([v[0] * 0.1, v[1] ** -0.5, 1e-300]), [2.0, 4.0])
+    copy = pickle.loads(pickle.dumps(tape))
+    assert copy == tape and copy is not tape
+    x = [0.7, 3.3]
+    assert copy.value_and_grad(x)[1].tolist() == tape.value_and_grad(x)[1].tolist()
+
+
+def test_errors(impl):
+    tape = impl.trace(lambda v: v[0] * v[1], [1.0, 2.0])
+    with pytest.raises(ValueError, match=r"the tape has 2 input\(s\), x has 3"):
+        tape.value([1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match=r"X must have shape \(m, 2\)"):
+        tape.value_and_grad_batch(np.zeros((3, 3)))
+    with pytest.raises(TypeError, match="cydiff.trace: f must return a scalar"):
+        impl.trace(lambda v: [v[0], v[1]], [1.0, 2.0])
+    with pytest.raises(TypeError, match="cydiff.trace: f must be callable"):
+        impl.trace(3, [1.0])
+    with pytest.raises(ValueError, match="math domain error"):
+        impl.trace(lambda v: v[0].log(), [2.0]).value([-1.0])
+    x = impl.Value(2.0)
+    custom = impl.Value(5.0, (x,), "mine")
+    with pytest.raises(ValueError, match="custom op \\('mine'\\)"):
+        impl.Tape.from_graph(custom * 2.0, [x])
+    assert math.isinf(impl.trace(lambda v: v[0].sqrt(), [1.0]).grad([0.0])[0])
