@@ -10,7 +10,7 @@ import sys
 
 from setuptools import Extension, setup
 
-MODULES = ["_ops_c", "_dual_c", "_multidual_c", "_value_c", "_functions_c"]
+MODULES = ["_ops_c", "_dual_c", "_multidual_c", "_value_c", "_functions_c", "_tape_c"]
 
 
 def extensions():

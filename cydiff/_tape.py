@@ -14,8 +14,8 @@ control flow in f (an `if` on a value) is frozen at trace time, as with
 the recorded ops differ. Ops whose results do not reach the output are not
 recorded, so a replay does not run them (nor raise their errors).
 
-This replay is Python, the same for both twins (this step of the tapes; the
-compiled twin's replay in C comes next).
+The pure twin's tapes replay here, in Python; the compiled twin's replay the same
+arrays in C (`src/cydiff/_tape_c.pyx`, the same formulas in the same order).
 """
 
 from __future__ import annotations
@@ -40,17 +40,23 @@ class _Node(NamedTuple):
 class Tape:
     """A recorded graph, replayed at new inputs (see the module)."""
 
-    __slots__ = ("_nodes", "_constants", "_inputs")
+    __slots__ = ("_nodes", "_constants", "_inputs", "_twin", "_engine")
 
     def __init__(self, nodes: Sequence[_Node], constants: dict[int, float],
-                 inputs: Sequence[int]) -> None:
+                 inputs: Sequence[int], twin: str = "pure") -> None:
         self._nodes = tuple(nodes)
         self._constants = dict(constants)   # leaf index -> value, for leaves not inputs
         self._inputs = tuple(inputs)        # leaf index of each input (-1: f did not use it)
+        self._twin = twin                   # whose replay: "pure" here, "compiled" in C
+        self._engine: Any = None
+        if twin == "compiled":
+            from ._tape_c import Replay  # type: ignore[import-not-found,unused-ignore]
+            self._engine = Replay(self._nodes, self._constants, self._inputs)
 
     # --- recording ----------------------------------------------------------------------
     @classmethod
-    def from_records(cls, records: list[Any], inputs: Sequence[Any], where: str) -> Tape:
+    def from_records(cls, records: list[Any], inputs: Sequence[Any], where: str,
+                     twin: str = "pure") -> Tape:
         index = {id(entry): i for i, entry in enumerate(records) if not isinstance(entry, tuple)}
         input_ids = {id(leaf) for leaf in inputs}
         nodes, constants = [], {}
@@ -66,7 +72,7 @@ class Tape:
                                  "tape cannot replay: its derivative is unknown")
             nodes.append(_Node(op, -1 if a is None else a, -1 if b is None else b, float(c),
                                tuple(items) if items is not None else ()))
-        return cls(nodes, constants, [index.get(id(leaf), -1) for leaf in inputs])
+        return cls(nodes, constants, [index.get(id(leaf), -1) for leaf in inputs], twin)
 
     @classmethod
     def from_graph(cls, output: Any, inputs: Sequence[Any]) -> Tape:
@@ -84,7 +90,7 @@ class Tape:
             if not isinstance(leaf, module.Value):
                 raise TypeError(f"{where}: inputs must be Values of output's twin, not "
                                 f"'{_common.type_name(leaf)}'")
-        return cls.from_records(module._graph_records(output), leaves, where)
+        return cls.from_records(module._graph_records(output), leaves, where, twin)
 
     # --- the API ------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -96,7 +102,7 @@ class Tape:
         return len(self._inputs)
 
     def __repr__(self) -> str:
-        return f"Tape({len(self)} ops, {self.n_inputs} inputs)"
+        return f"Tape({len(self)} ops, {self.n_inputs} inputs, {self._twin} replay)"
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Tape):
@@ -107,7 +113,8 @@ class Tape:
     __hash__ = None  # type: ignore[assignment]
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_restore, (1, [tuple(n) for n in self._nodes], self._constants, self._inputs))
+        return (_restore, (1, [tuple(n) for n in self._nodes], self._constants, self._inputs,
+                           self._twin))
 
     def _point(self, x: Any, where: str) -> list[float]:
         from ._functional import _shape
@@ -188,11 +195,19 @@ class Tape:
 
     def value(self, x: Any) -> float:
         """f(x), replayed."""
-        return self._forward(self._point(x, "Tape.value"))[-1]
+        xs = self._point(x, "Tape.value")
+        if self._engine is not None:
+            value: float = self._engine.value(xs)
+            return value
+        return self._forward(xs)[-1]
 
     def value_and_grad(self, x: Any) -> tuple[float, Any]:
         """(f(x), ∇f(x)), replayed forward and backward; the gradient a float64 array."""
-        vals = self._forward(self._point(x, "Tape.value_and_grad"))
+        xs = self._point(x, "Tape.value_and_grad")
+        if self._engine is not None:
+            value, grad = self._engine.value_and_grad(xs)
+            return value, numpy.array(grad, dtype=numpy.float64)
+        vals = self._forward(xs)
         g = self._backward(vals)
         return vals[-1], numpy.array([g[i] if i >= 0 else 0.0 for i in self._inputs],
                                      dtype=numpy.float64)
@@ -222,14 +237,20 @@ def _same(a: dict[int, float], b: dict[int, float]) -> bool:
 
 
 def _restore(version: int, nodes: list[Any], constants: dict[int, float],
-             inputs: Sequence[int]) -> Tape:
+             inputs: Sequence[int], twin: str = "pure") -> Tape:
     if version != 1:
         raise ValueError(f"cydiff: a tape pickled in format {version!r}; this cydiff reads 1")
-    return Tape([_Node(*node) for node in nodes], constants, inputs)
+    if twin == "compiled":
+        try:
+            from . import _tape_c  # noqa: F401  (a pure install replays in Python)
+        except ImportError:
+            twin = "pure"
+    return Tape([_Node(*node) for node in nodes], constants, inputs, twin)
 
 
-def bind_trace(Value: Any, records: Callable[[Any], list[Any]]) -> Callable[..., Tape]:
-    """`trace` over one twin's Value and graph records."""
+def bind_trace(Value: Any, records: Callable[[Any], list[Any]],
+               twin: str) -> Callable[..., Tape]:
+    """`trace` over one twin's Value and graph records; `twin` says whose replay."""
     from ._functional import _outputs, _shape
 
     def record(f: Callable[..., Any], x0: Any, where: str) -> Tape:
@@ -245,7 +266,7 @@ def bind_trace(Value: Any, records: Callable[[Any], list[Any]]) -> Callable[...,
                 raise TypeError(f"{where}: f returned a {_common.type_name(out)}; build the "
                                 "result from the Values f is given")
             out = Value(float(out))
-        return Tape.from_records(records(out), leaves, where)
+        return Tape.from_records(records(out), leaves, where, twin)
 
     def trace(f: Callable[..., Any], x0: Any, *, check: bool = False) -> Tape:
         """Run f once on Values at x0 (a number or a 1-D sequence or array) and record its

@@ -40,7 +40,7 @@ derivative, grad, value_and_grad, jacobian, hessian, jvp, vjp, hvp = bind(
     Value, Dual, MultiDual, dot, _graph_records)
 gradient_check = bind_check(Value, grad, jacobian)
 values, grads, data = bind_arrays(Value, Dual)
-trace = bind_trace(Value, _graph_records)
+trace = bind_trace(Value, _graph_records, "compiled")
 
 IMPLEMENTATION = "compiled"
 
