@@ -1,6 +1,8 @@
 """`python -m cydiff`: the seeds' derivative pictures and the command line (the demo's
 training is in test_demo.py)."""
 
+import os
+import pathlib
 import subprocess
 import sys
 
@@ -43,7 +45,7 @@ def test_plot_rejects_an_unknown_picture(capsys):
 
 def test_the_module_runs_as_a_program(tmp_path):
     """`python -m cydiff`, from a directory without the source tree."""
+    package_root = str(pathlib.Path(cydiff.__file__).parent.parent)
     run = subprocess.run([sys.executable, "-m", "cydiff"], capture_output=True, text=True,
-                         cwd=tmp_path, env={"PYTHONPATH": str(
-                             __import__("pathlib").Path(cydiff.__file__).parent.parent)})
+                         cwd=tmp_path, env={**os.environ, "PYTHONPATH": package_root})
     assert run.returncode == 2 and "usage: python -m cydiff demo" in run.stdout
