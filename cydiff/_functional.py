@@ -1,5 +1,5 @@
 """The functional API, written once and bound to each twin: derivative, grad,
-value_and_grad, jacobian, hessian, jvp, vjp, hvp.
+value_and_grad, jacobian, hessian, jvp, vjp, hvp, and trace (a `Tape`).
 
 `bind(Value, Dual, MultiDual, dot, records)` makes the functions for one twin, so
 that `f` receives that twin's numbers: `cydiff.pure.grad` hands f pure Values,
@@ -22,6 +22,7 @@ import numpy
 from . import _common
 from ._nested import Nested, new_tag
 from ._second import Graph
+from ._tape import Tape
 
 Func = Callable[..., Any]
 Result = Union[float, "numpy.ndarray[Any, Any]"]
@@ -36,6 +37,7 @@ class Functional(NamedTuple):
     jvp: Func
     vjp: Func
     hvp: Func
+    trace: Func
 
 
 # --- inputs and outputs: the shapes the API promises ------------------------------
@@ -474,8 +476,9 @@ def bind(Value: Any, Dual: Any, MultiDual: Any, dot: Callable[[list[Any], list[A
         value: Result = values[0] if scalar else numpy.array(values, dtype=numpy.float64)
         return value, shape.result(grads)
 
-    def second_order(f: Func, shape: _Shape, where: str) -> Graph:
-        """f's graph at shape's numbers, read for second-order sweeps."""
+    def scalar_graph(f: Func, shape: _Shape, where: str) -> tuple[list[Any], list[Any]]:
+        """A scalar f's graph at shape's numbers as (its records, the input leaves): what
+        a second-order sweep or a tape reads."""
         leaves, scalar, outs = reverse_graph(f, shape, where)
         if not scalar:
             raise TypeError(f"{where}: f must return a scalar (a Value or a number), not a "
@@ -483,7 +486,10 @@ def bind(Value: Any, Dual: Any, MultiDual: Any, dot: Callable[[list[Any], list[A
         out = outs[0]
         if not isinstance(out, Value):
             out = Value(value_of(out))  # a constant: every derivative is 0
-        return Graph(records(out), leaves)
+        return records(out), leaves
+
+    def second_order(f: Func, shape: _Shape, where: str) -> Graph:
+        return Graph(*scalar_graph(f, shape, where))
 
     def hessian(f: Func) -> Func:
         """The Hessian function of a scalar f: exact second derivatives, an n×n
@@ -522,7 +528,29 @@ def bind(Value: Any, Dual: Any, MultiDual: Any, dot: Callable[[list[Any], list[A
                              f"got {len(direction.numbers)}")
         return shape.result(second_order(f, shape, where).hvp(direction.numbers)[1])
 
-    functions = Functional(derivative, grad, value_and_grad, jacobian, hessian, jvp, vjp, hvp)
+    twin = _common._implementation(Value(0.0)) or "pure"  # whose replay a tape gets
+
+    def trace(f: Func, x0: Any, *, check: bool = False) -> Tape:
+        """Run f once on Values at x0 (a number or a 1-D sequence or array) and record its
+        graph as a `Tape`. Python control flow in f is frozen at x0; with `check=True`
+        f is traced again at a second point and a ValueError says if the ops differ."""
+        where = "cydiff.trace"
+        if not callable(f):
+            raise TypeError(f"{where}: f must be callable, not '{_common.type_name(f)}'")
+        shape = _shape(x0, where, "x0")
+        tape = Tape.from_records(*scalar_graph(f, shape, where), where, twin)
+        if check:
+            moved = _Shape(shape.kind, [x + 0.5 * max(abs(x), 1.0) for x in shape.numbers])
+            other = Tape.from_records(*scalar_graph(f, moved, where), where, twin)
+            if other._nodes != tape._nodes or other._inputs != tape._inputs \
+                    or other._constants.keys() != tape._constants.keys():
+                raise ValueError(f"{where}: f records different ops at another point: its "
+                                 "control flow depends on x, so a tape traced at x0 would replay "
+                                 "the wrong ops elsewhere")
+        return tape
+
+    functions = Functional(derivative, grad, value_and_grad, jacobian, hessian, jvp, vjp, hvp,
+                           trace)
     for function in functions:
         function.__qualname__ = function.__name__
     return functions

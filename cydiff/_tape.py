@@ -21,7 +21,7 @@ arrays in C (`src/cydiff/_tape_c.pyx`, the same formulas in the same order).
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, NamedTuple, Optional, Sequence
+from typing import Any, NamedTuple, Optional, Sequence
 
 import numpy
 
@@ -246,46 +246,3 @@ def _restore(version: int, nodes: list[Any], constants: dict[int, float],
         except ImportError:
             twin = "pure"
     return Tape([_Node(*node) for node in nodes], constants, inputs, twin)
-
-
-def bind_trace(Value: Any, records: Callable[[Any], list[Any]],
-               twin: str) -> Callable[..., Tape]:
-    """`trace` over one twin's Value and graph records; `twin` says whose replay."""
-    from ._functional import _outputs, _shape
-
-    def record(f: Callable[..., Any], x0: Any, where: str) -> Tape:
-        shape = _shape(x0, where, "x0")
-        leaves = [Value(x) for x in shape.numbers]
-        scalar, outs = _outputs(f(shape.pack(leaves)), where)
-        if not scalar:
-            raise TypeError(f"{where}: f must return a scalar (a Value or a number), not a "
-                            f"sequence of {len(outs)}")
-        out = outs[0]
-        if not isinstance(out, Value):
-            if _common.as_number(out) is None:
-                raise TypeError(f"{where}: f returned a {_common.type_name(out)}; build the "
-                                "result from the Values f is given")
-            out = Value(float(out))
-        return Tape.from_records(records(out), leaves, where, twin)
-
-    def trace(f: Callable[..., Any], x0: Any, *, check: bool = False) -> Tape:
-        """Run f once on Values at x0 (a number or a 1-D sequence or array) and record its
-        graph as a `Tape`. Python control flow in f is frozen at x0; with `check=True`
-        f is traced again at a second point and a ValueError says if the ops differ."""
-        where = "cydiff.trace"
-        if not callable(f):
-            raise TypeError(f"{where}: f must be callable, not '{_common.type_name(f)}'")
-        tape = record(f, x0, where)
-        if check:
-            shape = _shape(x0, where, "x0")
-            moved = [x + 0.5 * max(abs(x), 1.0) for x in shape.numbers]
-            other = record(f, shape.pack(moved) if shape.kind != "array"
-                           else numpy.array(moved), where)
-            if other._nodes != tape._nodes or other._inputs != tape._inputs \
-                    or other._constants.keys() != tape._constants.keys():
-                raise ValueError(f"{where}: f records different ops at another point: its "
-                                 "control flow depends on x, so a tape traced at x0 would replay "
-                                 "the wrong ops elsewhere")
-        return tape
-
-    return trace

@@ -34,13 +34,11 @@ from ._check import GradientCheck as GradientCheck
 from ._check import bind_check
 from ._functional import bind
 from ._tape import Tape as Tape
-from ._tape import bind_trace
 
-derivative, grad, value_and_grad, jacobian, hessian, jvp, vjp, hvp = bind(
+derivative, grad, value_and_grad, jacobian, hessian, jvp, vjp, hvp, trace = bind(
     Value, Dual, MultiDual, dot, _graph_records)
 gradient_check = bind_check(Value, grad, jacobian)
 values, grads, data = bind_arrays(Value, Dual)
-trace = bind_trace(Value, _graph_records, "compiled")
 
 IMPLEMENTATION = "compiled"
 
