@@ -21,6 +21,8 @@ arrays in C (`src/cydiff/_tape_c.pyx`, the same formulas in the same order).
 from __future__ import annotations
 
 import math
+import os
+import threading
 from typing import Any, NamedTuple, Optional, Sequence
 
 import numpy
@@ -197,37 +199,99 @@ class Tape:
         """f(x), replayed."""
         xs = self._point(x, "Tape.value")
         if self._engine is not None:
-            value: float = self._engine.value(xs)
+            value: float = self._engine.value(numpy.array(xs, dtype=numpy.float64))
             return value
         return self._forward(xs)[-1]
 
     def value_and_grad(self, x: Any) -> tuple[float, Any]:
         """(f(x), ∇f(x)), replayed forward and backward; the gradient a float64 array."""
         xs = self._point(x, "Tape.value_and_grad")
+        grad = numpy.empty(self.n_inputs, dtype=numpy.float64)
         if self._engine is not None:
-            value, grad = self._engine.value_and_grad(xs)
-            return value, numpy.array(grad, dtype=numpy.float64)
+            value: float = self._engine.value_and_grad(numpy.array(xs, dtype=numpy.float64), grad)
+            return value, grad
         vals = self._forward(xs)
         g = self._backward(vals)
-        return vals[-1], numpy.array([g[i] if i >= 0 else 0.0 for i in self._inputs],
-                                     dtype=numpy.float64)
+        grad[:] = [g[i] if i >= 0 else 0.0 for i in self._inputs]
+        return vals[-1], grad
 
     def grad(self, x: Any) -> Any:
         """∇f(x), replayed: a float64 array."""
         return self.value_and_grad(x)[1]
 
     def value_and_grad_batch(self, X: Any, threads: Optional[int] = None) -> tuple[Any, Any]:
-        """Values (m,) and gradients (m, n) at the rows of X (m, n). `threads` is
-        accepted for the compiled replay to come; this replay runs the rows in turn."""
-        rows = numpy.asarray(X, dtype=numpy.float64)
+        """Values (m,) and gradients (m, n) at the rows of X (m, n), each row as
+        `value_and_grad` gives it. The compiled replay splits the rows into `threads`
+        contiguous blocks, each replayed by its own thread with its own scratch, the GIL
+        released (None: one thread per CPU, fewer for a small batch); the first row that
+        raises (in row order) raises. The pure replay holds the GIL, so it runs the rows
+        in turn, whatever `threads` says."""
+        where = "Tape.value_and_grad_batch"
+        if threads is not None and (type(threads) is not int or threads < 1):
+            if type(threads) is not int:
+                raise TypeError(f"{where}: threads must be a positive int or None, not "
+                                f"'{_common.type_name(threads)}'")
+            raise ValueError(f"{where}: threads must be at least 1, not {threads}")
+        if isinstance(X, (str, bytes)):
+            raise TypeError(f"{where}: X must be a 2-D array of floats, not "
+                            f"'{_common.type_name(X)}'")
+        try:
+            rows = numpy.ascontiguousarray(X, dtype=numpy.float64)
+        except (TypeError, ValueError):
+            raise TypeError(f"{where}: X must be a 2-D array of floats, not "
+                            f"'{_common.type_name(X)}'") from None
         if rows.ndim != 2 or rows.shape[1] != self.n_inputs:
-            raise ValueError(f"Tape.value_and_grad_batch: X must have shape (m, {self.n_inputs}), "
-                             f"not {rows.shape}")
-        values = numpy.empty(len(rows))
-        grads = numpy.empty(rows.shape)
-        for k, row in enumerate(rows):
-            values[k], grads[k] = self.value_and_grad(row.tolist())
+            raise ValueError(f"{where}: X must have shape (m, {self.n_inputs}), not {rows.shape}")
+        m = len(rows)
+        values = numpy.empty(m, dtype=numpy.float64)
+        grads = numpy.empty((m, self.n_inputs), dtype=numpy.float64)
+        if self._engine is None:
+            for k in range(m):
+                vals = self._forward(rows[k].tolist())
+                g = self._backward(vals)
+                values[k] = vals[-1]
+                grads[k] = [g[i] if i >= 0 else 0.0 for i in self._inputs]
+            return values, grads
+        if threads is None:
+            threads = _threads_for(m * len(self._nodes))
+        _in_blocks(self._engine.batch, rows, values, grads, min(threads, max(m, 1)))
         return values, grads
+
+
+# A thread is worth starting for about this many node replays (a thread costs ~0.1 ms).
+_NODES_PER_THREAD = 200_000
+
+
+def _threads_for(work: int) -> int:
+    try:
+        cpus = len(os.sched_getaffinity(0))  # type: ignore[attr-defined,unused-ignore]
+    except AttributeError:  # macOS, Windows
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, work // _NODES_PER_THREAD))
+
+
+def _in_blocks(batch: Any, rows: Any, values: Any, grads: Any, threads: int) -> None:
+    """batch(rows, values, grads, lo, hi) over `threads` contiguous blocks of rows, the
+    first in this thread; the error of the first block that raised is raised."""
+    m = len(rows)
+    bounds = [m * k // threads for k in range(threads + 1)]
+    errors: list[Optional[BaseException]] = [None] * threads
+
+    def block(k: int) -> None:
+        try:
+            batch(rows, values, grads, bounds[k], bounds[k + 1])
+        except BaseException as error:  # re-raised below, in the caller's thread
+            errors[k] = error
+
+    workers = [threading.Thread(target=block, args=(k,)) for k in range(1, threads)]
+    for worker in workers:
+        worker.start()
+    block(0)
+    for worker in workers:
+        worker.join()
+    for error in errors:
+        if error is not None:
+            raise error
 
 
 def _same(a: dict[int, float], b: dict[int, float]) -> bool:

@@ -133,3 +133,117 @@ def test_errors(impl):
     with pytest.raises(ValueError, match="custom op \\('mine'\\)"):
         impl.Tape.from_graph(custom * 2.0, [x])
     assert math.isinf(impl.trace(lambda v: v[0].sqrt(), [1.0]).grad([0.0])[0])
+
+
+def mlp_tape(impl, seed=3):
+    """A small tanh/relu network's loss at one point, as a function of its 61 weights."""
+    rng = random.Random(seed)
+    w0 = [rng.uniform(-1, 1) for _ in range(61)]
+    def f(w):
+        hidden = [impl.dot(w[3 * j:3 * j + 2], [0.5, -1.5]) + w[3 * j + 2] for j in range(15)]
+        hidden = [h.tanh() if j % 2 else h.relu() for j, h in enumerate(hidden)]
+        return (impl.dot(w[45:60], hidden) + w[60] - 1.0) ** 2
+    return impl.trace(f, w0), f, w0
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3, 5, 64, None])
+def test_batches_equal_across_thread_counts(impl, threads):
+    tape, f, w0 = mlp_tape(impl)
+    X = np.random.default_rng(1).normal(size=(37, len(w0)))
+    values, grads = tape.value_and_grad_batch(X, threads=threads)
+    for k in (0, 12, 36):  # and each row is what a fresh graph gives
+        value, grad = fresh(impl, f, X[k].tolist())
+        assert programs.bits(values[k]) == programs.bits(value)
+        assert [programs.bits(g) for g in grads[k]] == [programs.bits(g) for g in grad]
+    one_values, one_grads = tape.value_and_grad_batch(X, threads=1)
+    assert values.tobytes() == one_values.tobytes() and grads.tobytes() == one_grads.tobytes()
+
+
+def test_batch_edges(impl):
+    tape, _, w0 = mlp_tape(impl)
+    values, grads = tape.value_and_grad_batch(np.empty((0, len(w0))), threads=4)
+    assert values.shape == (0,) and grads.shape == (0, len(w0))
+    constant = impl.Tape.from_graph(impl.Value(7.0), [])
+    values, grads = constant.value_and_grad_batch(np.empty((3, 0)), threads=2)
+    assert values.tolist() == [7.0] * 3 and grads.shape == (3, 0)
+    # a list of lists, and a Fortran-ordered array, are rows too
+    X = np.asfortranarray(np.random.default_rng(2).normal(size=(4, len(w0))))
+    assert (tape.value_and_grad_batch(X)[1] == tape.value_and_grad_batch(X.tolist())[1]).all()
+
+
+def python_error(f, x):
+    try:
+        f(x)
+    except (ValueError, ZeroDivisionError, OverflowError) as error:
+        return type(error), str(error)
+    raise AssertionError("f did not raise")
+
+
+@pytest.mark.parametrize("bad, x", [
+    (lambda v: v[0].log(), [-1.0, 3.0]),                   # math domain error
+    (lambda v: (v[0] * 1000.0).exp(), [1.0, 3.0]),         # math range error (OverflowError)
+    (lambda v: 1.0 / (v[0] + 1.0), [-1.0, 3.0]),           # float division by zero
+    (lambda v: v[1] / (v[0] + 1.0), [-1.0, 3.0]),
+    (lambda v: (v[0] + 1.0) ** -1.5, [-1.0, 3.0]),         # 0.0 to a negative power
+    (lambda v: v[0] ** 0.5, [-1.0, 3.0]),                  # a negative number to a fraction
+    (lambda v: (v[0] * 800.0) ** v[1], [1.0, 300.0]),      # overflow
+    (lambda v: (v[0] * 1e-300).sinh() * (v[0] * 1e3).cosh(), [1.0, 3.0]),
+])
+def test_replay_raises_what_the_graph_raises(impl, bad, x):
+    tape = impl.trace(bad, [0.5, 3.0])
+    expected = python_error(lambda p: bad([impl.Value(t) for t in p]), x)
+    assert python_error(tape.value, x) == expected
+    assert python_error(tape.value_and_grad, x) == expected
+    assert python_error(tape.value_and_grad_batch, [[0.5, 3.0], x]) == expected
+    assert tape.value([0.5, 3.0]) == bad([impl.Value(0.5), impl.Value(3.0)]).data  # still fine
+
+
+def test_batch_raises_the_first_rows_error(impl):
+    tape = impl.trace(lambda v: v[0].log() + 1.0 / v[1], [1.0, 1.0])
+    X = np.ones((40, 2))
+    X[25, 1] = 0.0   # ZeroDivisionError, in the third of four blocks
+    X[35, 0] = -1.0  # ValueError, in the fourth
+    for threads in (1, 4, None):
+        with pytest.raises(ZeroDivisionError, match="float division by zero"):
+            tape.value_and_grad_batch(X, threads=threads)
+    X[3, 0] = -1.0   # now a ValueError comes first, in the first block
+    for threads in (1, 4):
+        with pytest.raises(ValueError, match="math domain error"):
+            tape.value_and_grad_batch(X, threads=threads)
+
+
+def test_batch_argument_errors(impl):
+    tape = impl.trace(lambda v: v[0] * v[1], [1.0, 2.0])
+    X = np.ones((3, 2))
+    with pytest.raises(ValueError, match="threads must be at least 1, not 0"):
+        tape.value_and_grad_batch(X, threads=0)
+    for threads in (1.5, True, "2"):
+        with pytest.raises(TypeError, match="threads must be a positive int or None, not '"):
+            tape.value_and_grad_batch(X, threads=threads)
+    for X in ("abc", [[1.0, "x"]], object()):
+        with pytest.raises((TypeError, ValueError), match="X must"):
+            tape.value_and_grad_batch(X)
+    with pytest.raises(TypeError, match="X must be a 2-D array of floats, not 'str'"):
+        tape.value_and_grad_batch("abc")
+
+
+def test_one_tape_replayed_by_many_threads_at_once(impl):
+    """Each replay has its own scratch: threads calling one tape never mix their nodes."""
+    import threading
+    tape, f, w0 = mlp_tape(impl)
+    points = np.random.default_rng(4).normal(size=(8, len(w0)))
+    expected = [tape.value_and_grad(p) for p in points]
+    wrong = []
+
+    def worker(k):
+        for _ in range(150):
+            value, grad = tape.value_and_grad(points[k])
+            if value != expected[k][0] or grad.tolist() != expected[k][1].tolist():
+                wrong.append(k)
+
+    workers = [threading.Thread(target=worker, args=(k,)) for k in range(8)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    assert wrong == []

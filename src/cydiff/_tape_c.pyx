@@ -2,14 +2,22 @@
 """The compiled twin's tape replay: `cydiff/_tape.py`'s `Tape._forward` and
 `Tape._backward` on flat C arrays, the same formulas in the same order (the op
 table of `_ops_c.pxd`), so a replay gives the bits of the Python replay and of a
-fresh graph. No Python object is made per op; the GIL is held, so that an op
-that raises raises Python's own exception."""
+fresh graph. No Python object is made per op, and the GIL is released: an op
+computes in C (the table's unary_value, binary_value), and only where Python would
+raise or answer otherwise (asks_python, binary_value's err) does the replay take the
+GIL and compute it as a Value does (unary_forward, binary_forward), so that the
+exception, message included, is Python's own.
+
+The tape's arrays are read-only once built; each replay brings its scratch (the
+values and gradients of the nodes), so threads can replay one tape at once.
+"""
 
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 
 from cydiff._ops_c cimport (
-    LEAF, SUM, binary_da, binary_db, binary_forward, constant_left, folded_kind,
-    is_binary, is_folded, is_unary, tangent, unary_deriv, unary_forward,
+    LEAF, POW_OK, SUM, asks_python, binary_da, binary_db, binary_forward, binary_value,
+    constant_left, folded_kind, is_binary, is_folded, is_unary, tangent, unary_deriv,
+    unary_forward, unary_value,
 )
 
 
@@ -21,7 +29,7 @@ cdef void *_alloc(Py_ssize_t n, size_t size) except NULL:
 
 
 cdef class Replay:
-    """A tape's arrays in C, and scratch for one replay at a time."""
+    """A tape's arrays in C. Read-only once built: every replay has its own scratch."""
 
     cdef Py_ssize_t n, n_inputs
     cdef int *op
@@ -33,8 +41,7 @@ cdef class Replay:
     cdef double *item_c      # ... whose value is here
     cdef double *init        # leaves' values: the constants (inputs are set per replay)
     cdef Py_ssize_t *inputs  # the leaf index of each input, -1 if f did not use it
-    cdef double *vals
-    cdef double *g
+    cdef double *spare       # a scratch kept for the next single replay (taken under the GIL)
 
     def __cinit__(self, nodes, constants, inputs):
         cdef Py_ssize_t i, k, n = len(nodes), n_items = 0
@@ -50,8 +57,6 @@ cdef class Replay:
         self.item_c = <double *>_alloc(n_items, sizeof(double))
         self.init = <double *>_alloc(n, sizeof(double))
         self.inputs = <Py_ssize_t *>_alloc(self.n_inputs, sizeof(Py_ssize_t))
-        self.vals = <double *>_alloc(n, sizeof(double))
-        self.g = <double *>_alloc(n, sizeof(double))
         k = 0
         for i in range(n):
             op, a, b, c, items = nodes[i]
@@ -78,33 +83,45 @@ cdef class Replay:
         PyMem_Free(self.item_c)
         PyMem_Free(self.init)
         PyMem_Free(self.inputs)
-        PyMem_Free(self.vals)
-        PyMem_Free(self.g)
+        PyMem_Free(self.spare)
 
-    cdef int forward(self, list xs) except -1:
-        cdef Py_ssize_t i, k, j, w, x
-        cdef int op, kind
-        cdef double total, v, term
-        cdef double *vals = self.vals
+    # --- one replay: scratch is 2n doubles, the nodes' values then their gradients ---
+
+    cdef int forward(self, const double *x, double *vals) except -1 nogil:
+        cdef Py_ssize_t i, k, j, w, xi
+        cdef int op, kind, err
+        cdef double total, v, term, u, y
         for i in range(self.n):
             vals[i] = self.init[i]
         for i in range(self.n_inputs):
             if self.inputs[i] >= 0:
-                vals[self.inputs[i]] = <double>xs[i]
+                vals[self.inputs[i]] = x[i]
         for i in range(self.n):
             op = self.op[i]
             if op == LEAF:
                 continue
             if is_unary(op):
-                vals[i] = unary_forward(op, vals[self.a[i]])
-            elif is_binary(op):
-                vals[i] = binary_forward(op, vals[self.a[i]], vals[self.b[i]])
-            elif is_folded(op):
-                kind = folded_kind(op)
-                if constant_left(op):
-                    vals[i] = binary_forward(kind, self.c[i], vals[self.a[i]])
+                u = vals[self.a[i]]
+                y = unary_value(op, u)
+                if asks_python(op, u, y):
+                    with gil:  # the op as a Value computes it: raises, or Python's value
+                        y = unary_forward(op, u)
+                vals[i] = y
+            elif is_binary(op) or is_folded(op):
+                if is_binary(op):
+                    kind, u, v = op, vals[self.a[i]], vals[self.b[i]]
                 else:
-                    vals[i] = binary_forward(kind, vals[self.a[i]], self.c[i])
+                    kind = folded_kind(op)
+                    if constant_left(op):
+                        u, v = self.c[i], vals[self.a[i]]
+                    else:
+                        u, v = vals[self.a[i]], self.c[i]
+                err = POW_OK
+                y = binary_value(kind, u, v, &err)
+                if err != POW_OK:
+                    with gil:
+                        y = binary_forward(kind, u, v)
+                vals[i] = y
             elif op == SUM:
                 total = 0.0
                 for k in range(self.start[i], self.start[i + 1]):
@@ -116,20 +133,18 @@ cdef class Replay:
                 total = 0.0
                 k = self.start[i]
                 while k < self.start[i + 1]:
-                    w, x = self.item[k], self.item[k + 1]
+                    w, xi = self.item[k], self.item[k + 1]
                     term = ((vals[w] if w >= 0 else self.item_c[k])
-                            * (vals[x] if x >= 0 else self.item_c[k + 1]))
+                            * (vals[xi] if xi >= 0 else self.item_c[k + 1]))
                     total = term if k == self.start[i] else total + term
                     k += 2
                 vals[i] = total
         return 0
 
-    cdef void backward(self) noexcept:
+    cdef void backward(self, const double *vals, double *g) noexcept nogil:
         cdef Py_ssize_t i, k, j, w, x, n = self.n
         cdef int op, kind
         cdef double gi, y, wd, xd
-        cdef double *g = self.g
-        cdef double *vals = self.vals
         for i in range(n):
             g[i] = 0.0
         g[n - 1] = 1.0
@@ -167,14 +182,70 @@ cdef class Replay:
                         g[x] += tangent(wd, gi)
                     k += 2
 
-    def value(self, list xs):
-        self.forward(xs)
-        return self.vals[self.n - 1]
+    cdef int run(self, const double *x, double *value, double *grad,
+                 double *scratch) except -1 nogil:
+        """f(x) into *value and, unless grad is NULL, the gradient into grad[0:n_inputs]."""
+        cdef Py_ssize_t i, j
+        cdef double *vals = scratch
+        cdef double *g = scratch + self.n
+        self.forward(x, vals)
+        value[0] = vals[self.n - 1]
+        if grad != NULL:
+            self.backward(vals, g)
+            for i in range(self.n_inputs):
+                j = self.inputs[i]
+                grad[i] = g[j] if j >= 0 else 0.0
+        return 0
 
-    def value_and_grad(self, list xs):
-        """(f(x), the gradient as a list of floats)."""
-        cdef Py_ssize_t i
-        self.forward(xs)
-        self.backward()
-        return self.vals[self.n - 1], [self.g[self.inputs[i]] if self.inputs[i] >= 0 else 0.0
-                                       for i in range(self.n_inputs)]
+    # --- from Python --------------------------------------------------------------------
+
+    cdef double *take_scratch(self) except NULL:
+        cdef double *scratch = self.spare
+        self.spare = NULL
+        if scratch == NULL:
+            scratch = <double *>_alloc(2 * self.n, sizeof(double))
+        return scratch
+
+    cdef void give_back(self, double *scratch) noexcept:
+        if self.spare == NULL:
+            self.spare = scratch
+        else:
+            PyMem_Free(scratch)
+
+    cdef int single(self, double[::1] x, double *value, double *grad) except -1:
+        # The scratch changes hands under the GIL, so that threads replaying this tape
+        # at once each get their own.
+        cdef double *scratch = self.take_scratch()
+        try:
+            with nogil:
+                self.run(&x[0], value, grad, scratch)
+        finally:
+            self.give_back(scratch)
+        return 0
+
+    # (With no input, &x[0] is an address never read: run() reads n_inputs items.)
+
+    def value(self, double[::1] x not None):
+        """f(x), x a float64 array of n_inputs items."""
+        cdef double value
+        self.single(x, &value, NULL)
+        return value
+
+    def value_and_grad(self, double[::1] x not None, double[::1] grad not None):
+        """f(x), with the gradient written into grad (n_inputs items)."""
+        cdef double value
+        self.single(x, &value, &grad[0])
+        return value
+
+    def batch(self, const double[:, ::1] X not None, double[::1] values not None,
+              double[:, ::1] grads not None, Py_ssize_t lo, Py_ssize_t hi):
+        """Rows lo .. hi - 1 of X (m, n_inputs) into values and grads, the GIL released;
+        the first error stops the rows and is raised."""
+        cdef Py_ssize_t r
+        cdef double *scratch = <double *>_alloc(2 * self.n, sizeof(double))
+        try:
+            with nogil:
+                for r in range(lo, hi):
+                    self.run(&X[r, 0], &values[r], &grads[r, 0], scratch)
+        finally:
+            PyMem_Free(scratch)
