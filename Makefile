@@ -25,7 +25,7 @@ $(BIN)/python:
 
 # pip builds in isolation, with setuptools and Cython taken from PyPI.
 $(VENV)/.installed: $(BIN)/python $(SOURCES)
-	$(BIN)/python -m pip install --quiet '.[test]'
+	$(BIN)/python -m pip install --quiet '.[test,dask]'
 	@touch $@
 
 # micrograd's demo, the main job: trains it, times a step against the pure twin and

@@ -56,6 +56,7 @@ else:
 from . import numerical  # noqa: E402  finite differences: cydiff.numerical.gradient(f, x)
 from . import nn  # noqa: E402  neural networks of Values, micrograd's nn: cydiff.nn.MLP
 from . import viz  # noqa: E402  pictures of graphs: cydiff.viz.trace(root), to_dot, draw
+from . import parallel  # noqa: E402  tapes over executors: cydiff.parallel.map_value_and_grad
 
 __all__ = [
     "BACKEND", "Dual", "GradientCheck", "MultiDual", "Tape", "Value", "acos", "asin", "atan", "cos",

@@ -126,6 +126,20 @@ class Tape:
                              f"{len(shape.numbers)}")
         return shape.numbers
 
+    def _rows(self, X: Any, where: str) -> Any:
+        """X as a C-contiguous float64 array of shape (m, n_inputs), or the error."""
+        if isinstance(X, (str, bytes)):
+            raise TypeError(f"{where}: X must be a 2-D array of floats, not "
+                            f"'{_common.type_name(X)}'")
+        try:
+            rows = numpy.ascontiguousarray(X, dtype=numpy.float64)
+        except (TypeError, ValueError):
+            raise TypeError(f"{where}: X must be a 2-D array of floats, not "
+                            f"'{_common.type_name(X)}'") from None
+        if rows.ndim != 2 or rows.shape[1] != self.n_inputs:
+            raise ValueError(f"{where}: X must have shape (m, {self.n_inputs}), not {rows.shape}")
+        return rows
+
     def _forward(self, xs: Sequence[float]) -> list[float]:
         vals = [0.0] * len(self._nodes)
         for i, value in self._constants.items():
@@ -195,6 +209,12 @@ class Tape:
                         g[x] += tangent(w_data, gi)
         return g
 
+    def _replay(self, xs: Sequence[float]) -> tuple[float, list[float]]:
+        """The Python replay: (f(x), the gradient as a list)."""
+        vals = self._forward(xs)
+        g = self._backward(vals)
+        return vals[-1], [g[i] if i >= 0 else 0.0 for i in self._inputs]
+
     def value(self, x: Any) -> float:
         """f(x), replayed."""
         xs = self._point(x, "Tape.value")
@@ -210,10 +230,8 @@ class Tape:
         if self._engine is not None:
             value: float = self._engine.value_and_grad(numpy.array(xs, dtype=numpy.float64), grad)
             return value, grad
-        vals = self._forward(xs)
-        g = self._backward(vals)
-        grad[:] = [g[i] if i >= 0 else 0.0 for i in self._inputs]
-        return vals[-1], grad
+        value, grad[:] = self._replay(xs)
+        return value, grad
 
     def grad(self, x: Any) -> Any:
         """∇f(x), replayed: a float64 array."""
@@ -227,35 +245,27 @@ class Tape:
         raises (in row order) raises. The pure replay holds the GIL, so it runs the rows
         in turn, whatever `threads` says."""
         where = "Tape.value_and_grad_batch"
-        if threads is not None and (type(threads) is not int or threads < 1):
-            if type(threads) is not int:
-                raise TypeError(f"{where}: threads must be a positive int or None, not "
-                                f"'{_common.type_name(threads)}'")
-            raise ValueError(f"{where}: threads must be at least 1, not {threads}")
-        if isinstance(X, (str, bytes)):
-            raise TypeError(f"{where}: X must be a 2-D array of floats, not "
-                            f"'{_common.type_name(X)}'")
-        try:
-            rows = numpy.ascontiguousarray(X, dtype=numpy.float64)
-        except (TypeError, ValueError):
-            raise TypeError(f"{where}: X must be a 2-D array of floats, not "
-                            f"'{_common.type_name(X)}'") from None
-        if rows.ndim != 2 or rows.shape[1] != self.n_inputs:
-            raise ValueError(f"{where}: X must have shape (m, {self.n_inputs}), not {rows.shape}")
+        _check_threads(threads, where)
+        rows = self._rows(X, where)
         m = len(rows)
         values = numpy.empty(m, dtype=numpy.float64)
         grads = numpy.empty((m, self.n_inputs), dtype=numpy.float64)
         if self._engine is None:
             for k in range(m):
-                vals = self._forward(rows[k].tolist())
-                g = self._backward(vals)
-                values[k] = vals[-1]
-                grads[k] = [g[i] if i >= 0 else 0.0 for i in self._inputs]
+                values[k], grads[k] = self._replay(rows[k].tolist())
             return values, grads
         if threads is None:
             threads = _threads_for(m * len(self._nodes))
         _in_blocks(self._engine.batch, rows, values, grads, min(threads, max(m, 1)))
         return values, grads
+
+
+def _check_threads(threads: Optional[int], where: str) -> None:
+    if threads is not None and type(threads) is not int:
+        raise TypeError(f"{where}: threads must be a positive int or None, not "
+                        f"'{_common.type_name(threads)}'")
+    if threads is not None and threads < 1:
+        raise ValueError(f"{where}: threads must be at least 1, not {threads}")
 
 
 # A thread is worth starting for about this many node replays (a thread costs ~0.1 ms).
