@@ -84,6 +84,42 @@ def train_moons(model: Any, X: Any, y: Any, Value: Any, steps: int = 100,
     return history
 
 
+def train_moons_tape(model: Any, X: Any, y: Any, twin: Any, steps: int = 100,
+                     report: Optional[Callable[[int, float, float], None]] = None) -> History:
+    """`train_moons` with a tape: the loss graph is built once, at the model's weights,
+    and recorded as a function of them (`Tape.from_graph`); each step replays it
+    (`tape.value_and_grad`) and takes micrograd's SGD step on a numpy vector. The relus
+    replay as ops, so the losses are `train_moons`'s, bit for bit. The accuracy needs
+    the model's scores, which the tape does not give: it is measured with the model
+    on every 10th step and the last (and reported unchanged in between). The model
+    ends with the trained weights."""
+    params = model.parameters()
+    loss, _ = moons_loss(model, X, y, twin.Value)
+    tape = twin.Tape.from_graph(loss, params)
+    theta = numpy.array([p.data for p in params])
+    history = History([], [], [])
+    accuracy = 0.0
+    for k in range(steps):
+        if k % 10 == 0 or k == steps - 1:  # at the weights this step's loss is taken at
+            _load(params, theta)
+            accuracy = moons_loss(model, X, y, twin.Value)[1]
+        start = time.perf_counter()
+        value, grad = tape.value_and_grad(theta)
+        theta -= (1.0 - 0.9 * k / steps) * grad  # micrograd's p.data -= learning_rate * p.grad
+        history.seconds.append(time.perf_counter() - start)
+        history.loss.append(value)
+        history.accuracy.append(accuracy)
+        if report:
+            report(k, value, accuracy)
+    _load(params, theta)
+    return history
+
+
+def _load(params: list[Any], theta: Any) -> None:
+    for p, t in zip(params, theta.tolist()):
+        p.data = t
+
+
 # --- progress ---------------------------------------------------------------------------
 
 class Progress:
@@ -150,6 +186,18 @@ def _cydiff_step(twin: Any, X: Any, y: Any) -> Callable[[], None]:
     from .nn import MLP
     model = MLP(2, [16, 16, 1], twin=twin, seed=1337)
     return lambda: sgd_step(model, moons_loss(model, X, y, twin.Value)[0], 0)
+
+
+def _tape_step(twin: Any, X: Any, y: Any) -> Callable[[], None]:
+    from .nn import MLP
+    model = MLP(2, [16, 16, 1], twin=twin, seed=1337)
+    params = model.parameters()
+    tape = twin.Tape.from_graph(moons_loss(model, X, y, twin.Value)[0], params)
+    theta = numpy.array([p.data for p in params])
+
+    def step() -> None:
+        theta[:] -= 1.0 * tape.value_and_grad(theta)[1]
+    return step
 
 
 # --- pictures ----------------------------------------------------------------------------
@@ -245,6 +293,8 @@ def main(argv: Sequence[str] = (), out: Optional[TextIO] = None) -> int:
     parser.add_argument("--xor", action="store_true", help="train the seeds' XOR exercise instead")
     parser.add_argument("--steps", type=int, default=None, help="training steps (100; XOR 500)")
     parser.add_argument("--out", default=".", help="where to write the pictures (.)")
+    parser.add_argument("--tape", action="store_true",
+                        help="train with a tape: the loss graph recorded once, replayed in C")
     parser.add_argument("--no-compare", action="store_true",
                         help="skip timing the pure twin and micrograd")
     args = parser.parse_args(list(argv))
@@ -267,28 +317,38 @@ def main(argv: Sequence[str] = (), out: Optional[TextIO] = None) -> int:
     X, y = two_moons()
     model = MLP(2, [16, 16, 1], twin=twin, seed=1337)
     say(f"two moons ({len(X)} points), MLP 2-16-16-1 ({len(model.parameters())} parameters), "
-        f"max-margin loss + L2, SGD, {steps} steps ({twin.IMPLEMENTATION} twin)")
-    history = train_moons(model, X, y, twin.Value, steps, Progress(steps, out))
+        f"max-margin loss + L2, SGD, {steps} steps ({twin.IMPLEMENTATION} twin"
+        + (", a tape)" if args.tape else ")"))
+    train = train_moons_tape if args.tape else train_moons
+    history = train(model, X, y, twin if args.tape else twin.Value, steps, Progress(steps, out))
     say(f"final loss {history.loss[-1]:.4f}, accuracy {history.accuracy[-1]:.0%}; "
         f"a training step took {1e3 * statistics.median(history.seconds):.2f} ms (median)")
 
     if not args.no_compare:
         say()
-        say("one training step, timed side by side in this process (median):")
-        contenders = {f"cydiff ({twin.IMPLEMENTATION})": _cydiff_step(twin, X, y)}
+        say("one training step, timed side by side in this process (median; × the first's "
+            "time):")
+        mine = f"cydiff ({twin.IMPLEMENTATION}{', tape' if args.tape else ''})"
+        contenders = {mine: (_tape_step if args.tape else _cydiff_step)(twin, X, y)}
+        if args.tape:
+            contenders[f"cydiff ({twin.IMPLEMENTATION})"] = _cydiff_step(twin, X, y)
         if twin is not pure:
             contenders["cydiff (pure)"] = _cydiff_step(pure, X, y)
         micrograd = _micrograd_step(X, y)
         if micrograd is not None:
             contenders["micrograd"] = micrograd
         times = step_times(contenders)
-        base = times[f"cydiff ({twin.IMPLEMENTATION})"]
+        base = times[mine]
         for name, t in times.items():
-            say(f"  {name:<20} {1e3 * t:>10.2f} ms   {t / base:>7.1f}× cydiff's time")
+            say(f"  {name:<24} {1e3 * t:>10.2f} ms   {t / base:>7.1f}×")
+        if args.tape:
+            say(f"the tape's step is {times[f'cydiff ({twin.IMPLEMENTATION})'] / base:.0f}× "
+                "faster than building the graph anew")
         if micrograd is None:
             say("  micrograd: not installed (pip install micrograd, or 'cydiff[demo]')")
         else:
-            say(f"cydiff's step is {times['micrograd'] / base:.0f}× faster than micrograd's")
+            say(f"{'the tape' if args.tape else 'cydiff'}'s step is "
+                f"{times['micrograd'] / base:.0f}× faster than micrograd's")
 
     plt = _pyplot()
     if plt is None:
