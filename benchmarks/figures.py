@@ -406,15 +406,20 @@ def jacobian_figure(sizes: list[int], rounds: int) -> dict[tuple[str, int], dict
 
 # --- micrograd's demo: two moons, MLP 2-16-16-1, max-margin loss + L2 --------------------
 
-def demo_step(model: Any, X: Any, y: Any, total: Callable[[list[Any]], Any]) -> float:
-    """One step of micrograd's demo: loss over all points, backward, SGD."""
+def demo_loss(model: Any, X: Any, y: Any, total: Callable[[list[Any]], Any]) -> Any:
+    """micrograd's demo loss over all points: max-margin, plus L2 on the parameters."""
     inputs = [list(map(float, xrow)) for xrow in X]
     scores = [model(x) for x in inputs]
     losses = [(1 + -float(yi) * score).relu() for yi, score in zip(y, scores)]
-    params = model.parameters()
     data_loss = total(losses) * (1.0 / len(losses))
-    reg_loss = 1e-4 * total([p * p for p in params])
-    loss = data_loss + reg_loss
+    reg_loss = 1e-4 * total([p * p for p in model.parameters()])
+    return data_loss + reg_loss
+
+
+def demo_step(model: Any, X: Any, y: Any, total: Callable[[list[Any]], Any]) -> float:
+    """One step of micrograd's demo: loss over all points, backward, SGD."""
+    loss = demo_loss(model, X, y, total)
+    params = model.parameters()
     for p in params:
         p.grad = 0.0
     loss.backward()
@@ -437,3 +442,75 @@ def demo_figure(rounds: int, missing: dict[str, str]) -> dict[str, Timing]:
     except ImportError:
         missing["micrograd"] = "not installed"
     return race(contenders, rounds)
+
+
+# --- traced tapes: the demo's loss as a function of its 337 parameters -------------------
+
+TAPE_GRAPH = "build the graph, backward, SGD (compiled Values)"
+TAPE_REPLAY = "tape.value_and_grad, SGD"
+TAPE_TORCH = "PyTorch, batched, float64, 1 thread"
+
+@dataclass
+class TapeFigure:
+    ops: int                   # len(tape)
+    step: dict[str, Timing]    # one training step: graph, tape, PyTorch
+    batch: dict[str, Timing]   # value_and_grad_batch per row, by threads
+    rows: int
+
+
+def torch_demo_step(model: Any, X: Any, y: Any) -> Callable[[], float] | None:
+    """The demo's step as PyTorch users batch it: float64 tensors, one thread, the same
+    weights, loss and SGD."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    torch.set_num_threads(1)
+    weights = []
+    for layer in model.layers:
+        W = [[w.data for w in n.w] for n in layer.neurons]
+        weights += [torch.tensor(W, dtype=torch.float64).T.contiguous().requires_grad_(),
+                    torch.tensor([n.b.data for n in layer.neurons],
+                                 dtype=torch.float64).requires_grad_()]
+    Xt, yt = torch.tensor(X, dtype=torch.float64), torch.tensor(y, dtype=torch.float64)
+
+    def step() -> float:
+        for w in weights:
+            w.grad = None
+        h = Xt
+        for k in range(0, len(weights), 2):
+            h = h @ weights[k] + weights[k + 1]
+            if k + 2 < len(weights):
+                h = torch.relu(h)
+        losses = torch.relu(1 - yt * h.squeeze(1))
+        loss = losses.mean() + 1e-4 * sum((w * w).sum() for w in weights)
+        loss.backward()
+        with torch.no_grad():
+            for w in weights:
+                w -= 0.05 * w.grad
+        return loss.item()
+    return step
+
+
+def tape_figure(rounds: int, rows: int, missing: dict[str, str]) -> TapeFigure:
+    X, y = two_moons()
+    graph_model = nn.MLP(2, [16, 16, 1], twin=C, seed=1337)
+    model = nn.MLP(2, [16, 16, 1], twin=C, seed=1337)
+    params = model.parameters()
+    tape = C.Tape.from_graph(demo_loss(model, X, y, C.sum), params)
+    theta = numpy.array([p.data for p in params])
+
+    def tape_step() -> None:
+        theta[:] -= 0.05 * tape.value_and_grad(theta)[1]
+
+    step = {TAPE_GRAPH: Contender(lambda: demo_step(graph_model, X, y, C.sum), 1),
+            TAPE_REPLAY: Contender(tape_step, 1)}
+    torch_step = torch_demo_step(model, X, y)
+    if torch_step is None:
+        missing["PyTorch (tape figure)"] = "not installed"
+    else:
+        step[TAPE_TORCH] = Contender(torch_step, 1)
+    points = theta + numpy.random.default_rng(0).normal(scale=0.01, size=(rows, len(theta)))
+    batch = {f"threads={k}": Contender(
+        lambda k=k: tape.value_and_grad_batch(points, threads=k), rows) for k in (1, 2)}
+    return TapeFigure(len(tape), race(step, rounds), race(batch, rounds), rows)

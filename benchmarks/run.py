@@ -64,9 +64,11 @@ def main(argv: list[str] | None = None) -> int:
     demo = figures.demo_figure(2 if quick else 7, missing)
     say("forward-mode Jacobians: MultiDual chunks against Dual passes ...")
     jac = figures.jacobian_figure([8, 16] if quick else [8, 16, 32], rounds)
+    say("traced tapes: the demo's loss as a function of its parameters ...")
+    tape = figures.tape_figure(rounds, 32 if quick else 256, missing)
 
     report = write_report(out, quick, chain, dual, func, memory, scaling, dags, dot, demo, jac,
-                          missing, n)
+                          tape, missing, n)
     plot = write_plot(out, dags, scaling)
     say(report)
     say(f"wrote {out / 'RESULTS.md'}" + (f" and {plot}" if plot else " (no plot: matplotlib missing)")
@@ -74,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def write_report(out, quick, chain, dual, func, memory, scaling, dags, dot, demo, jac, missing,
+def write_report(out, quick, chain, dual, func, memory, scaling, dags, dot, demo, jac, tape, missing,
                  n) -> str:
     fwd, bwd = chain["forward"], chain["backward"]
     lines = ["# Benchmark results", ""]
@@ -129,6 +131,17 @@ def write_report(out, quick, chain, dual, func, memory, scaling, dags, dot, demo
         grow = scaling[large][label].median / scaling[small][label].median
         target(f"{label} per op, {large:,}-op chain ÷ {small:,}-op chain", "≤ 2×", f"{grow:.2f}×",
                grow <= 2)
+    graph, taped = tape.step[figures.TAPE_GRAPH], tape.step[figures.TAPE_REPLAY]
+    r = graph.ratio(taped)
+    target(f"the demo's loss and gradient ({tape.ops:,} ops): building the graph ÷ the tape",
+           "≥ 10×", str(r), r.median >= 10)
+    if figures.TAPE_TORCH in tape.step:
+        r = taped.ratio(tape.step[figures.TAPE_TORCH])
+        target("the same: the tape ÷ a batched PyTorch float64 step, 1 thread",
+               "≤ 2× (goal ≤ 1×)", str(r), r.median <= 2)
+    r = tape.batch["threads=1"].ratio(tape.batch["threads=2"])
+    target(f"`value_and_grad_batch` ({tape.rows} points): throughput on 2 threads ÷ on 1",
+           "≥ 1.6×", str(r), r.median >= 1.6)
     lines += ["## Targets", "", "| figure | target | measured | met |", "|---|---|---|---|",
               *targets, ""]
 
@@ -206,6 +219,22 @@ def write_report(out, quick, chain, dual, func, memory, scaling, dags, dot, demo
               "outputs and returns a float64 array: the last column is n `Dual` passes (by hand) "
               "÷ the whole call.", "",
               *jacobian_table(jac)]
+
+    lines += ["", "## Traced tapes: micrograd's demo loss as a function of its 337 parameters", "",
+              f"The loss graph of the demo step above ({tape.ops:,} ops: each neuron one fused "
+              "`dot`) recorded once with `Tape.from_graph(loss, model.parameters())`; a step "
+              "replays it at the current weights (`tape.value_and_grad`, in C, the GIL "
+              "released) and takes the SGD step on a numpy vector. PyTorch runs the same "
+              "network and loss as users batch it: float64 tensors, one thread.", "",
+              "| training step | per step | ÷ the tape |", "|---|---|---|"]
+    for name, t in tape.step.items():
+        lines.append(f"| {name} | {per_unit(t.median)} | {t.ratio(taped)} |")
+    lines += ["", f"`tape.value_and_grad_batch` over {tape.rows} points near the weights, "
+              "rows split across threads (each with its own scratch):", "",
+              "| threads | per point | throughput ÷ 1 thread's |", "|---|---|---|"]
+    for name, t in tape.batch.items():
+        lines.append(f"| {name.split('=')[1]} | {per_unit(t.median)} | "
+                     f"{tape.batch['threads=1'].ratio(t)} |")
 
     if missing:
         lines += ["", "## Not measured", ""] + [f"- {k}: {v}" for k, v in missing.items()]

@@ -268,8 +268,9 @@ def _check_threads(threads: Optional[int], where: str) -> None:
         raise ValueError(f"{where}: threads must be at least 1, not {threads}")
 
 
-# A thread is worth starting for about this many node replays (a thread costs ~0.1 ms).
-_NODES_PER_THREAD = 200_000
+# A thread is worth starting for this many node replays (~0.5 ms of work; starting and
+# joining one costs ~0.1-0.2 ms): a 10k-op tape splits 32 rows over 2 threads, not 8 rows.
+_NODES_PER_THREAD = 100_000
 
 
 def _threads_for(work: int) -> int:

@@ -70,6 +70,6 @@ def map_value_and_grad(tape: Tape, X: Any, executor: Executor, *,
     return values, grads
 
 
-def _block(tape: Tape, rows: Any, threads: int) -> tuple[Any, Any]:
+def _block(tape: Tape, rows: Any, threads: Optional[int]) -> tuple[Any, Any]:
     """One task: module-level, so that process pools pickle it by name."""
     return tape.value_and_grad_batch(rows, threads=threads)
