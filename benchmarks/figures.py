@@ -460,7 +460,7 @@ class TapeFigure:
 
 def torch_demo_step(model: Any, X: Any, y: Any) -> Callable[[], float] | None:
     """The demo's step as PyTorch users batch it: float64 tensors, one thread, the same
-    weights, loss and SGD."""
+    weights, loss and SGD update (computed, not applied, as in `tape_figure`)."""
     try:
         import torch
     except ImportError:
@@ -486,25 +486,33 @@ def torch_demo_step(model: Any, X: Any, y: Any) -> Callable[[], float] | None:
         loss = losses.mean() + 1e-4 * sum((w * w).sum() for w in weights)
         loss.backward()
         with torch.no_grad():
-            for w in weights:
-                w -= 0.05 * w.grad
+            stepped = [w - 0.05 * w.grad for w in weights]  # the update, not applied
+        del stepped
         return loss.item()
     return step
 
 
 def tape_figure(rounds: int, rows: int, missing: dict[str, str]) -> TapeFigure:
+    """A training step three ways, at the model's initial weights every time: the SGD
+    update is computed but not applied, so that every turn replays the same point (as
+    training goes on, dead relus shorten a replay's backward sweep)."""
     X, y = two_moons()
-    graph_model = nn.MLP(2, [16, 16, 1], twin=C, seed=1337)
     model = nn.MLP(2, [16, 16, 1], twin=C, seed=1337)
     params = model.parameters()
     tape = C.Tape.from_graph(demo_loss(model, X, y, C.sum), params)
     theta = numpy.array([p.data for p in params])
 
-    def tape_step() -> None:
-        theta[:] -= 0.05 * tape.value_and_grad(theta)[1]
+    def graph_step() -> list[float]:
+        loss = demo_loss(model, X, y, C.sum)
+        for p in params:
+            p.grad = 0.0
+        loss.backward()
+        return [p.data - 0.05 * p.grad for p in params]
 
-    step = {TAPE_GRAPH: Contender(lambda: demo_step(graph_model, X, y, C.sum), 1),
-            TAPE_REPLAY: Contender(tape_step, 1)}
+    def tape_step() -> Any:
+        return theta - 0.05 * tape.value_and_grad(theta)[1]
+
+    step = {TAPE_GRAPH: Contender(graph_step, 1), TAPE_REPLAY: Contender(tape_step, 1)}
     torch_step = torch_demo_step(model, X, y)
     if torch_step is None:
         missing["PyTorch (tape figure)"] = "not installed"

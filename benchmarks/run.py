@@ -223,9 +223,11 @@ def write_report(out, quick, chain, dual, func, memory, scaling, dags, dot, demo
     lines += ["", "## Traced tapes: micrograd's demo loss as a function of its 337 parameters", "",
               f"The loss graph of the demo step above ({tape.ops:,} ops: each neuron one fused "
               "`dot`) recorded once with `Tape.from_graph(loss, model.parameters())`; a step "
-              "replays it at the current weights (`tape.value_and_grad`, in C, the GIL "
-              "released) and takes the SGD step on a numpy vector. PyTorch runs the same "
-              "network and loss as users batch it: float64 tensors, one thread.", "",
+              "replays it (`tape.value_and_grad`, in C, the GIL released) and computes the SGD "
+              "update on a numpy vector. PyTorch runs the same network, loss and update as "
+              "users batch them: float64 tensors, one thread. Every step is taken at the "
+              "model's initial weights (the update is computed, not applied), so that every "
+              "turn measures the same point.", "",
               "| training step | per step | ÷ the tape |", "|---|---|---|"]
     for name, t in tape.step.items():
         lines.append(f"| {name} | {per_unit(t.median)} | {t.ratio(taped)} |")

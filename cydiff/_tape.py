@@ -118,13 +118,17 @@ class Tape:
         return (_restore, (1, [tuple(n) for n in self._nodes], self._constants, self._inputs,
                            self._twin))
 
-    def _point(self, x: Any, where: str) -> list[float]:
-        from ._functional import _shape
-        shape = _shape(x, where)
-        if len(shape.numbers) != self.n_inputs:
+    def _point(self, x: Any, where: str) -> Any:
+        """x as a float64 array of n_inputs items, or the error."""
+        if type(x) is numpy.ndarray and x.dtype == numpy.float64 and x.ndim == 1 and x.size:
+            numbers = x  # the training loop's case, without a detour through a list
+        else:
+            from ._functional import _shape
+            numbers = numpy.array(_shape(x, where).numbers, dtype=numpy.float64)
+        if len(numbers) != self.n_inputs:
             raise ValueError(f"{where}: the tape has {self.n_inputs} input(s), x has "
-                             f"{len(shape.numbers)}")
-        return shape.numbers
+                             f"{len(numbers)}")
+        return numpy.ascontiguousarray(numbers)
 
     def _rows(self, X: Any, where: str) -> Any:
         """X as a C-contiguous float64 array of shape (m, n_inputs), or the error."""
@@ -219,18 +223,18 @@ class Tape:
         """f(x), replayed."""
         xs = self._point(x, "Tape.value")
         if self._engine is not None:
-            value: float = self._engine.value(numpy.array(xs, dtype=numpy.float64))
+            value: float = self._engine.value(xs)
             return value
-        return self._forward(xs)[-1]
+        return self._forward(xs.tolist())[-1]
 
     def value_and_grad(self, x: Any) -> tuple[float, Any]:
         """(f(x), ∇f(x)), replayed forward and backward; the gradient a float64 array."""
         xs = self._point(x, "Tape.value_and_grad")
         grad = numpy.empty(self.n_inputs, dtype=numpy.float64)
         if self._engine is not None:
-            value: float = self._engine.value_and_grad(numpy.array(xs, dtype=numpy.float64), grad)
+            value: float = self._engine.value_and_grad(xs, grad)
             return value, grad
-        value, grad[:] = self._replay(xs)
+        value, grad[:] = self._replay(xs.tolist())
         return value, grad
 
     def grad(self, x: Any) -> Any:

@@ -247,3 +247,19 @@ def test_one_tape_replayed_by_many_threads_at_once(impl):
     for w in workers:
         w.join()
     assert wrong == []
+
+
+def test_points_of_every_kind(impl):
+    """x as a list, a tuple, an int array, a read-only or strided float64 array, or a
+    float for one input: the same replay."""
+    tape = impl.trace(lambda v: v[0] * v[1].exp() - v[2], [1.0, 2.0, 3.0])
+    expected = tape.value_and_grad([1.0, 2.0, 3.0])
+    frozen = np.array([1.0, 2.0, 3.0])
+    frozen.flags.writeable = False
+    for x in ((1.0, 2.0, 3.0), np.array([1, 2, 3]), frozen, np.arange(1.0, 3.5, 0.5)[::2],
+              np.array([1.0, 0.0, 2.0, 0.0, 3.0])[::2]):
+        value, grad = tape.value_and_grad(x)
+        assert value == expected[0] and grad.tolist() == expected[1].tolist()
+    assert impl.trace(lambda v: v.sin(), 0.5).value(2.0) == impl.Value(2.0).sin().data
+    with pytest.raises(TypeError, match="Tape.value_and_grad: x must hold numbers, not 'str'"):
+        tape.value_and_grad([1.0, "2", 3.0])

@@ -212,7 +212,7 @@ cdef class Replay:
         else:
             PyMem_Free(scratch)
 
-    cdef int single(self, double[::1] x, double *value, double *grad) except -1:
+    cdef int single(self, const double[::1] x, double *value, double *grad) except -1:
         # The scratch changes hands under the GIL, so that threads replaying this tape
         # at once each get their own.
         cdef double *scratch = self.take_scratch()
@@ -225,13 +225,13 @@ cdef class Replay:
 
     # (With no input, &x[0] is an address never read: run() reads n_inputs items.)
 
-    def value(self, double[::1] x not None):
+    def value(self, const double[::1] x not None):
         """f(x), x a float64 array of n_inputs items."""
         cdef double value
         self.single(x, &value, NULL)
         return value
 
-    def value_and_grad(self, double[::1] x not None, double[::1] grad not None):
+    def value_and_grad(self, const double[::1] x not None, double[::1] grad not None):
         """f(x), with the gradient written into grad (n_inputs items)."""
         cdef double value
         self.single(x, &value, &grad[0])
