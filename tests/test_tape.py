@@ -263,3 +263,30 @@ def test_points_of_every_kind(impl):
     assert impl.trace(lambda v: v.sin(), 0.5).value(2.0) == impl.Value(2.0).sin().data
     with pytest.raises(TypeError, match="Tape.value_and_grad: x must hold numbers, not 'str'"):
         tape.value_and_grad([1.0, "2", 3.0])
+
+
+@pytest.mark.c_extensions
+def test_the_compiled_replay_releases_the_gil(compiled):
+    """With a switch interval of an hour, Python threads only take turns where the GIL is
+    let go: the main thread runs while a replay runs only if the replay released it."""
+    import sys
+    import threading
+    tape, _, w0 = mlp_tape(compiled)
+    X = np.tile(w0, (20_000, 1))
+    seen_running = []
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(3600.0)
+    try:
+        for run in (lambda: tape.value_and_grad_batch(X, threads=1),
+                    lambda: [tape.value_and_grad(w0) for _ in range(5_000)]):
+            worker = threading.Thread(target=run)
+            worker.start()
+            seen = 0
+            while worker.is_alive():
+                seen += 1
+                worker.join(0.001)
+            seen_running.append(seen)
+    finally:
+        sys.setswitchinterval(interval)
+    assert seen_running[0] > 0  # a batch releases the GIL for its rows
+    assert seen_running[1] > 0  # and so does each single replay
