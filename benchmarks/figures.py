@@ -522,3 +522,26 @@ def tape_figure(rounds: int, rows: int, missing: dict[str, str]) -> TapeFigure:
     batch = {f"threads={k}": Contender(
         lambda k=k: tape.value_and_grad_batch(points, threads=k), rows) for k in (1, 2)}
     return TapeFigure(len(tape), race(step, rounds), race(batch, rounds), rows)
+
+
+def rosenbrock(x: Any) -> Any:
+    return C.sum([100.0 * (x[i + 1] - x[i] ** 2) ** 2 + (1.0 - x[i]) ** 2
+                  for i in range(len(x) - 1)])
+
+
+def second_order_figure(n: int, rounds: int) -> dict[str, Timing]:
+    """Gradient, Hessian-vector product and Hessian of the n-D Rosenbrock function: the
+    functional API (which builds f's graph every call and sweeps second order in
+    Python) against a tape of it (traced once, replayed in C)."""
+    x = numpy.random.default_rng(0).normal(size=n)
+    v = numpy.ones(n)
+    tape = C.trace(rosenbrock, x)
+    hessian = C.hessian(rosenbrock)
+    return race({
+        "cydiff.grad(f)(x)": Contender(lambda: C.grad(rosenbrock)(x), 1),
+        "tape.grad(x)": Contender(lambda: tape.grad(x), 1),
+        "cydiff.hvp(f, x, v)": Contender(lambda: C.hvp(rosenbrock, x, v), 1),
+        "tape.hvp(x, v)": Contender(lambda: tape.hvp(x, v), 1),
+        "cydiff.hessian(f)(x)": Contender(lambda: hessian(x), 1),
+        "tape.hessian(x)": Contender(lambda: tape.hessian(x), 1),
+    }, rounds)

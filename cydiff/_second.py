@@ -156,6 +156,16 @@ class Graph:
         # an input f did not use is not in the graph: its derivatives are 0
         self.inputs = [index.get(id(leaf), -1) for leaf in inputs]
 
+    @classmethod
+    def of_tape(cls, nodes: Sequence[Any], data: list[float], inputs: Sequence[int]) -> Graph:
+        """A tape's nodes (`_tape._Node`) with their values `data` at a point."""
+        graph = cls.__new__(cls)
+        graph.data = data
+        graph.locals = [_locals((data[i], 0.0, op, None, a, b, c, items), data)
+                        for i, (op, a, b, c, items) in enumerate(nodes)]
+        graph.inputs = list(inputs)
+        return graph
+
     def hvp(self, v: Sequence[float]) -> tuple[list[float], list[float]]:
         """(the gradient, H v) at the inputs."""
         n = len(self.data)

@@ -241,6 +241,38 @@ class Tape:
         """∇f(x), replayed: a float64 array."""
         return self.value_and_grad(x)[1]
 
+    # --- second order: `_second`'s sweep, forward over reverse, on the tape ----------------
+    def hvp(self, x: Any, v: Any) -> Any:
+        """H(x) v, exact, without forming H: a float64 array, the bits of
+        `cydiff.hvp(f, x, v)` (one forward replay, one tangent pass, one sweep back)."""
+        xs = self._point(x, "Tape.hvp")
+        vs = self._point(v, "Tape.hvp")
+        hv = numpy.empty(self.n_inputs, dtype=numpy.float64)
+        if self._engine is not None:
+            self._engine.hvp(xs, vs, hv)
+        else:
+            hv[:] = self._graph(xs).hvp(vs.tolist())[1]
+        return hv
+
+    def hessian(self, x: Any) -> Any:
+        """H(x), exact: an n×n float64 array whose column j is `hvp(x, e_j)`, the bits
+        of `cydiff.hessian(f)(x)` (one forward replay, then a sweep per column)."""
+        xs = self._point(x, "Tape.hessian")
+        n = self.n_inputs
+        H = numpy.empty((n, n), dtype=numpy.float64)
+        if self._engine is not None:
+            self._engine.hessian(xs, H)
+        else:
+            from ._functional import _BLOCK  # the functional API's blocks of columns
+            graph, identity = self._graph(xs), numpy.eye(n)
+            for start in range(0, n, _BLOCK):
+                H[:, start:start + _BLOCK] = graph.hvps(identity[:, start:start + _BLOCK])
+        return H
+
+    def _graph(self, xs: Any) -> Any:
+        from ._second import Graph
+        return Graph.of_tape(self._nodes, self._forward(xs.tolist()), self._inputs)
+
     def value_and_grad_batch(self, X: Any, threads: Optional[int] = None) -> tuple[Any, Any]:
         """Values (m,) and gradients (m, n) at the rows of X (m, n), each row as
         `value_and_grad` gives it. The compiled replay splits the rows into `threads`

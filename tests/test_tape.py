@@ -290,3 +290,78 @@ def test_the_compiled_replay_releases_the_gil(compiled):
         sys.setswitchinterval(interval)
     assert seen_running[0] > 0  # a batch releases the GIL for its rows
     assert seen_running[1] > 0  # and so does each single replay
+
+
+# --- second order on a tape: the bits of cydiff.hvp and cydiff.hessian ----------------------
+
+def test_hvp_and_hessian_equal_the_functional_api_on_random_programs(impl):
+    rng = random.Random(88)
+    checked = 0
+    for _ in range(500):
+        program = programs.random_program(rng, specials=0.05)
+        f = program_function(impl, program)
+        try:
+            tape = impl.trace(f, list(program.inputs))
+        except (ValueError, ZeroDivisionError, OverflowError):
+            continue
+        x = [rng.uniform(-3, 3) for _ in program.inputs]
+        v = [rng.choice([1.0, -0.5, 0.0, rng.uniform(-2, 2)]) for _ in program.inputs]
+        try:
+            expected_hv = impl.hvp(f, x, v)
+            expected_h = impl.hessian(f)(x)
+        except (ValueError, ZeroDivisionError, OverflowError):
+            continue
+        hv, h = tape.hvp(x, v), tape.hessian(x)
+        assert [programs.bits(t) for t in hv] == [programs.bits(t) for t in expected_hv], \
+            repr(program)
+        assert [[programs.bits(t) for t in row] for row in h] == \
+            [[programs.bits(t) for t in row] for row in np.asarray(expected_h)], repr(program)
+        checked += 1
+    assert checked > 200
+
+
+def test_hessian_of_the_rosenbrock_function(impl):
+    def rosenbrock(x):
+        return impl.sum([100.0 * (x[i + 1] - x[i] ** 2) ** 2 + (1.0 - x[i]) ** 2
+                         for i in range(len(x) - 1)])
+    x = np.random.default_rng(5).normal(size=12)
+    tape = impl.trace(rosenbrock, np.zeros(12))
+    H = tape.hessian(x)
+    exact = np.zeros((12, 12))  # the closed form
+    for i in range(11):
+        exact[i, i] += 1200.0 * x[i] ** 2 - 400.0 * x[i + 1] + 2.0
+        exact[i + 1, i + 1] += 200.0
+        exact[i, i + 1] = exact[i + 1, i] = -400.0 * x[i]
+    assert np.allclose(H, exact, rtol=1e-13, atol=1e-12)
+    v = np.linspace(-1, 1, 12)
+    assert np.allclose(tape.hvp(x, v), exact @ v, rtol=1e-12, atol=1e-12)
+    assert tape.hvp(x, v).tobytes() == impl.hvp(rosenbrock, x, v).tobytes()
+
+
+def test_second_order_errors_and_dead_branches(impl):
+    tape = impl.trace(lambda v: v[0].relu() * v[1] ** 2, [1.0, 2.0])
+    assert tape.hessian([-1.0, 2.0]).tolist() == [[0.0, 0.0], [0.0, 0.0]]  # a dead relu
+    assert tape.hessian([1.5, 2.0]).tolist() == [[0.0, 4.0], [4.0, 3.0]]
+    with pytest.raises(ValueError, match=r"Tape.hvp: the tape has 2 input\(s\), x has 3"):
+        tape.hvp([1.0, 2.0], [1.0, 2.0, 3.0])
+    with pytest.raises(TypeError, match="Tape.hessian: x must hold numbers, not 'str'"):
+        tape.hessian(["a", 1.0])
+    with pytest.raises(ValueError, match="math domain error"):
+        impl.trace(lambda v: v[0].log() * v[1], [1.0, 1.0]).hvp([-1.0, 1.0], [1.0, 0.0])
+
+
+@pytest.mark.c_extensions
+def test_the_twins_tapes_give_the_same_second_order_bits(pure, compiled):
+    rng = random.Random(89)
+    for _ in range(200):
+        program = programs.random_program(rng, specials=0.1)
+        results = []
+        for impl in (pure, compiled):
+            try:
+                tape = impl.trace(program_function(impl, program), list(program.inputs))
+                x = [float(t) for t in program.seeds]
+                results.append(([programs.bits(t) for t in tape.hvp(x, x)],
+                                [programs.bits(t) for t in tape.hessian(x).ravel()]))
+            except (ValueError, ZeroDivisionError, OverflowError) as error:
+                results.append((type(error), str(error)))
+        assert results[0] == results[1], repr(program)

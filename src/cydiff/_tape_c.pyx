@@ -14,6 +14,7 @@ values and gradients of the nodes), so threads can replay one tape at once.
 
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 
+from cydiff._second_c cimport binary_aa, binary_ab, binary_bb, unary2
 from cydiff._ops_c cimport (
     LEAF, POW_OK, SUM, asks_python, binary_da, binary_db, binary_forward, binary_value,
     constant_left, folded_kind, is_binary, is_folded, is_unary, tangent, unary_deriv,
@@ -26,6 +27,15 @@ cdef void *_alloc(Py_ssize_t n, size_t size) except NULL:
     if p == NULL:
         raise MemoryError()
     return p
+
+
+cdef inline void _flow(double *g, double *gt, Py_ssize_t j, double d, double gi, double gti,
+                       double dt) noexcept nogil:
+    """One operand j of a node in the second-order sweep: g_j += d·g and
+    ġ_j += d·ġ + g·dt, dt = Σ_k ∂d/∂x_k · t_k (`_second.Graph.hvp`)."""
+    if gi != 0.0:  # as backward(): nothing flows, not even a +0.0
+        g[j] += tangent(d, gi)
+    gt[j] += tangent(d, gti) + tangent(gi, dt)
 
 
 cdef class Replay:
@@ -196,6 +206,164 @@ cdef class Replay:
                 j = self.inputs[i]
                 grad[i] = g[j] if j >= 0 else 0.0
         return 0
+
+    # --- second order: `_second.Graph.hvp`, forward over reverse, on the same arrays -----
+    # Its operands of a node, in its order: unary (a), binary (a, b), folded (a), the
+    # node items of a sum, a dot's (w, then x) of each pair; each with d = d node / d
+    # operand and the second derivatives beside it (none for a sum, the other factor's
+    # 1.0 for a dot). A sum of terms starts from its first term, as `_second._sum`.
+
+    cdef void tangents(self, const double *vals, const double *v, double *t) noexcept nogil:
+        """t = the tangent of every node along v (what a Dual seeded with v carries)."""
+        cdef Py_ssize_t i, k, w, x
+        cdef int op, kind
+        cdef double y, total, term
+        cdef bint first
+        for i in range(self.n):
+            t[i] = 0.0
+        for i in range(self.n_inputs):
+            if self.inputs[i] >= 0:
+                t[self.inputs[i]] = v[i]
+        for i in range(self.n):
+            op = self.op[i]
+            y = vals[i]
+            if op == LEAF:
+                continue
+            if is_unary(op):
+                t[i] = tangent(unary_deriv(op, vals[self.a[i]], y), t[self.a[i]])
+            elif is_binary(op):
+                t[i] = tangent(binary_da(op, vals[self.a[i]], vals[self.b[i]], y), t[self.a[i]])
+                t[i] += tangent(binary_db(op, vals[self.a[i]], vals[self.b[i]], y), t[self.b[i]])
+            elif is_folded(op):
+                kind = folded_kind(op)
+                if constant_left(op):
+                    t[i] = tangent(binary_db(kind, self.c[i], vals[self.a[i]], y), t[self.a[i]])
+                else:
+                    t[i] = tangent(binary_da(kind, vals[self.a[i]], self.c[i], y), t[self.a[i]])
+            else:  # SUM, DOT: the operands' terms, if any
+                first = True
+                total = 0.0
+                k = self.start[i]
+                while k < self.start[i + 1]:
+                    if op == SUM:
+                        if self.item[k] >= 0:
+                            term = tangent(1.0, t[self.item[k]])
+                            total = term if first else total + term
+                            first = False
+                        k += 1
+                        continue
+                    w, x = self.item[k], self.item[k + 1]
+                    if w >= 0:
+                        term = tangent(vals[x] if x >= 0 else self.item_c[k + 1], t[w])
+                        total = term if first else total + term
+                        first = False
+                    if x >= 0:
+                        term = tangent(vals[w] if w >= 0 else self.item_c[k], t[x])
+                        total = term if first else total + term
+                        first = False
+                    k += 2
+                if not first:
+                    t[i] = total
+
+    cdef void second_backward(self, const double *vals, const double *t, double *g,
+                              double *gt) noexcept nogil:
+        """g (what backward() computes, bit for bit) and its tangent ġ along t."""
+        cdef Py_ssize_t i, k, a, b, w, x, n = self.n
+        cdef int op, kind
+        cdef double gi, gti, y, u, v, ab, wd, xd
+        for i in range(n):
+            g[i] = 0.0
+            gt[i] = 0.0
+        g[n - 1] = 1.0
+        for i in range(n - 1, -1, -1):
+            gi, gti = g[i], gt[i]
+            op = self.op[i]
+            if (gi == 0.0 and gti == 0.0) or op == LEAF:
+                continue
+            y = vals[i]
+            a, b = self.a[i], self.b[i]
+            if is_unary(op):
+                u = vals[a]
+                _flow(g, gt, a, unary_deriv(op, u, y), gi, gti,
+                      tangent(unary2(op, u, y), t[a]))
+            elif is_binary(op):
+                u, v = vals[a], vals[b]
+                ab = binary_ab(op, u, v, y)
+                _flow(g, gt, a, binary_da(op, u, v, y), gi, gti,
+                      tangent(binary_aa(op, u, v, y), t[a]) + tangent(ab, t[b]))
+                _flow(g, gt, b, binary_db(op, u, v, y), gi, gti,
+                      tangent(ab, t[a]) + tangent(binary_bb(op, u, v, y), t[b]))
+            elif is_folded(op):
+                kind = folded_kind(op)
+                u = vals[a]
+                if constant_left(op):
+                    _flow(g, gt, a, binary_db(kind, self.c[i], u, y), gi, gti,
+                          tangent(binary_bb(kind, self.c[i], u, y), t[a]))
+                else:
+                    _flow(g, gt, a, binary_da(kind, u, self.c[i], y), gi, gti,
+                          tangent(binary_aa(kind, u, self.c[i], y), t[a]))
+            elif op == SUM:
+                for k in range(self.start[i], self.start[i + 1]):
+                    if self.item[k] >= 0:
+                        _flow(g, gt, self.item[k], 1.0, gi, gti, 0.0)
+            else:  # DOT
+                k = self.start[i]
+                while k < self.start[i + 1]:
+                    w, x = self.item[k], self.item[k + 1]
+                    wd = vals[w] if w >= 0 else self.item_c[k]
+                    xd = vals[x] if x >= 0 else self.item_c[k + 1]
+                    if w >= 0:
+                        _flow(g, gt, w, xd, gi, gti,
+                              tangent(1.0, t[x]) if x >= 0 else 0.0)
+                    if x >= 0:
+                        _flow(g, gt, x, wd, gi, gti,
+                              tangent(1.0, t[w]) if w >= 0 else 0.0)
+                    k += 2
+
+    def hvp(self, const double[::1] x not None, const double[::1] v not None,
+            double[::1] hv not None):
+        """H v into hv; returns f(x)."""
+        cdef Py_ssize_t i, j
+        cdef double value
+        cdef double *scratch = <double *>_alloc(4 * self.n, sizeof(double))
+        cdef double *vals = scratch
+        try:
+            with nogil:
+                self.forward(&x[0], vals)
+                value = vals[self.n - 1]
+                self.tangents(vals, &v[0], scratch + self.n)
+                self.second_backward(vals, scratch + self.n, scratch + 2 * self.n,
+                                     scratch + 3 * self.n)
+                for i in range(self.n_inputs):
+                    j = self.inputs[i]
+                    hv[i] = scratch[3 * self.n + j] if j >= 0 else 0.0
+        finally:
+            PyMem_Free(scratch)
+        return value
+
+    def hessian(self, const double[::1] x not None, double[:, ::1] H not None):
+        """H into H (n_inputs × n_inputs), column c = hvp(e_c): one forward, then a
+        sweep per column."""
+        cdef Py_ssize_t i, j, col, m = self.n_inputs
+        cdef double *scratch = <double *>_alloc(4 * self.n + m, sizeof(double))
+        cdef double *vals = scratch
+        cdef double *e = scratch + 4 * self.n
+        try:
+            with nogil:
+                self.forward(&x[0], vals)
+                for i in range(m):
+                    e[i] = 0.0
+                for col in range(m):
+                    e[col] = 1.0
+                    self.tangents(vals, e, scratch + self.n)
+                    self.second_backward(vals, scratch + self.n, scratch + 2 * self.n,
+                                         scratch + 3 * self.n)
+                    e[col] = 0.0
+                    for i in range(m):
+                        j = self.inputs[i]
+                        H[i, col] = scratch[3 * self.n + j] if j >= 0 else 0.0
+        finally:
+            PyMem_Free(scratch)
 
     # --- from Python --------------------------------------------------------------------
 
