@@ -12,10 +12,14 @@ gives. An op with a kink replays as the op (a relu is evaluated anew); Python
 control flow in f (an `if` on a value) is frozen at trace time, as with
 `jax.jit`: `trace(..., check=True)` re-traces f at a second point and raises if
 the recorded ops differ. Ops whose results do not reach the output are not
-recorded, so a replay does not run them (nor raise their errors).
+recorded, so a replay does not run them (nor raise their errors). `hvp` and
+`hessian` replay `_second`'s forward-over-reverse sweep, the bits of `cydiff.hvp`
+and `cydiff.hessian`.
 
 The pure twin's tapes replay here, in Python; the compiled twin's replay the same
-arrays in C (`src/cydiff/_tape_c.pyx`, the same formulas in the same order).
+arrays in C (`src/cydiff/_tape_c.pyx`, the same formulas in the same order),
+without the GIL, so threads replay at once: `value_and_grad_batch` splits rows
+across them, and `cydiff.parallel` spreads blocks of rows over processes.
 """
 
 from __future__ import annotations
