@@ -453,6 +453,7 @@ TAPE_TORCH = "PyTorch, batched, float64, 1 thread"
 @dataclass
 class TapeFigure:
     ops: int                   # len(tape)
+    unfused_ops: int           # the same loss as micrograd builds it
     step: dict[str, Timing]    # one training step: graph, tape, PyTorch
     batch: dict[str, Timing]   # value_and_grad_batch per row, by threads
     rows: int
@@ -492,27 +493,55 @@ def torch_demo_step(model: Any, X: Any, y: Any) -> Callable[[], float] | None:
     return step
 
 
+class UnfusedMLP:
+    """micrograd's MLP as its nn.py writes it, on compiled Values: each neuron a chain of
+    `*` and `+` (no fused dot), so the demo's loss graph has micrograd's ~65k ops."""
+
+    def __init__(self, model: Any) -> None:  # the weights of a cydiff.nn.MLP
+        self.layers = [[(n.w, n.b, n.activation) for n in layer.neurons] for layer in model.layers]
+
+    def __call__(self, x: list[Any]) -> Any:
+        for layer in self.layers:
+            out = []
+            for w, b, activation in layer:
+                act = sum((wi * xi for wi, xi in zip(w, x)), b)
+                out.append(act.relu() if activation == "relu" else act)
+            x = out
+        return x[0]
+
+    def parameters(self) -> list[Any]:
+        return [p for layer in self.layers for w, b, _ in layer for p in [*w, b]]
+
+
 def tape_figure(rounds: int, rows: int, missing: dict[str, str]) -> TapeFigure:
     """A training step three ways, at the model's initial weights every time: the SGD
     update is computed but not applied, so that every turn replays the same point (as
-    training goes on, dead relus shorten a replay's backward sweep)."""
+    training goes on, dead relus shorten a replay's backward sweep). The loss graph is
+    cydiff.nn's (fused dots) and, as micrograd builds it, unfused."""
     X, y = two_moons()
     model = nn.MLP(2, [16, 16, 1], twin=C, seed=1337)
-    params = model.parameters()
-    tape = C.Tape.from_graph(demo_loss(model, X, y, C.sum), params)
-    theta = numpy.array([p.data for p in params])
+    step: dict[str, Contender] = {}
+    tapes = {}
+    for fused, net, total in ((True, model, C.sum), (False, UnfusedMLP(model), sum)):
+        params = net.parameters()
+        tape = C.Tape.from_graph(demo_loss(net, X, y, total), params)
+        theta = numpy.array([p.data for p in params])
 
-    def graph_step() -> list[float]:
-        loss = demo_loss(model, X, y, C.sum)
-        for p in params:
-            p.grad = 0.0
-        loss.backward()
-        return [p.data - 0.05 * p.grad for p in params]
+        def graph_step(net: Any = net, params: list[Any] = params, total: Any = total) -> Any:
+            loss = demo_loss(net, X, y, total)
+            for p in params:
+                p.grad = 0.0
+            loss.backward()
+            return [p.data - 0.05 * p.grad for p in params]
 
-    def tape_step() -> Any:
-        return theta - 0.05 * tape.value_and_grad(theta)[1]
+        def tape_step(tape: Any = tape, theta: Any = theta) -> Any:
+            return theta - 0.05 * tape.value_and_grad(theta)[1]
 
-    step = {TAPE_GRAPH: Contender(graph_step, 1), TAPE_REPLAY: Contender(tape_step, 1)}
+        key = "" if fused else " (unfused)"
+        step[TAPE_GRAPH + key] = Contender(graph_step, 1)
+        step[TAPE_REPLAY + key] = Contender(tape_step, 1)
+        tapes[fused] = (tape, theta)
+    tape, theta = tapes[True]
     torch_step = torch_demo_step(model, X, y)
     if torch_step is None:
         missing["PyTorch (tape figure)"] = "not installed"
@@ -521,7 +550,8 @@ def tape_figure(rounds: int, rows: int, missing: dict[str, str]) -> TapeFigure:
     points = theta + numpy.random.default_rng(0).normal(scale=0.01, size=(rows, len(theta)))
     batch = {f"threads={k}": Contender(
         lambda k=k: tape.value_and_grad_batch(points, threads=k), rows) for k in (1, 2)}
-    return TapeFigure(len(tape), race(step, rounds), race(batch, rounds), rows)
+    return TapeFigure(len(tape), len(tapes[False][0]), race(step, rounds), race(batch, rounds),
+                      rows)
 
 
 def rosenbrock(x: Any) -> Any:
