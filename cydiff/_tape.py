@@ -122,15 +122,15 @@ class Tape:
         return (_restore, (1, [tuple(n) for n in self._nodes], self._constants, self._inputs,
                            self._twin))
 
-    def _point(self, x: Any, where: str) -> Any:
+    def _point(self, x: Any, where: str, what: str = "x") -> Any:
         """x as a float64 array of n_inputs items, or the error."""
         if type(x) is numpy.ndarray and x.dtype == numpy.float64 and x.ndim == 1 and x.size:
             numbers = x  # the training loop's case, without a detour through a list
         else:
             from ._functional import _shape
-            numbers = numpy.array(_shape(x, where).numbers, dtype=numpy.float64)
+            numbers = numpy.array(_shape(x, where, what).numbers, dtype=numpy.float64)
         if len(numbers) != self.n_inputs:
-            raise ValueError(f"{where}: the tape has {self.n_inputs} input(s), x has "
+            raise ValueError(f"{where}: the tape has {self.n_inputs} input(s), {what} has "
                              f"{len(numbers)}")
         return numpy.ascontiguousarray(numbers)
 
@@ -250,7 +250,7 @@ class Tape:
         """H(x) v, exact, without forming H: a float64 array, the bits of
         `cydiff.hvp(f, x, v)` (one forward replay, one tangent pass, one sweep back)."""
         xs = self._point(x, "Tape.hvp")
-        vs = self._point(v, "Tape.hvp")
+        vs = self._point(v, "Tape.hvp", "v")
         hv = numpy.empty(self.n_inputs, dtype=numpy.float64)
         if self._engine is not None:
             self._engine.hvp(xs, vs, hv)

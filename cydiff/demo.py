@@ -319,8 +319,10 @@ def main(argv: Sequence[str] = (), out: Optional[TextIO] = None) -> int:
     say(f"two moons ({len(X)} points), MLP 2-16-16-1 ({len(model.parameters())} parameters), "
         f"max-margin loss + L2, SGD, {steps} steps ({twin.IMPLEMENTATION} twin"
         + (", a tape)" if args.tape else ")"))
-    train = train_moons_tape if args.tape else train_moons
-    history = train(model, X, y, twin if args.tape else twin.Value, steps, Progress(steps, out))
+    if args.tape:
+        history = train_moons_tape(model, X, y, twin, steps, Progress(steps, out))
+    else:
+        history = train_moons(model, X, y, twin.Value, steps, Progress(steps, out))
     say(f"final loss {history.loss[-1]:.4f}, accuracy {history.accuracy[-1]:.0%}; "
         f"a training step took {1e3 * statistics.median(history.seconds):.2f} ms (median)")
 

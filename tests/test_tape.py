@@ -342,8 +342,10 @@ def test_second_order_errors_and_dead_branches(impl):
     tape = impl.trace(lambda v: v[0].relu() * v[1] ** 2, [1.0, 2.0])
     assert tape.hessian([-1.0, 2.0]).tolist() == [[0.0, 0.0], [0.0, 0.0]]  # a dead relu
     assert tape.hessian([1.5, 2.0]).tolist() == [[0.0, 4.0], [4.0, 3.0]]
-    with pytest.raises(ValueError, match=r"Tape.hvp: the tape has 2 input\(s\), x has 3"):
+    with pytest.raises(ValueError, match=r"Tape.hvp: the tape has 2 input\(s\), v has 3"):
         tape.hvp([1.0, 2.0], [1.0, 2.0, 3.0])
+    with pytest.raises(TypeError, match="Tape.hvp: v must hold numbers, not 'NoneType'"):
+        tape.hvp([1.0, 2.0], [1.0, None])
     with pytest.raises(TypeError, match="Tape.hessian: x must hold numbers, not 'str'"):
         tape.hessian(["a", 1.0])
     with pytest.raises(ValueError, match="math domain error"):
