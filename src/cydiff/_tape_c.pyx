@@ -6,10 +6,11 @@ fresh graph. No Python object is made per op, and the GIL is released: an op
 computes in C (the table's unary_value, binary_value), and only where Python would
 raise or answer otherwise (asks_python, binary_value's err) does the replay take the
 GIL and compute it as a Value does (unary_forward, binary_forward), so that the
-exception, message included, is Python's own.
+exception, message included, is Python's own. `hvp` and `hessian` sweep second
+order as `cydiff/_second.py`'s `Graph.hvp` does, with the table of `_second_c.pxd`.
 
 The tape's arrays are read-only once built; each replay brings its scratch (the
-values and gradients of the nodes), so threads can replay one tape at once.
+values, gradients and tangents of the nodes), so threads can replay one tape at once.
 """
 
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
