@@ -31,16 +31,21 @@ def fresh(impl, f, x):
     return out.data, [leaf.grad for leaf in leaves]
 
 
-def test_replay_equals_a_fresh_graph_on_random_programs(impl):
-    rng = random.Random(8)
-    replayed = 0
-    for _ in range(400):
+def traced_programs(impl, rng, count):
+    """(program, f, its tape) for the random programs that trace without an error."""
+    for _ in range(count):
         program = programs.random_program(rng, specials=0.05)
         f = program_function(impl, program)
         try:
-            tape = impl.trace(f, list(program.inputs))
+            yield program, f, impl.trace(f, list(program.inputs))
         except (ValueError, ZeroDivisionError, OverflowError):
             continue
+
+
+def test_replay_equals_a_fresh_graph_on_random_programs(impl):
+    rng = random.Random(8)
+    replayed = 0
+    for program, f, tape in traced_programs(impl, rng, 400):
         for _ in range(3):  # new points, kinks crossed or not
             x = [rng.uniform(-3, 3) for _ in program.inputs]
             try:
@@ -297,13 +302,7 @@ def test_the_compiled_replay_releases_the_gil(compiled):
 def test_hvp_and_hessian_equal_the_functional_api_on_random_programs(impl):
     rng = random.Random(88)
     checked = 0
-    for _ in range(500):
-        program = programs.random_program(rng, specials=0.05)
-        f = program_function(impl, program)
-        try:
-            tape = impl.trace(f, list(program.inputs))
-        except (ValueError, ZeroDivisionError, OverflowError):
-            continue
+    for program, f, tape in traced_programs(impl, rng, 500):
         x = [rng.uniform(-3, 3) for _ in program.inputs]
         v = [rng.choice([1.0, -0.5, 0.0, rng.uniform(-2, 2)]) for _ in program.inputs]
         try:
