@@ -285,7 +285,7 @@ class Tape:
         raises (in row order) raises. The pure replay holds the GIL, so it runs the rows
         in turn, whatever `threads` says."""
         where = "Tape.value_and_grad_batch"
-        _check_threads(threads, where)
+        _check_count(threads, "threads", where)
         rows = self._rows(X, where)
         m = len(rows)
         values = numpy.empty(m, dtype=numpy.float64)
@@ -300,12 +300,13 @@ class Tape:
         return values, grads
 
 
-def _check_threads(threads: Optional[int], where: str) -> None:
-    if threads is not None and type(threads) is not int:
-        raise TypeError(f"{where}: threads must be a positive int or None, not "
-                        f"'{_common.type_name(threads)}'")
-    if threads is not None and threads < 1:
-        raise ValueError(f"{where}: threads must be at least 1, not {threads}")
+def _check_count(value: Optional[int], name: str, where: str) -> None:
+    """A count such as threads: a positive int, or None."""
+    if value is not None and type(value) is not int:
+        raise TypeError(f"{where}: {name} must be a positive int or None, not "
+                        f"'{_common.type_name(value)}'")
+    if value is not None and value < 1:
+        raise ValueError(f"{where}: {name} must be at least 1, not {value}")
 
 
 # A thread is worth starting for this many node replays (~0.5 ms of work; starting and

@@ -24,7 +24,7 @@ from typing import Any, Optional
 import numpy
 
 from . import _common
-from ._tape import Tape, _check_threads
+from ._tape import Tape, _check_count
 
 __all__ = ["map_value_and_grad"]
 
@@ -46,12 +46,8 @@ def map_value_and_grad(tape: Tape, X: Any, executor: Executor, *,
     if not callable(getattr(executor, "submit", None)):
         raise TypeError(f"{where}: executor must be a concurrent.futures.Executor, not "
                         f"'{_common.type_name(executor)}'")
-    if chunksize is not None and type(chunksize) is not int:
-        raise TypeError(f"{where}: chunksize must be a positive int or None, not "
-                        f"'{_common.type_name(chunksize)}'")
-    if chunksize is not None and chunksize < 1:
-        raise ValueError(f"{where}: chunksize must be at least 1, not {chunksize}")
-    _check_threads(threads, where)
+    _check_count(chunksize, "chunksize", where)
+    _check_count(threads, "threads", where)
     rows = tape._rows(X, where)
     m = len(rows)
     if chunksize is None:
