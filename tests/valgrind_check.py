@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 TESTS = ["test_value.py", "test_dual.py", "test_functions.py", "test_bad_input.py",
-         "test_pickle.py", "test_conventions.py"]
+         "test_pickle.py", "test_conventions.py", "test_tape.py"]
 
 
 def main() -> int:
