@@ -109,6 +109,14 @@ def number(x: object, where: str) -> float:
     return value
 
 
+def hash_of(value: float, number: object) -> int:
+    """hash() of a number that compares by its float value: hash(value), so that
+    Dual(2.0) and 2.0 are one key of a dict. A nan hashes by the number's identity, as
+    a nan float hashes by its own (Python 3.10 on): the float is made anew at each
+    call, so its own identity would change from call to call."""
+    return object.__hash__(number) if value != value else hash(value)
+
+
 def no_float(x: object) -> NoReturn:
     what, attr = {"Dual": ("derivative", "val"), "MultiDual": ("partial derivatives", "val")
                   }.get(type_name(x), ("gradient", "data"))

@@ -159,6 +159,10 @@ class Dual:
         return _unary(ABS, self)
 
     # --- no silent conversion: the derivative would be lost -------------------
+    def __bool__(self) -> bool:
+        """As the value's: false at 0.0 and -0.0, true at nan."""
+        return self._val != 0.0
+
     def __float__(self) -> NoReturn:
         _common.no_float(self)
 
@@ -179,7 +183,7 @@ class Dual:
         return NotImplemented if c is None else self._val != c
 
     def __hash__(self) -> int:
-        return hash(self._val)
+        return _common.hash_of(self._val, self)
 
     def __lt__(self, other: Dual | Number) -> bool:
         c = _compare("<", self, other)

@@ -202,6 +202,10 @@ class MultiDual:
         return _unary(ABS, self)
 
     # --- no silent conversion: the partials would be lost ---------------------
+    def __bool__(self) -> bool:
+        """As the value's: false at 0.0 and -0.0, true at nan."""
+        return self._val != 0.0
+
     def __float__(self) -> NoReturn:
         _common.no_float(self)
 
@@ -222,7 +226,7 @@ class MultiDual:
         return NotImplemented if c is None else self._val != c
 
     def __hash__(self) -> int:
-        return hash(self._val)
+        return _common.hash_of(self._val, self)
 
     def __lt__(self, other: MultiDual | Number) -> bool:
         c = _compare("<", self, other)

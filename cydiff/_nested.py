@@ -218,7 +218,10 @@ class Nested:
         return self._value() != (other._value() if isinstance(other, Nested) else other)
 
     def __hash__(self) -> int:
-        return hash(_real(self))
+        return _common.hash_of(_real(self), self)
+
+    def __bool__(self) -> bool:
+        return bool(self._value())
 
     def __lt__(self, other: Any) -> Any:
         return self._value() < (other._value() if isinstance(other, Nested) else other)

@@ -382,6 +382,10 @@ class Value:
         return _unary(ABS, self)
 
     # --- no silent conversion: the gradient would be lost ---------------------
+    def __bool__(self) -> bool:
+        """As the data's: false at 0.0 and -0.0, true at nan."""
+        return self._data != 0.0
+
     def __float__(self) -> NoReturn:
         _common.no_float(self)
 

@@ -247,6 +247,10 @@ cdef class MultiDual:
         return multidual_unary(ABS, self)
 
     # --- no silent conversion: the partials would be lost ---------------------
+    def __bool__(self):
+        """As the value's: false at 0.0 and -0.0, true at nan."""
+        return self._val != 0.0
+
     def __float__(self):
         _common.no_float(self)
 
@@ -271,6 +275,8 @@ cdef class MultiDual:
         return self._val != c
 
     def __hash__(self):
+        if self._val != self._val:  # a nan by identity (_common.hash_of)
+            return object.__hash__(self)
         return hash(self._val)
 
     def __lt__(self, other):

@@ -748,6 +748,10 @@ cdef class Value:
         return value_unary(ABS, self)
 
     # --- no silent conversion: the gradient would be lost ---------------------
+    def __bool__(self):
+        """As the data's: false at 0.0 and -0.0, true at nan."""
+        return self._data != 0.0
+
     def __float__(self):
         _common.no_float(self)
 

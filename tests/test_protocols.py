@@ -1,0 +1,61 @@
+"""Python's object protocols on cydiff's numbers, the same in both twins: truth value,
+hash and equality (stable, and consistent with the numbers they compare equal to)."""
+
+import math
+
+import pytest
+
+from programs import SPECIALS
+
+POINTS = SPECIALS + [3.25, -7.0, 2.0**60, 1 / 3]
+
+
+def numbers(impl, x):
+    """The cydiff numbers of value x: a Value, Duals and MultiDuals with several tangents."""
+    return [impl.Value(x), impl.Dual(x), impl.Dual(x, 1.0), impl.Dual(x, math.nan),
+            impl.MultiDual(x), impl.MultiDual(x, (1.0, -2.0))]
+
+
+def nested_numbers(impl, x):
+    """The numbers a nested derivative seeds (`cydiff._nested.Nested`) and some made from
+    them, at value x, collected from inside an inner f."""
+    seen = []
+
+    def inner(y, outer):
+        seen.extend([y, y * 1.0, y + 0.0 * outer])
+        return y * outer
+
+    impl.derivative(lambda outer: impl.derivative(lambda y: inner(y, outer), x), 1.0)
+    return seen
+
+
+@pytest.mark.parametrize("x", POINTS)
+def test_truth_value_follows_the_value_as_floats_do(impl, x):
+    """`x if x else ...` takes the branch the float would: false at ±0.0, true at nan."""
+    for number in numbers(impl, x) + nested_numbers(impl, x):
+        assert bool(number) is bool(x), (number, x)
+        assert (not number) is (not x)
+
+
+@pytest.mark.parametrize("x", POINTS)
+def test_hash_is_stable_and_agrees_with_equality(impl, x):
+    """A number is found again in a set or dict, whatever was allocated in between (a
+    nan's hash must not come from a float made anew at each call)."""
+    for number in numbers(impl, x) + nested_numbers(impl, x):
+        as_set, as_dict, hashes, kept = {number}, {number: 1}, set(), []
+        for k in range(20):
+            kept.append([float(i) * x for i in range(k)])  # floats where old ones were
+            hashes.add(hash(number))
+            assert number in as_set and as_dict[number] == 1, (number, x, k)
+        assert len(hashes) == 1, (number, x)
+        if x == x and not isinstance(number, impl.Value):  # a Value hashes by identity
+            assert number == x and hash(number) == hash(x)
+
+
+def test_equal_numbers_hash_alike(impl):
+    for x in POINTS:
+        if x != x:
+            continue
+        assert hash(impl.Dual(x, 1.0)) == hash(impl.Dual(x, -3.0)) == hash(x)
+        assert hash(impl.MultiDual(x, (1.0,))) == hash(impl.MultiDual(x)) == hash(x)
+    assert len({impl.Dual(1.0), impl.Dual(1.0, 2.0), 1.0, 1}) == 1
