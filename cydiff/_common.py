@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import sys
 from typing import Any, NoReturn
 
 NEGATIVE_FRACTIONAL_POWER = "negative number cannot be raised to a fractional power"
@@ -128,6 +129,39 @@ def immutable(cls_name: str, attr: str) -> NoReturn:
     raise AttributeError(f"{cls_name} is immutable: '{attr}' cannot be set")
 
 
+def read_only(cls_name: str, attr: str) -> NoReturn:
+    """Setting or deleting a read-only attribute (Python's words for a method's)."""
+    raise AttributeError(f"'{cls_name}' object attribute '{attr}' is read-only")
+
+
+def undeletable(cls_name: str, attr: str) -> NoReturn:
+    raise AttributeError(f"'{cls_name}' object attribute '{attr}' cannot be deleted")
+
+
+class Sealed(type):
+    """The metaclass of the pure twin's classes: like the compiled twin's (static types),
+    they can be neither subclassed nor changed, with Python's own words for those."""
+
+    def __new__(mcs, name: str, bases: tuple[type, ...], namespace: dict[str, Any],
+                **kwargs: Any) -> Sealed:
+        for base in bases:
+            if isinstance(base, Sealed):
+                raise TypeError(f"type '{base.__name__}' is not an acceptable base type")
+        return super().__new__(mcs, name, bases, namespace, **kwargs)
+
+    def __setattr__(cls, name: str, value: object) -> NoReturn:
+        _immutable_type(cls, name)
+
+    def __delattr__(cls, name: str) -> NoReturn:
+        _immutable_type(cls, name)
+
+
+def _immutable_type(cls: type, name: str) -> NoReturn:
+    if sys.version_info >= (3, 10):
+        raise TypeError(f"cannot set '{name}' attribute of immutable type '{cls.__name__}'")
+    raise TypeError(f"can't set attributes of built-in/extension type '{cls.__name__}'")
+
+
 def no_modulo(cls_name: str) -> NoReturn:
     raise TypeError(f"pow() with a modulus is not supported for {cls_name}")
 
@@ -221,3 +255,4 @@ def pool_limit(nodes: object) -> int:
     if nodes < 0:
         raise ValueError(f"node_pool_limit() takes a count >= 0, not {nodes}")
     return min(nodes, 2**60)
+

@@ -69,7 +69,7 @@ def _compare(symbol: str, x: Dual, other: object) -> float | Any:
 
 
 @final
-class Dual:
+class Dual(metaclass=_common.Sealed):
     """A dual number `val + deriv·ε` (ε² = 0): forward-mode AD.
 
     >>> x = Dual(1.5, 1.0)                  # seed: dx/dx = 1
@@ -82,9 +82,11 @@ class Dual:
     _val: float
     _deriv: float
 
-    def __init__(self, val: Number, deriv: Number = 0.0) -> None:
-        object.__setattr__(self, "_val", _common.number(val, "Dual() argument 'val'"))
-        object.__setattr__(self, "_deriv", _common.number(deriv, "Dual() argument 'deriv'"))
+    # Made whole by Dual(...) itself (__new__), as a float is: __init__ is object's and
+    # does nothing, so calling it again cannot change the number.
+    def __new__(cls, val: Number, deriv: Number = 0.0) -> Dual:
+        return _make(_common.number(val, "Dual() argument 'val'"),
+                     _common.number(deriv, "Dual() argument 'deriv'"))
 
     @property
     def val(self) -> float:

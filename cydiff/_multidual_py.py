@@ -100,7 +100,7 @@ def _compare(symbol: str, x: MultiDual, other: object) -> float | Any:
 
 
 @final
-class MultiDual:
+class MultiDual(metaclass=_common.Sealed):
     """A dual number with up to 8 partials `val + Σ partials[k]·ε_k` (ε_j·ε_k = 0):
     forward-mode AD along several directions at once.
 
@@ -116,11 +116,11 @@ class MultiDual:
 
     CHUNK: ClassVar[int] = CHUNK
 
-    def __init__(self, val: Number, partials: Iterable[Number] = ()) -> None:
+    # Made whole by MultiDual(...) itself (__new__), as a float is: __init__ is object's
+    # and does nothing, so calling it again cannot change the number.
+    def __new__(cls, val: Number, partials: Iterable[Number] = ()) -> MultiDual:
         v = _common.number(val, "MultiDual() argument 'val'")
-        p = _partials(partials)  # both checked before either is set: nothing half-built
-        object.__setattr__(self, "_val", v)
-        object.__setattr__(self, "_p", p)
+        return _make(v, _partials(partials))
 
     @property
     def val(self) -> float:

@@ -21,7 +21,7 @@ higher derivatives of small functions; `hessian` and `hvp` are the fast way.
 from __future__ import annotations
 
 import itertools
-from typing import Any, Callable
+from typing import Any, Callable, NoReturn
 
 from . import _common
 from ._ops_py import (
@@ -169,8 +169,20 @@ class Nested:
     primal: Any
     tangent: Any
 
-    def __init__(self, tag: int, primal: Any, tangent: Any) -> None:
-        self.tag, self.primal, self.tangent = tag, primal, tangent
+    # Immutable, as Duals are: a part set afterwards could be the number itself, a cycle
+    # that _real would follow for ever.
+    def __new__(cls, tag: int, primal: Any, tangent: Any) -> Nested:
+        number = object.__new__(cls)
+        object.__setattr__(number, "tag", tag)
+        object.__setattr__(number, "primal", primal)
+        object.__setattr__(number, "tangent", tangent)
+        return number
+
+    def __setattr__(self, name: str, value: object) -> NoReturn:
+        _common.immutable("Nested", name)
+
+    def __delattr__(self, name: str) -> NoReturn:
+        _common.immutable("Nested", name)
 
     def __repr__(self) -> str:
         return f"Nested(tag={self.tag}, primal={self.primal!r}, tangent={self.tangent!r})"

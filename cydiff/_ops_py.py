@@ -59,15 +59,22 @@ def _is_odd(b: float) -> bool:
     return math.fmod(abs(b), 2.0) == 1.0
 
 
+def _is_complex(a: float, b: float) -> bool:
+    """Whether Python's float a ** b is a complex number: a negative base to a fraction."""
+    return a < 0.0 and math.isfinite(a) and math.isfinite(b) and b != math.floor(b)
+
+
 def _pow(a: float, b: float) -> float:
     """a ** b as C's pow() computes it: an infinity or nan where Python raises."""
+    if _is_complex(a, b):  # before Python's complex power, which can overflow too
+        return nan
     try:
-        r = a ** b
+        r: float = a ** b
     except ZeroDivisionError:  # 0.0 ** negative
         return math.copysign(inf, a) if _is_odd(b) else inf
     except OverflowError:
         return -inf if a < 0.0 and _is_odd(b) else inf
-    return r if type(r) is float else nan  # a complex result: negative ** fraction
+    return r
 
 
 def _log(x: float) -> float:
@@ -118,7 +125,7 @@ def _cosh(x: float) -> float:
 def power(a: float, b: float) -> float:
     """Python's float a ** b, except that a negative base to a fractional power
     raises ValueError instead of returning a complex number."""
-    if a < 0.0 and math.isfinite(a) and math.isfinite(b) and b != math.floor(b):
+    if _is_complex(a, b):
         raise ValueError(NEGATIVE_FRACTIONAL_POWER)
     result: float = a ** b  # a float: the complex case was ruled out
     return result

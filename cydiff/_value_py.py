@@ -186,7 +186,7 @@ def _backward_step(node: Value) -> None:
 
 
 @final
-class Value:
+class Value(metaclass=_common.Sealed):
     """A scalar node of a computation graph: reverse-mode AD.
 
     >>> x, y = Value(2.0), Value(3.0)
@@ -207,8 +207,10 @@ class Value:
     _items: Any
     _label: str
 
-    def __init__(self, data: Number, _children: Iterable[Value] = (), _op: str = "",
-                 label: str = "") -> None:
+    # A node is made whole by Value(...) itself (__new__), as a float is: __init__ is
+    # object's and does nothing, so calling it again cannot change a live node.
+    def __new__(cls, data: Number, _children: Iterable[Value] = (), _op: str = "",
+                label: str = "") -> Value:
         value = _common.number(data, "Value() argument 'data'")
         if not isinstance(_op, str):
             _common.argument_error("Value() argument '_op'", _op, "a str")
@@ -222,16 +224,12 @@ class Value:
         for child in children:
             if not isinstance(child, Value):
                 _common.argument_error("Value() argument '_children' item", child, "a Value")
-        self._data = value
-        self._grad = 0.0
-        self._seq = next(_created)  # newer than any child, even when __init__ is called again
-        self._a = self._b = None
-        self._c = 0.0
-        self._label = label
         if children:
-            self._op_code, self._items = CUSTOM, (_op,) + children
+            node = _make(value, CUSTOM, items=(_op,) + children)
         else:
-            self._op_code, self._items = LEAF, (_op or None)
+            node = _make(value, LEAF, items=_op or None)
+        node._label = label
+        return node
 
     # --- attributes -----------------------------------------------------------
     @property
@@ -243,6 +241,10 @@ class Value:
     def data(self, value: Number) -> None:
         self._data = _common.number(value, "Value.data")
 
+    @data.deleter
+    def data(self) -> NoReturn:
+        _common.undeletable("Value", "data")
+
     @property
     def grad(self) -> float:
         """d(root)/d(self) after `root.backward()`; leaves accumulate."""
@@ -251,6 +253,10 @@ class Value:
     @grad.setter
     def grad(self, value: Number) -> None:
         self._grad = _common.number(value, "Value.grad")
+
+    @grad.deleter
+    def grad(self) -> NoReturn:
+        _common.undeletable("Value", "grad")
 
     @property
     def label(self) -> str:
@@ -261,6 +267,10 @@ class Value:
         if not isinstance(value, str):
             _common.argument_error("Value.label", value, "a str")
         self._label = value
+
+    @label.deleter
+    def label(self) -> NoReturn:
+        _common.undeletable("Value", "label")
 
     @property
     def _op(self) -> str:
@@ -273,15 +283,39 @@ class Value:
             return _common.op_string("**", self._c)
         return OP_NAMES[op]
 
+    @_op.setter
+    def _op(self, value: object) -> NoReturn:
+        _common.read_only("Value", "_op")
+
+    @_op.deleter
+    def _op(self) -> NoReturn:
+        _common.read_only("Value", "_op")
+
     @property
     def _children(self) -> tuple[Value, ...]:
         """The Value operands in order (constants are folded into the node)."""
         return _children(self)
 
+    @_children.setter
+    def _children(self, value: object) -> NoReturn:
+        _common.read_only("Value", "_children")
+
+    @_children.deleter
+    def _children(self) -> NoReturn:
+        _common.read_only("Value", "_children")
+
     @property
     def _prev(self) -> set[Value]:
         """The set of Value operands, as micrograd has it."""
         return set(_children(self))
+
+    @_prev.setter
+    def _prev(self, value: object) -> NoReturn:
+        _common.read_only("Value", "_prev")
+
+    @_prev.deleter
+    def _prev(self) -> NoReturn:
+        _common.read_only("Value", "_prev")
 
     def __repr__(self) -> str:
         return f"Value(data={self._data:.4f}, grad={self._grad:.4f})"

@@ -33,6 +33,8 @@ BINARY: dict[str, Callable[[Any, Any], Any]] = {
 SPECIALS = [0.0, -0.0, 1.0, -1.0, 2.0, 0.5, -0.5, 1e-300, -1e-300, 1e300, -1e300, 5e-324,
             math.inf, -math.inf, math.nan]
 EXPONENTS = [2, 3, 0.5, -1, 0, 1.5, -2, 2.5, 1, -0.5]
+# new data for a node after its forward pass: mostly edges, negative bases among them
+MUTATIONS = SPECIALS + [-1e10, -3.0, -2.0]
 
 
 @dataclass
@@ -40,10 +42,14 @@ class Program:
     inputs: list[float]
     ops: list[tuple[Any, ...]] = field(default_factory=list)
     seeds: list[float] = field(default_factory=list)  # tangents of the inputs, for Duals
+    # (variable, new data) set after the forward pass, before a third backward pass: local
+    # derivatives then see data the forward formulas never saw (a negative base, ...)
+    mutations: list[tuple[int, float]] = field(default_factory=list)
 
     def __str__(self) -> str:
         lines = [f"inputs {self.inputs!r} seeds {self.seeds!r}"]
         lines += [f"  v{len(self.inputs) + k} = {op!r}" for k, op in enumerate(self.ops)]
+        lines += [f"  then v{i}.data = {x!r}" for i, x in self.mutations]
         return "\n".join(lines)
 
 
@@ -53,7 +59,8 @@ def random_number(rng: random.Random, specials: float) -> float:
     return round(rng.uniform(-3.0, 3.0), rng.choice([1, 2, 17]))
 
 
-def random_program(rng: random.Random, specials: float = 0.1, max_ops: int = 12) -> Program:
+def random_program(rng: random.Random, specials: float = 0.1, max_ops: int = 12,
+                   mutations: bool = False) -> Program:
     n = rng.randint(1, 4)
     program = Program([random_number(rng, specials) for _ in range(n)])
     program.seeds = [rng.choice([1.0, 0.0, -0.5, random_number(rng, specials)]) for _ in range(n)]
@@ -96,6 +103,9 @@ def random_program(rng: random.Random, specials: float = 0.1, max_ops: int = 12)
             xs[rng.randrange(k)] = ("v", var())
             program.ops.append(("dot", ws, xs))
         n += 1
+    if mutations:
+        program.mutations = [(rng.randrange(n), rng.choice(MUTATIONS) if rng.random() < 0.7
+                              else random_number(rng, 0.0)) for _ in range(rng.choice([0, 1, 2]))]
     return program
 
 
@@ -151,6 +161,10 @@ def run_values(m: Any, program: Program) -> list[Any]:
         record.append(("grad", [x.grad for x in v]))
         v[-1].backward()
         record.append(("grad again", [x.grad for x in v]))
+        for i, x in program.mutations:
+            v[i].data = x
+        v[-1].backward()
+        record.append(("grad after data changed", [x.grad for x in v]))
         v[0].zero_grad()
         v[-1].zero_grad()
         record.append(("zeroed", [x.grad for x in v]))

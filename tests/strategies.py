@@ -8,7 +8,7 @@ constant and node exponents, reuse of a node (x * x, DAGs) and fused sum/dot.
 
 from hypothesis import strategies as st
 
-from programs import BINARY, EXPONENTS, SPECIALS, UNARY, Program
+from programs import BINARY, EXPONENTS, MUTATIONS, SPECIALS, UNARY, Program
 
 SYMBOLS = sorted(BINARY)
 
@@ -18,7 +18,7 @@ numbers = st.one_of(
     st.integers(-3, 3).map(float),
     st.floats(allow_nan=True, allow_infinity=True),
 )
-constants = st.one_of(numbers, st.integers(-3, 3), st.sampled_from(EXPONENTS))
+constants = st.one_of(numbers, st.integers(-3, 3), st.sampled_from(EXPONENTS + [100.5]))
 tangents = st.one_of(st.sampled_from([1.0, 0.0, -0.5]), numbers)
 
 
@@ -51,4 +51,7 @@ def programs(draw, max_ops=12):
             xs[draw(st.integers(0, k - 1))] = ("v", draw(var))
             op = ("dot", ws, xs)
         program.ops.append(op)
+    size = len(program.inputs) + len(program.ops)
+    new_data = st.one_of(st.sampled_from(MUTATIONS), numbers)
+    program.mutations = draw(st.lists(st.tuples(st.integers(0, size - 1), new_data), max_size=3))
     return program

@@ -73,3 +73,17 @@ def test_backward_never_raises_on_mutated_data(impl):
     for value in (0.0, -1.0, 1000.0, inf, nan):
         x.data = value
         y.backward()  # must not raise
+
+
+@pytest.mark.parametrize("exponent", [100.5, 0.5, -2.5])
+def test_backward_at_a_base_turned_negative_is_ieee(impl, exponent):
+    """d/dx x**c at a negative x (the data changed after the forward pass) is nan, what
+    C's pow gives, in both twins, even where Python's complex power would overflow."""
+    for base in (-1e10, -2.0, -1e-300):
+        x, b = impl.Value(2.0), impl.Value(exponent)
+        y, z = x ** exponent, x ** b
+        x.data = base
+        y.backward()
+        assert math.isnan(x.grad), (base, x.grad)
+        z.backward()
+        assert math.isnan(b.grad), (base, b.grad)

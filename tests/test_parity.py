@@ -25,7 +25,7 @@ def _compare(runner, pure, compiled, seed):
     rng = random.Random(seed)
     finished = 0
     for k in range(N_PROGRAMS):
-        program = random_program(rng)
+        program = random_program(rng, mutations=True)
         got, want = canonical(runner(compiled, program)), canonical(runner(pure, program))
         assert got == want, (f"twins differ (--parity-seed {seed}, program {k}):\n{program}\n"
                              f"compiled: {got}\npure:     {want}")
@@ -51,7 +51,7 @@ def test_special_inputs_agree_bit_for_bit(pure, compiled, seed):
     """Programs full of zeros, infinities, nans and extremes, where the edge cases live."""
     rng = random.Random(seed ^ 0x5EED)
     for k in range(1000):
-        program = random_program(rng, specials=0.7, max_ops=6)
+        program = random_program(rng, specials=0.7, max_ops=6, mutations=True)
         for runner in (run_values, run_duals):
             got, want = canonical(runner(compiled, program)), canonical(runner(pure, program))
             assert got == want, (f"twins differ (--parity-seed {seed}, special program {k}):\n"

@@ -2,10 +2,11 @@
 hash and equality (stable, and consistent with the numbers they compare equal to)."""
 
 import math
+import pickle
 
 import pytest
 
-from programs import SPECIALS
+from programs import SPECIALS, bits
 
 POINTS = SPECIALS + [3.25, -7.0, 2.0**60, 1 / 3]
 
@@ -59,3 +60,53 @@ def test_equal_numbers_hash_alike(impl):
         assert hash(impl.Dual(x, 1.0)) == hash(impl.Dual(x, -3.0)) == hash(x)
         assert hash(impl.MultiDual(x, (1.0,))) == hash(impl.MultiDual(x)) == hash(x)
     assert len({impl.Dual(1.0), impl.Dual(1.0, 2.0), 1.0, 1}) == 1
+
+
+# --- construction: a number is made whole by its class, once ----------------------------
+
+def state(x):
+    """Everything a number shows, floats as bits (a nan's payload aside)."""
+    if hasattr(x, "backward"):
+        return (bits(x.data), bits(x.grad), x.label, x._op, tuple(map(id, x._children)))
+    return (bits(x.val), tuple(map(bits, x.partials)) if hasattr(x, "partials")
+            else bits(x.deriv))
+
+
+def reinit_arguments(impl, x, family):
+    """Arguments of every kind for __init__ again: good ones, bad ones, and for a node
+    its own graph as children (before, that made a cycle) and its own label."""
+    args = [(), (5.0,), ("5",), (None,), (math.nan, 2.0), (1.0, [1.0, 2.0])]
+    if hasattr(x, "backward"):
+        args += [(0.0, tuple(family)), (0.0, family, "+", x.label), (3.0, (), "", "")]
+    return args
+
+
+def test_init_again_changes_nothing(impl):
+    """`x.__init__(...)` on a live number is object.__init__: it does nothing, whatever
+    it is given (as float's), so no node can be turned into a parent of its own graph."""
+    a = impl.Value(1.5, label="a" * 50)
+    b = a * 2.0
+    c = impl.Value(0.5, (b, a), "custom", label="c")
+    family = [a, b, c, (b + c).tanh()]
+    numbers = family + [impl.Dual(1.0, 2.0), impl.MultiDual(1.0, (2.0, 3.0))]
+    for x in numbers:
+        before = state(x)
+        for args in reinit_arguments(impl, x, family):
+            x.__init__(*args)
+            assert state(x) == before, (x, args)
+    top = family[-1]
+    top.backward()  # terminates: no cycle
+    top.zero_grad()
+    assert pickle.loads(pickle.dumps(top)).data == top.data
+    assert a.label == "a" * 50
+
+
+def test_new_makes_a_whole_number_or_raises(impl):
+    """`cls.__new__(cls, ...)` is the constructor itself: a bare one is a TypeError (a
+    missing argument) in both twins, never a half-made object."""
+    for cls, args in ((impl.Value, (2.0,)), (impl.Dual, (2.0, 1.0)),
+                      (impl.MultiDual, (2.0, (1.0,)))):
+        with pytest.raises(TypeError):
+            cls.__new__(cls)
+        made = cls.__new__(cls, *args)
+        assert type(made) is cls and state(made) == state(cls(*args))

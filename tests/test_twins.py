@@ -1,6 +1,8 @@
 """Which twin `import cydiff` gives, and the twins' public surfaces kept in step."""
 
 import inspect
+import re
+import weakref
 
 import pytest
 
@@ -135,3 +137,64 @@ def test_pythons_own_messages_differ_only_by_the_class_path(pure, compiled):
         assert message(lambda: action(pure)) == message(lambda: action(compiled))
     assert (repr(pure.Value).replace("_py", "_c"), repr(pure.Dual).replace("_py", "_c")) == \
            (repr(compiled.Value), repr(compiled.Dual))
+
+
+# --- drift: Python's protocols on the classes and their instances --------------------
+
+ARGS = {"Value": (1.5,), "Dual": (1.5, 2.0), "MultiDual": (1.5, (2.0, -1.0))}
+
+
+def outcome(action):
+    """What an action does: its result's repr, or its exception's type and message with
+    the compiled classes' dotted paths taken out (README, "Edge cases")."""
+    try:
+        result = action()
+    except Exception as e:  # noqa: BLE001
+        return type(e).__name__, re.sub(r"cydiff\._\w+_c\.", "", str(e))
+    return "ok", repr(result).replace("_c.", "_py.") if isinstance(result, type) else repr(result)
+
+
+def protocol_actions(cls_name, names):
+    """(what, action on a twin module) pairs over the class's instances and the class."""
+    def make(m):
+        return getattr(m, cls_name)(*ARGS[cls_name])
+
+    def cls(m):
+        return getattr(m, cls_name)
+
+    for name in names:
+        yield f"set {name}", lambda m, n=name: setattr(make(m), n, 1.0)
+        yield f"set {name} to a str", lambda m, n=name: setattr(make(m), n, "x")
+        yield f"del {name}", lambda m, n=name: delattr(make(m), n)
+        yield f"set {name} on the class", lambda m, n=name: setattr(cls(m), n, 1.0)
+        yield f"del {name} on the class", lambda m, n=name: delattr(cls(m), n)
+    yield "subclass", lambda m: type("Sub", (cls(m),), {})
+    yield "subclass with a slot", lambda m: type("Sub", (cls(m),), {"__slots__": ("z",)})
+    yield "bare __new__", lambda m: type(cls(m).__new__(cls(m))).__name__
+    yield "__new__", lambda m: cls(m).__new__(cls(m), *ARGS[cls_name])
+    yield "__init__ again", lambda m: make(m).__init__(7.0)
+    yield "weak reference", lambda m: weakref.ref(make(m))
+    yield "vars", lambda m: vars(make(m))
+    yield "pow(x, 2, 3)", lambda m: pow(make(m), 2, 3)
+    yield "pow(2, x, 3)", lambda m: pow(2, make(m), 3)
+    yield "pow(2, 3, x)", lambda m: pow(2, 3, make(m))
+    yield "pow(x, x, 3)", lambda m: pow(make(m), make(m), 3)
+    yield "pow(x, x, x)", lambda m: pow(make(m), make(m), make(m))
+    yield "pow(x, 2, None)", lambda m: pow(make(m), 2, None)
+    yield "pow(2.0, x, None)", lambda m: pow(2.0, make(m), None)
+
+
+@pytest.mark.c_extensions
+@pytest.mark.parametrize("cls_name", sorted(ARGS))
+def test_the_classes_protocols_are_the_same(pure, compiled, cls_name):
+    """Setting and deleting every attribute (of an instance and of the class), subclassing,
+    `__new__`, `__init__` again and three-argument pow: the same outcome in both twins, the
+    same exception and message but for the compiled class's path. (A bare `__new__` is a
+    TypeError in both; its words about the missing argument are Python's or Cython's.)"""
+    names = sorted(set(public(getattr(pure, cls_name))) | {"_op", "_prev", "_children",
+                                                            "nothing", "__class__", "__init__"})
+    for what, action in protocol_actions(cls_name, names):
+        got, want = outcome(lambda: action(compiled)), outcome(lambda: action(pure))
+        if what == "bare __new__":
+            got, want = got[0], want[0]
+        assert got == want, what

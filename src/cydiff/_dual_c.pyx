@@ -126,9 +126,12 @@ cdef class Dual:
     Dual(val=-0.108195, deriv=-2.982389)
     """
 
-    def __init__(self, val, deriv=0.0):
-        self._val = number(val, "Dual() argument 'val'")
+    # Made whole by Dual(...) itself (tp_new), as in the pure twin: __init__ is object's
+    # and does nothing, so calling it again cannot change the number.
+    def __cinit__(self, val, deriv=0.0):
+        cdef double v = number(val, "Dual() argument 'val'")
         self._deriv = number(deriv, "Dual() argument 'deriv'")
+        self._val = v
 
     @property
     def val(self):
@@ -172,7 +175,9 @@ cdef class Dual:
         return _binop(DIV, "/", a, b)
 
     def __pow__(a, b, modulo):
-        if modulo is not None:
+        if modulo is not None:  # pow(x, y, m): only a Dual x takes it (Python's rule)
+            if type(a) is not Dual:
+                return NotImplemented
             _common.no_modulo("Dual")
         return _binop(POW, "** or pow()", a, b)
 

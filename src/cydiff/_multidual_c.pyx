@@ -154,7 +154,9 @@ cdef class MultiDual:
 
     CHUNK = MAX_PARTIALS
 
-    def __init__(self, val, partials=()):
+    # Made whole by MultiDual(...) itself (tp_new), as in the pure twin: __init__ is
+    # object's and does nothing, so calling it again cannot change the number.
+    def __cinit__(self, val, partials=()):
         cdef double v = number(val, "MultiDual() argument 'val'")
         cdef double p[MAX_PARTIALS]
         cdef Py_ssize_t k, n
@@ -233,7 +235,9 @@ cdef class MultiDual:
         return _binop(DIV, "/", a, b)
 
     def __pow__(a, b, modulo):
-        if modulo is not None:
+        if modulo is not None:  # pow(x, y, m): only a MultiDual x takes it (Python's rule)
+            if type(a) is not MultiDual:
+                return NotImplemented
             _common.no_modulo("MultiDual")
         return _binop(POW, "** or pow()", a, b)
 

@@ -581,7 +581,9 @@ cdef class Value:
     (7.0, 2.0)
     """
 
-    def __init__(self, data, _children=(), _op="", label=""):
+    # Made whole by Value(...) itself (tp_new), as in the pure twin: __init__ is
+    # object's and does nothing, so calling it again cannot change a live node.
+    def __cinit__(self, data, _children=(), _op="", label=""):
         cdef double value = number(data, "Value() argument 'data'")
         cdef tuple children
         if not isinstance(_op, str):
@@ -598,17 +600,10 @@ cdef class Value:
         for child in children:
             if type(child) is not Value:
                 _common.argument_error("Value() argument '_children' item", child, "a Value")
-        if op_of(self) != LEAF:  # __init__ called again: let the old children go
-            _release(<PyObject *>self)
-        xdecref(self._items)
-        xdecref(self._label)
+        # The memory is zeroed (see _alloc): _grad, _c, _a and _b are already 0 and NULL.
         self._data = value
-        self._grad = 0.0
-        self._c = 0.0
-        self._a = self._b = NULL
         # (lengths, not truth tests: those go through PyObject_IsTrue)
         self._label = own(label) if str_length(label) else NULL
-        # a fresh creation number: newer than any child, even when __init__ is called again
         if tuple_size(<PyObject *>children):
             self._meta, self._items = fresh(CUSTOM), own((_op,) + children)
         else:
@@ -624,6 +619,10 @@ cdef class Value:
     def data(self, value):
         self._data = number(value, "Value.data")
 
+    @data.deleter
+    def data(self):
+        _common.undeletable("Value", "data")
+
     @property
     def grad(self):
         """d(root)/d(self) after `root.backward()`; leaves accumulate."""
@@ -632,6 +631,10 @@ cdef class Value:
     @grad.setter
     def grad(self, value):
         self._grad = number(value, "Value.grad")
+
+    @grad.deleter
+    def grad(self):
+        _common.undeletable("Value", "grad")
 
     @property
     def label(self):
@@ -645,6 +648,10 @@ cdef class Value:
         self._label = own(value) if value else NULL
         xdecref(old)
 
+    @label.deleter
+    def label(self):
+        _common.undeletable("Value", "label")
+
     @property
     def _op(self):
         """The op that made this node: '+', '*', '**2', 'tanh', 'ReLU', ... ('' for a leaf)."""
@@ -657,6 +664,14 @@ cdef class Value:
             return _common.op_string("**", self._c)
         return op_name(op)
 
+    @_op.setter
+    def _op(self, value):
+        _common.read_only("Value", "_op")
+
+    @_op.deleter
+    def _op(self):
+        _common.read_only("Value", "_op")
+
     @property
     def _children(self):
         """The Value operands in order (constants are folded into the node)."""
@@ -668,10 +683,26 @@ cdef class Value:
             child = _next_child(<PyObject *>self, &i)
         return tuple(children)
 
+    @_children.setter
+    def _children(self, value):
+        _common.read_only("Value", "_children")
+
+    @_children.deleter
+    def _children(self):
+        _common.read_only("Value", "_children")
+
     @property
     def _prev(self):
         """The set of Value operands, as micrograd has it."""
         return set(self._children)
+
+    @_prev.setter
+    def _prev(self, value):
+        _common.read_only("Value", "_prev")
+
+    @_prev.deleter
+    def _prev(self):
+        _common.read_only("Value", "_prev")
 
     def __repr__(self):
         return f"Value(data={self._data:.4f}, grad={self._grad:.4f})"
@@ -734,7 +765,9 @@ cdef class Value:
         return _binop(DIV, "/", a, b)
 
     def __pow__(a, b, modulo):
-        if modulo is not None:
+        if modulo is not None:  # pow(x, y, m): only a Value x takes it (Python's rule)
+            if type(a) is not Value:
+                return NotImplemented
             _common.no_modulo("Value")
         return _binop(POW, "** or pow()", a, b)
 
