@@ -50,7 +50,7 @@ def _with_constant(op: int, x: Dual, c: float, constant_left: bool) -> Dual:
 
 
 def _operand(op: int, symbol: str, x: Dual, other: object, reflected: bool) -> Dual:
-    if isinstance(other, Dual):
+    if type(other) is Dual:
         return _binary(op, other, x) if reflected else _binary(op, x, other)
     c = _common.as_number(other)
     if c is None:  # a TypeError, or NotImplemented for numpy arrays
@@ -60,7 +60,7 @@ def _operand(op: int, symbol: str, x: Dual, other: object, reflected: bool) -> D
 
 
 def _compare(symbol: str, x: Dual, other: object) -> float | Any:
-    if isinstance(other, Dual):
+    if type(other) is Dual:
         return other._val
     c = _common.as_number(other)
     if c is None:
@@ -173,13 +173,13 @@ class Dual(metaclass=_common.Sealed):
 
     # --- comparisons look at the value only -----------------------------------
     def __eq__(self, other: object) -> bool:
-        if isinstance(other, Dual):
+        if type(other) is Dual:
             return self._val == other._val
         c = _common.as_number(other)
         return NotImplemented if c is None else self._val == c
 
     def __ne__(self, other: object) -> bool:
-        if isinstance(other, Dual):
+        if type(other) is Dual:
             return self._val != other._val
         c = _common.as_number(other)
         return NotImplemented if c is None else self._val != c
@@ -266,7 +266,7 @@ def dual_sum(items: list[Dual | float]) -> Dual:
     """Σ items (Duals and floats, at least one item), summed left to right."""
     val = deriv = 0.0
     for i, item in enumerate(items):
-        v, d = (item._val, item._deriv) if isinstance(item, Dual) else (item, 0.0)
+        v, d = (item._val, item._deriv) if type(item) is Dual else (item, 0.0)
         if i == 0:
             val, deriv = v, d
         else:
@@ -279,8 +279,8 @@ def dual_dot(ws: list[Dual | float], xs: list[Dual | float]) -> Dual:
     with the product rule per term, summed left to right."""
     val = deriv = 0.0
     for i, (w, x) in enumerate(zip(ws, xs)):
-        wv, wd = (w._val, w._deriv) if isinstance(w, Dual) else (w, 0.0)
-        xv, xd = (x._val, x._deriv) if isinstance(x, Dual) else (x, 0.0)
+        wv, wd = (w._val, w._deriv) if type(w) is Dual else (w, 0.0)
+        xv, xd = (x._val, x._deriv) if type(x) is Dual else (x, 0.0)
         term_val = wv * xv
         term_deriv = tangent(xv, wd) + tangent(wv, xd)
         if i == 0:

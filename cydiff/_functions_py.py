@@ -39,11 +39,11 @@ class Elementary(Protocol):
 
 def _elementary(op: int, name: str, doc: str | None = None) -> Elementary:
     def function(x: Any) -> Any:
-        if isinstance(x, Value):
+        if type(x) is Value:
             return _value_unary(op, x)
-        if isinstance(x, Dual):
+        if type(x) is Dual:
             return _dual_unary(op, x)
-        if isinstance(x, MultiDual):
+        if type(x) is MultiDual:
             return _multidual_unary(op, x)
         c = _common.as_number(x)
         if c is None:

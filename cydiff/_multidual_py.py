@@ -81,7 +81,7 @@ def _with_constant(op: int, x: MultiDual, c: float, constant_left: bool) -> Mult
 
 
 def _operand(op: int, symbol: str, x: MultiDual, other: object, reflected: bool) -> MultiDual:
-    if isinstance(other, MultiDual):
+    if type(other) is MultiDual:
         return _binary(op, symbol, other, x) if reflected else _binary(op, symbol, x, other)
     c = _common.as_number(other)
     if c is None:  # a TypeError, or NotImplemented for numpy arrays
@@ -91,7 +91,7 @@ def _operand(op: int, symbol: str, x: MultiDual, other: object, reflected: bool)
 
 
 def _compare(symbol: str, x: MultiDual, other: object) -> float | Any:
-    if isinstance(other, MultiDual):
+    if type(other) is MultiDual:
         return other._val
     c = _common.as_number(other)
     if c is None:
@@ -214,13 +214,13 @@ class MultiDual(metaclass=_common.Sealed):
 
     # --- comparisons look at the value only -----------------------------------
     def __eq__(self, other: object) -> bool:
-        if isinstance(other, MultiDual):
+        if type(other) is MultiDual:
             return self._val == other._val
         c = _common.as_number(other)
         return NotImplemented if c is None else self._val == c
 
     def __ne__(self, other: object) -> bool:
-        if isinstance(other, MultiDual):
+        if type(other) is MultiDual:
             return self._val != other._val
         c = _common.as_number(other)
         return NotImplemented if c is None else self._val != c
@@ -307,7 +307,7 @@ def _count(where: str, items: list[MultiDual | float]) -> int:
     """The number of partials the MultiDual items share (ValueError if they differ)."""
     n = -1
     for item in items:
-        if isinstance(item, MultiDual):
+        if type(item) is MultiDual:
             if n < 0:
                 n = len(item._p)
             elif len(item._p) != n:
@@ -321,7 +321,7 @@ def multidual_sum(items: list[MultiDual | float]) -> MultiDual:
     val = 0.0
     partials = [0.0] * n
     for i, item in enumerate(items):
-        v, ps = (item._val, item._p) if isinstance(item, MultiDual) else (item, (0.0,) * n)
+        v, ps = (item._val, item._p) if type(item) is MultiDual else (item, (0.0,) * n)
         if i == 0:
             val, partials = v, list(ps)
         else:
@@ -338,8 +338,8 @@ def multidual_dot(ws: list[MultiDual | float], xs: list[MultiDual | float]) -> M
     val = 0.0
     partials = [0.0] * n
     for i, (w, x) in enumerate(zip(ws, xs)):
-        wv, wp = (w._val, w._p) if isinstance(w, MultiDual) else (w, zeros)
-        xv, xp = (x._val, x._p) if isinstance(x, MultiDual) else (x, zeros)
+        wv, wp = (w._val, w._p) if type(w) is MultiDual else (w, zeros)
+        xv, xp = (x._val, x._p) if type(x) is MultiDual else (x, zeros)
         term_val = wv * xv
         term = [tangent(xv, wd) + tangent(wv, xd) for wd, xd in zip(wp, xp)]
         if i == 0:

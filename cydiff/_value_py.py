@@ -83,7 +83,7 @@ def _with_constant(op: int, x: Value, c: float, constant_left: bool) -> Value:
 
 
 def _operand(op: int, symbol: str, x: Value, other: object, reflected: bool) -> Value:
-    if isinstance(other, Value):
+    if type(other) is Value:
         return _binary(op, other, x) if reflected else _binary(op, x, other)
     c = _common.as_number(other)
     if c is None:  # a TypeError, or NotImplemented for numpy arrays
@@ -93,7 +93,7 @@ def _operand(op: int, symbol: str, x: Value, other: object, reflected: bool) -> 
 
 
 def _compare(symbol: str, x: Value, other: object) -> float | Any:
-    if isinstance(other, Value):
+    if type(other) is Value:
         return other._data
     c = _common.as_number(other)
     if c is None:
@@ -107,7 +107,7 @@ def _children(node: Value) -> tuple[Value, ...]:
     if op == LEAF:
         return ()
     if op == SUM or op == DOT or op == CUSTOM:
-        return tuple(item for item in node._items if isinstance(item, Value))
+        return tuple(item for item in node._items if type(item) is Value)
     if op in BINARY:
         return (node._a, node._b)
     return (node._a,)
@@ -139,7 +139,7 @@ def _records(root: Value) -> list[Any]:
         a = None if node._a is None else index[id(node._a)]
         b = None if node._b is None else index[id(node._b)]
         items = None if node._items is None else tuple(
-            index[id(item)] if isinstance(item, Value) else item for item in node._items)
+            index[id(item)] if type(item) is Value else item for item in node._items)
         entries.append((node._data, node._grad, node._op_code, node._label, a, b, node._c, items))
     return entries
 
@@ -170,17 +170,17 @@ def _backward_step(node: Value) -> None:
             a._grad += tangent(BINARY[kind].da(a._data, c, y), g)
     elif op == SUM:
         for item in node._items:
-            if isinstance(item, Value):
+            if type(item) is Value:
                 item._grad += g
     elif op == DOT:
         items = node._items
         for i in range(0, len(items), 2):
             w, x = items[i], items[i + 1]
-            w_data = w._data if isinstance(w, Value) else w
-            x_data = x._data if isinstance(x, Value) else x
-            if isinstance(w, Value):
+            w_data = w._data if type(w) is Value else w
+            x_data = x._data if type(x) is Value else x
+            if type(w) is Value:
                 w._grad += tangent(x_data, g)
-            if isinstance(x, Value):
+            if type(x) is Value:
                 x._grad += tangent(w_data, g)
     # LEAF and CUSTOM pass nothing on: a custom op has no known derivative.
 
@@ -222,7 +222,7 @@ class Value(metaclass=_common.Sealed):
                                    "an iterable of Values")
         children = _children if type(_children) is tuple else tuple(_children)
         for child in children:
-            if not isinstance(child, Value):
+            if type(child) is not Value:
                 _common.argument_error("Value() argument '_children' item", child, "a Value")
         if children:
             node = _make(value, CUSTOM, items=(_op,) + children)
@@ -339,7 +339,7 @@ class Value(metaclass=_common.Sealed):
                 continue
             a, b, items = node._a, node._b, node._items
             if node._op_code != LEAF and items is not None:
-                items = tuple(memo[id(i)] if isinstance(i, Value) else i for i in items)
+                items = tuple(memo[id(i)] if type(i) is Value else i for i in items)
             memo[id(node)] = _node(node._data, node._grad, node._op_code, node._label,
                                    None if a is None else memo[id(a)],
                                    None if b is None else memo[id(b)], node._c, items)
@@ -508,7 +508,7 @@ def value_sum(items: list[Value | float]) -> Value:
     """One SUM node over items (Values and floats, at least one Value), added left to right."""
     total = 0.0
     for i, item in enumerate(items):
-        v = item._data if isinstance(item, Value) else item
+        v = item._data if type(item) is Value else item
         total = v if i == 0 else total + v
     return _make(total, SUM, items=tuple(items))
 
@@ -517,7 +517,7 @@ def value_dot(ws: list[Value | float], xs: list[Value | float]) -> Value:
     """One DOT node: Σ ws[i]·xs[i] (equal lengths, at least one Value), added left to right."""
     total = 0.0
     for i, (w, x) in enumerate(zip(ws, xs)):
-        term = (w._data if isinstance(w, Value) else w) * (x._data if isinstance(x, Value) else x)
+        term = (w._data if type(w) is Value else w) * (x._data if type(x) is Value else x)
         total = term if i == 0 else total + term
     return _make(total, DOT, items=tuple(item for pair in zip(ws, xs) for item in pair))
 
