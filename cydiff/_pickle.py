@@ -19,7 +19,8 @@ import os
 from types import ModuleType
 from typing import Any
 
-from ._ops_py import BINARY, CUSTOM, DOT, FOLDED, LEAF, SUM, UNARY
+from . import _records
+from ._ops_py import LEAF
 
 FORMAT = 1  # the version of the record layout
 
@@ -34,60 +35,66 @@ def implementation(twin: str) -> ModuleType:
     return importlib.import_module("cydiff.pure")
 
 
-def _value_module(twin: str) -> ModuleType:
-    name = implementation(twin).IMPLEMENTATION
+def _loader(twin: object, what: str) -> ModuleType:
+    """The twin module a pickle names, checked."""
+    if type(twin) is not str or twin not in _records.TWINS:
+        raise ValueError(f"cannot unpickle a cydiff {what}: it names the twin {twin!r}, "
+                         "not 'pure' or 'compiled'")
+    return implementation(twin)
+
+
+def _value_module(twin: object) -> ModuleType:
+    name = _loader(twin, "Value").IMPLEMENTATION
     return importlib.import_module("cydiff._value_c" if name == "compiled" else "cydiff._value_py")
 
 
+def _checked(check: Any, what: str, *args: Any) -> Any:
+    """check(*args, where): a pickle's fields checked by `_records` or a constructor, where
+    anything wrong, of whatever kind, is a ValueError: the pickle is corrupt."""
+    where = f"cannot unpickle a cydiff {what}"
+    try:
+        return check(*args, where)
+    except TypeError as e:
+        raise ValueError(str(e)) from None
+
+
+def _constructed(cls: Any, what: str, *args: Any) -> Any:
+    """cls(*args), where a pickle gives the arguments: anything wrong is a ValueError."""
+    try:
+        return cls(*args)
+    except (TypeError, ValueError, OverflowError) as e:
+        raise ValueError(f"cannot unpickle a cydiff {what}: {e}") from None
+
+
 def restore_dual(twin: str, val: float, deriv: float) -> Any:
-    return implementation(twin).Dual(val, deriv)
+    return _constructed(_loader(twin, "Dual").Dual, "Dual", val, deriv)
 
 
 def restore_multidual(twin: str, val: float, partials: tuple[float, ...]) -> Any:
-    return implementation(twin).MultiDual(val, partials)
+    return _constructed(_loader(twin, "MultiDual").MultiDual, "MultiDual", val, partials)
 
 
 def restore_leaf(twin: str, data: float, grad: float, label: str, op: str | None) -> Any:
-    return _value_module(twin)._node(data, grad, LEAF, label, None, None, 0.0, op)
-
-
-def _corrupt(what: str) -> ValueError:
-    return ValueError(f"cannot unpickle a cydiff Value: {what}")
+    module = _value_module(twin)
+    data, grad, label, op = _checked(_records.leaf, "Value", data, grad, label, op)
+    return module._node(data, grad, LEAF, label, None, None, 0.0, op)
 
 
 def restore_graph(twin: str, version: int, entries: list[Any]) -> Any:
     """The root (last entry) of a graph pickled as flat entries."""
-    if version != FORMAT:
-        raise _corrupt(f"record format {version!r}, this cydiff reads {FORMAT}")
+    if type(version) is not int or version != FORMAT:
+        raise ValueError(f"cannot unpickle a cydiff Value: record format {version!r}, "
+                         f"this cydiff reads {FORMAT}")
     module = _value_module(twin)
     Value = module.Value
     nodes: list[Any] = []
-
-    def child(i: Any) -> Any:
-        if type(i) is not int or not 0 <= i < len(nodes):
-            raise _corrupt(f"bad child index {i!r}")
-        return nodes[i]
-
-    for entry in entries:
-        if isinstance(entry, Value):
+    for entry in _checked(_records.graph, "Value", entries, Value):
+        if type(entry) is Value:
             nodes.append(entry)
             continue
-        if type(entry) is not tuple or len(entry) != 8:
-            raise _corrupt(f"bad entry {entry!r}")
         data, grad, op, label, a, b, c, items = entry
-        if op in UNARY or op in FOLDED:
-            node = module._node(data, grad, op, label, child(a), None, c, None)
-        elif op in BINARY:
-            node = module._node(data, grad, op, label, child(a), child(b), c, None)
-        elif op in (SUM, DOT, CUSTOM) and type(items) is tuple and items:
-            items = tuple(child(i) if type(i) is int else i for i in items)
-            if (op == DOT and len(items) % 2) or (op == CUSTOM and type(items[0]) is not str) \
-                    or any(not isinstance(i, (Value, float)) for i in items[op == CUSTOM:]):
-                raise _corrupt(f"bad items {items!r}")
-            node = module._node(data, grad, op, label, None, None, c, items)
-        else:
-            raise _corrupt(f"bad node (op code {op!r})")
-        nodes.append(node)
-    if not nodes:
-        raise _corrupt("no nodes")
+        if items is not None:  # indices to nodes; a custom op's name and constants stay
+            items = tuple(nodes[i] if type(i) is int else i for i in items)
+        nodes.append(module._node(data, grad, op, label, None if a is None else nodes[a],
+                                  None if b is None else nodes[b], c, items))
     return nodes[-1]

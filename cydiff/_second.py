@@ -158,7 +158,7 @@ class Graph:
 
     @classmethod
     def of_tape(cls, nodes: Sequence[Any], data: list[float], inputs: Sequence[int]) -> Graph:
-        """A tape's nodes (`_tape._Node`) with their values `data` at a point."""
+        """A tape's nodes (`_records.Node`) with their values `data` at a point."""
         graph = cls.__new__(cls)
         graph.data = data
         graph.locals = [_locals((data[i], 0.0, op, None, a, b, c, items), data)

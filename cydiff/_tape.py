@@ -24,79 +24,90 @@ across them, and `cydiff.parallel` spreads blocks of rows over processes.
 
 from __future__ import annotations
 
+import importlib
 import math
 import os
 import threading
-from typing import Any, NamedTuple, Optional, Sequence
+from typing import Any, Optional, Sequence
 
 import numpy
 
-from . import _common
+from . import _common, _records
 from ._ops_py import BINARY, CUSTOM, FOLDED, LEAF, LEFT, SUM, UNARY, tangent
-
-
-class _Node(NamedTuple):
-    op: int
-    a: int          # operand indices, -1 where unused
-    b: int
-    c: float        # folded constant
-    items: tuple[Any, ...]  # SUM / DOT: node indices (ints) and constants (floats)
+from ._records import Node
 
 
 class Tape:
     """A recorded graph, replayed at new inputs (see the module)."""
 
     __slots__ = ("_nodes", "_constants", "_inputs", "_twin", "_engine")
+    _nodes: tuple[Node, ...]
+    _constants: dict[int, float]  # leaf index -> value, for leaves not inputs
+    _inputs: tuple[int, ...]      # leaf index of each input (-1: f did not use it)
+    _twin: str                    # whose replay: "pure" here, "compiled" in C
+    _engine: Any                  # the compiled replay, or None
 
-    def __init__(self, nodes: Sequence[_Node], constants: dict[int, float],
-                 inputs: Sequence[int], twin: str = "pure") -> None:
-        self._nodes = tuple(nodes)
-        self._constants = dict(constants)   # leaf index -> value, for leaves not inputs
-        self._inputs = tuple(inputs)        # leaf index of each input (-1: f did not use it)
-        self._twin = twin                   # whose replay: "pure" here, "compiled" in C
-        self._engine: Any = None
+    def __new__(cls, nodes: Sequence[tuple[Any, ...]], constants: dict[int, float],
+                inputs: Sequence[int], twin: str = "pure") -> Tape:
+        """A tape from its arrays, checked (`_records.tape` says what they must be). Made
+        whole here, as a number is: __init__ is object's, so calling it again cannot
+        change a tape, nor set its arrays apart from its compiled replay's."""
+        return cls._of(*_records.tape(nodes, constants, inputs, twin, "Tape()"), twin)
+
+    @classmethod
+    def _of(cls, nodes: tuple[Node, ...], constants: dict[int, float], inputs: tuple[int, ...],
+            twin: str) -> Tape:
+        """A tape of arrays that hold together: checked, or recorded from a graph."""
+        tape = object.__new__(cls)
+        tape._nodes, tape._constants, tape._inputs, tape._twin = nodes, constants, inputs, twin
+        tape._engine = None
         if twin == "compiled":
             from ._tape_c import Replay  # type: ignore[import-not-found,unused-ignore]
-            self._engine = Replay(self._nodes, self._constants, self._inputs)
+            tape._engine = Replay(nodes, constants, inputs)
+        return tape
 
     # --- recording ----------------------------------------------------------------------
     @classmethod
-    def from_records(cls, records: list[Any], inputs: Sequence[Any], where: str,
-                     twin: str = "pure") -> Tape:
-        index = {id(entry): i for i, entry in enumerate(records) if not isinstance(entry, tuple)}
-        input_ids = {id(leaf) for leaf in inputs}
+    def from_records(cls, records: list[Any], inputs: Sequence[Any],
+                     where: str = "Tape.from_records", twin: str = "pure") -> Tape:
+        """The tape of a graph given as its records (the format of `_pickle`, checked),
+        with `inputs` (leaves among the records, each once) as the variables; its other
+        leaves are constants."""
+        module = _twin_module(twin, where)
+        records = _records.graph(records, module.Value, where)
+        index = {id(entry): i for i, entry in enumerate(records) if type(entry) is not tuple}
+        positions = _input_positions(inputs, module.Value, where)
         nodes, constants = [], {}
         for i, entry in enumerate(records):
-            if not isinstance(entry, tuple):
-                if id(entry) not in input_ids:
-                    constants[i] = float(entry.data)
-                nodes.append(_Node(LEAF, -1, -1, 0.0, ()))
+            if type(entry) is not tuple:
+                if id(entry) not in positions:
+                    constants[i] = entry.data
+                nodes.append(Node(LEAF, -1, -1, 0.0, ()))
                 continue
             _, _, op, _, a, b, c, items = entry
             if op == CUSTOM:
                 raise ValueError(f"{where}: the graph has a custom op ({items[0]!r}), which a "
                                  "tape cannot replay: its derivative is unknown")
-            nodes.append(_Node(op, -1 if a is None else a, -1 if b is None else b, float(c),
-                               tuple(items) if items is not None else ()))
-        return cls(nodes, constants, [index.get(id(leaf), -1) for leaf in inputs], twin)
+            nodes.append(Node(op, -1 if a is None else a, -1 if b is None else b, c,
+                              items if items is not None else ()))
+        return cls._of(tuple(nodes), constants,
+                       tuple(index.get(id(leaf), -1) for leaf in inputs), twin)
 
     @classmethod
     def from_graph(cls, output: Any, inputs: Sequence[Any]) -> Tape:
         """The tape of a graph already built: `output`'s graph, replayed with `inputs`
-        (Values of it, in order) as the variables; its other leaves are constants."""
-        import importlib
+        (leaves of it, in order, each once) as the variables; its other leaves are
+        constants. An input output does not depend on has a gradient of 0."""
         where = "Tape.from_graph"
         twin = _common._implementation(output)
         if twin is None or not hasattr(output, "backward"):
             raise TypeError(f"{where}: output must be a Value, not "
                             f"'{_common.type_name(output)}'")
-        module = importlib.import_module(f"cydiff.{twin}")
-        leaves = list(inputs)
-        for leaf in leaves:
-            if not isinstance(leaf, module.Value):
-                raise TypeError(f"{where}: inputs must be Values of output's twin, not "
-                                f"'{_common.type_name(leaf)}'")
-        return cls.from_records(module._graph_records(output), leaves, where, twin)
+        module = _twin_module(twin, where)
+        if isinstance(inputs, (str, bytes)) or not hasattr(inputs, "__iter__"):
+            raise TypeError(f"{where}: inputs must be a sequence of Values, not "
+                            f"'{_common.type_name(inputs)}'")
+        return cls.from_records(module._graph_records(output), list(inputs), where, twin)
 
     # --- the API ------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -281,9 +292,10 @@ class Tape:
         """Values (m,) and gradients (m, n) at the rows of X (m, n), each row as
         `value_and_grad` gives it. The compiled replay splits the rows into `threads`
         contiguous blocks, each replayed by its own thread with its own scratch, the GIL
-        released (None: one thread per CPU, fewer for a small batch); the first row that
-        raises (in row order) raises. The pure replay holds the GIL, so it runs the rows
-        in turn, whatever `threads` says."""
+        released (None: one thread per CPU, fewer for a small batch); it never starts
+        more threads than there are rows or CPUs (more could not run at once). The first
+        row that raises (in row order) raises. The pure replay holds the GIL, so it runs
+        the rows in turn, whatever `threads` says."""
         where = "Tape.value_and_grad_batch"
         _check_count(threads, "threads", where)
         rows = self._rows(X, where)
@@ -295,9 +307,35 @@ class Tape:
                 values[k], grads[k] = self._replay(rows[k].tolist())
             return values, grads
         if threads is None:
-            threads = _threads_for(m * len(self._nodes))
-        _in_blocks(self._engine.batch, rows, values, grads, min(threads, max(m, 1)))
+            threads = max(1, min(_cpus(), m * len(self._nodes) // _NODES_PER_THREAD))
+        _in_blocks(self._engine.batch, rows, values, grads, max(1, min(threads, m, _cpus())))
         return values, grads
+
+
+def _twin_module(twin: object, where: str) -> Any:
+    """`cydiff.pure` or `cydiff.compiled`, as twin names it."""
+    if type(twin) is not str or twin not in _records.TWINS:
+        raise ValueError(f"{where}: twin must be 'pure' or 'compiled', not {twin!r}")
+    return importlib.import_module(f"cydiff.{twin}")
+
+
+def _input_positions(inputs: Sequence[Any], value_type: type, where: str) -> dict[int, int]:
+    """id(leaf): its position among the inputs, each a leaf of the twin, each once. A
+    replay sets the inputs' values: an op's result given as an input would be replayed
+    as the op, its value and gradient ignored."""
+    positions: dict[int, int] = {}
+    for k, leaf in enumerate(inputs):
+        if type(leaf) is not value_type:
+            raise TypeError(f"{where}: inputs[{k}] must be a Value of the graph's twin, not "
+                            f"'{_common.type_name(leaf)}'{_common._other_twin_hint(leaf)}")
+        if leaf._children:
+            raise ValueError(f"{where}: inputs[{k}] is not a leaf but the result of an op "
+                             f"({leaf._op!r}): the inputs of a tape are leaves of its graph")
+        if id(leaf) in positions:
+            raise ValueError(f"{where}: inputs[{k}] is inputs[{positions[id(leaf)]}] again: "
+                             "each input is a leaf of its own")
+        positions[id(leaf)] = k
+    return positions
 
 
 def _check_count(value: Optional[int], name: str, where: str) -> None:
@@ -314,12 +352,12 @@ def _check_count(value: Optional[int], name: str, where: str) -> None:
 _NODES_PER_THREAD = 100_000
 
 
-def _threads_for(work: int) -> int:
+def _cpus() -> int:
+    """The CPUs this process may run on."""
     try:
-        cpus = len(os.sched_getaffinity(0))  # type: ignore[attr-defined,unused-ignore]
+        return len(os.sched_getaffinity(0))  # type: ignore[attr-defined,unused-ignore]
     except AttributeError:  # macOS, Windows
-        cpus = os.cpu_count() or 1
-    return max(1, min(cpus, work // _NODES_PER_THREAD))
+        return os.cpu_count() or 1
 
 
 def _in_blocks(batch: Any, rows: Any, values: Any, grads: Any, threads: int) -> None:
@@ -354,11 +392,20 @@ def _same(a: dict[int, float], b: dict[int, float]) -> bool:
 
 def _restore(version: int, nodes: list[Any], constants: dict[int, float],
              inputs: Sequence[int], twin: str = "pure") -> Tape:
-    if version != 1:
-        raise ValueError(f"cydiff: a tape pickled in format {version!r}; this cydiff reads 1")
-    if twin == "compiled":
+    """An unpickled tape: its arrays checked as `Tape()` checks them; anything wrong with
+    them is a ValueError (the pickle is corrupt)."""
+    where = "cannot unpickle a cydiff Tape"
+    if type(version) is not int or version != 1:
+        raise ValueError(f"{where}: format {version!r}; this cydiff reads 1")
+    if twin == "compiled" and os.environ.get("CYDIFF_NO_EXTENSIONS"):
+        twin = "pure"
+    elif twin == "compiled":
         try:
             from . import _tape_c  # noqa: F401  (a pure install replays in Python)
         except ImportError:
             twin = "pure"
-    return Tape([_Node(*node) for node in nodes], constants, inputs, twin)
+    try:
+        checked = _records.tape(nodes, constants, inputs, twin, where)
+    except TypeError as e:
+        raise ValueError(str(e)) from None
+    return Tape._of(*checked, twin)

@@ -61,10 +61,10 @@ def _make(data: float, op: int, a: Value | None = None, b: Value | None = None,
 
 def _node(data: float, grad: float, op: int, label: str, a: Value | None, b: Value | None,
           c: float, items: Any) -> Value:
-    """A node from its fields (unpickling and copying); `_pickle` checks the structure."""
-    v = _make(float(data), op, a, b, float(c), items)
-    v.grad = grad
-    v.label = label
+    """A node from its fields (unpickling and copying; `_records` checks a pickle's)."""
+    v = _make(data, op, a, b, c, items)
+    v._grad = grad
+    v._label = label
     return v
 
 

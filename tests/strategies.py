@@ -6,9 +6,12 @@ function, every operator with nodes or constants on either side, `**` with
 constant and node exponents, reuse of a node (x * x, DAGs) and fused sum/dot.
 """
 
+import math
+
 from hypothesis import strategies as st
 
 from programs import BINARY, EXPONENTS, MUTATIONS, SPECIALS, UNARY, Program
+from records import OTHER, VALUE
 
 SYMBOLS = sorted(BINARY)
 
@@ -55,3 +58,30 @@ def programs(draw, max_ops=12):
     new_data = st.one_of(st.sampled_from(MUTATIONS), numbers)
     program.mutations = draw(st.lists(st.tuples(st.integers(0, size - 1), new_data), max_size=3))
     return program
+
+
+# --- records spoiled as an attacker would (see records.py) ---------------------------------
+
+junk = st.one_of(
+    st.integers(-3, 40),
+    st.sampled_from([-1, 2**31, 2**63, -2**63 - 1, 10**400, True, False, 0.5, math.nan,
+                     math.inf, 1e308, "", "+", None, (), (0,), (-1, 2.0), [], b"x", {}, 3j,
+                     VALUE, OTHER]),
+    numbers,
+    st.text(max_size=3),
+)
+index = st.integers(0, 40)
+mutation = st.one_of(
+    st.tuples(st.sampled_from(["truncate", "drop", "duplicate"]), index),
+    st.tuples(st.just("swap"), index, index),
+    st.tuples(st.just("whole"), index, junk),
+    st.tuples(st.just("field"), index, st.integers(0, 7), junk),
+    st.tuples(st.just("shift"), index, st.integers(0, 7), st.sampled_from([-2, -1, 1, 2, 50])),
+    st.tuples(st.just("item"), index, st.integers(0, 7), st.integers(0, 1), index, junk),
+    st.tuples(st.just("grow"), index, junk),
+)
+mutations = st.fixed_dictionaries({
+    part: st.lists(mutation, max_size=3)
+    for part in ("graph", "nodes", "constants", "inputs", "leaf")
+})
+points = st.lists(st.lists(numbers, min_size=1, max_size=4), min_size=1, max_size=2)

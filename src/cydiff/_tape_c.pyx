@@ -11,6 +11,9 @@ order as `cydiff/_second.py`'s `Graph.hvp` does, with the table of `_second_c.px
 
 The tape's arrays are read-only once built; each replay brings its scratch (the
 values, gradients and tangents of the nodes), so threads can replay one tape at once.
+The arrays are trusted: `Tape` gives only records that `cydiff/_records.py` checked
+(every operand an earlier node, every op code known, a dot's items in pairs). What a
+call brings is not: its arrays' lengths are checked against the tape's, once a call.
 """
 
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
@@ -28,6 +31,13 @@ cdef void *_alloc(Py_ssize_t n, size_t size) except NULL:
     if p == NULL:
         raise MemoryError()
     return p
+
+
+cdef int _fits(Py_ssize_t got, Py_ssize_t want, str what) except -1:
+    """A caller's array has the length the replay reads or writes (Tape checks first)."""
+    if got != want:
+        raise ValueError(f"cydiff: {what} has {got} items where the tape has {want}")
+    return 0
 
 
 cdef inline void _flow(double *g, double *gt, Py_ssize_t j, double d, double gi, double gti,
@@ -326,6 +336,9 @@ cdef class Replay:
         """H v into hv; returns f(x)."""
         cdef Py_ssize_t i, j
         cdef double value
+        _fits(x.shape[0], self.n_inputs, "x")
+        _fits(v.shape[0], self.n_inputs, "v")
+        _fits(hv.shape[0], self.n_inputs, "hv")
         cdef double *scratch = <double *>_alloc(4 * self.n, sizeof(double))
         cdef double *vals = scratch
         try:
@@ -346,6 +359,9 @@ cdef class Replay:
         """H into H (n_inputs × n_inputs), column c = hvp(e_c): one forward, then a
         sweep per column."""
         cdef Py_ssize_t i, j, col, m = self.n_inputs
+        _fits(x.shape[0], m, "x")
+        _fits(H.shape[0], m, "H")
+        _fits(H.shape[1], m, "a row of H")
         cdef double *scratch = <double *>_alloc(4 * self.n + m, sizeof(double))
         cdef double *vals = scratch
         cdef double *e = scratch + 4 * self.n
@@ -397,12 +413,15 @@ cdef class Replay:
     def value(self, const double[::1] x not None):
         """f(x), x a float64 array of n_inputs items."""
         cdef double value
+        _fits(x.shape[0], self.n_inputs, "x")
         self.single(x, &value, NULL)
         return value
 
     def value_and_grad(self, const double[::1] x not None, double[::1] grad not None):
         """f(x), with the gradient written into grad (n_inputs items)."""
         cdef double value
+        _fits(x.shape[0], self.n_inputs, "x")
+        _fits(grad.shape[0], self.n_inputs, "grad")
         self.single(x, &value, &grad[0])
         return value
 
@@ -411,6 +430,10 @@ cdef class Replay:
         """Rows lo .. hi - 1 of X (m, n_inputs) into values and grads, the GIL released;
         the first error stops the rows and is raised."""
         cdef Py_ssize_t r
+        _fits(X.shape[1], self.n_inputs, "a row of X")
+        _fits(grads.shape[1], self.n_inputs, "a row of grads")
+        if not (0 <= lo <= hi <= X.shape[0] and hi <= values.shape[0] and hi <= grads.shape[0]):
+            raise ValueError(f"cydiff: rows {lo} to {hi} are not rows of X, values and grads")
         cdef double *scratch = <double *>_alloc(2 * self.n, sizeof(double))
         try:
             with nogil:

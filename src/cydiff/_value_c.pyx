@@ -473,7 +473,7 @@ def graph_records(Value root):
 
 
 def _node(double data, double grad, int op, str label, Value a, Value b, double c, items):
-    """A node from its fields (unpickling and copying); `_pickle` checks the structure."""
+    """A node from its fields (unpickling and copying; `_records` checks a pickle's)."""
     # The C code relies on these; a malformed call must not reach it.
     if not (0 <= op < N_OPS
             and (a is not None or not (is_unary(op) or is_folded(op) or is_binary(op)))
