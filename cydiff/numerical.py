@@ -115,11 +115,16 @@ def _steps(h: object, x: Array, exponent: float, where: str) -> Array:
     if h is None:
         scaled: Array = EPS ** exponent * np.maximum(np.abs(x), 1.0)
         return scaled
+    expected = "a number or a 1-D array of numbers"
     c = _common.as_number(h)
-    steps = np.asarray(h) if c is None else np.full(x.shape, c)
-    if steps.dtype.kind not in "biuf":
-        raise TypeError(f"{where}: h must be a number or a 1-D array of numbers, "
-                        f"not {_common.described(h)}")
+    try:
+        steps = np.asarray(h) if c is None else np.full(x.shape, c)
+    except (TypeError, ValueError):  # ragged nesting and the like
+        raise TypeError(f"{where}: h must be {expected}, not {_common.described(h)}") from None
+    # a bool is a number elsewhere, but h=True is no step size
+    if isinstance(h, (bool, np.bool_)) or steps.dtype.kind not in "iuf" or (
+            isinstance(h, (list, tuple)) and any(isinstance(s, (bool, np.bool_)) for s in h)):
+        raise TypeError(f"{where}: h must be {expected}, not {_common.described(h)}")
     if steps.ndim == 0:
         steps = np.full(x.shape, float(steps))
     if steps.shape != x.shape:

@@ -342,6 +342,12 @@ BAD_ARGUMENTS = [
     ("gradient", (never_called, [1.0, 2.0]), {"h": [0.1, 0.1, 0.1]}, ValueError,
      r"h must be one step or one per input \(2\), not an array of shape \(3,\)"),
     ("gradient", (never_called, [1.0]), {"h": "0.1"}, TypeError, r"h must be a number .*'str'"),
+    ("derivative", (never_called, 1.0), {"h": True}, TypeError,
+     r"h must be a number or a 1-D array of numbers, not 'bool'"),
+    ("gradient", (never_called, [1.0, 2.0]), {"h": [0.1, True]}, TypeError, r"h must be a number"),
+    ("hessian", (never_called, [1.0]), {"h": np.array([True])}, TypeError, r"not 'ndarray'"),
+    ("gradient", (never_called, [1.0, 2.0]), {"h": [0.1, [0.1, 0.2]]}, TypeError,
+     r"h must be a number or a 1-D array of numbers, not 'list' of 'list'"),
     ("gradient", (never_called, [1e20]), {"h": 1e-3}, ValueError,
      r"step 0\.001 is too small to change x\[0\] = 1e\+20"),
     ("hessian", (never_called, [1.0]), {"h": 3e-16, "order": 2}, ValueError,  # halved to 7.5e-17
