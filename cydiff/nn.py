@@ -995,13 +995,16 @@ def _parameter_list(params: object, where: str, for_l2: bool = False) -> list[Va
     return cast("list[Value]", out)
 
 
-def _hyper(x: object, where: str, name: str, upper: float | None = None) -> float:
-    """A finite real number >= 0 (and < upper)."""
+def _hyper(x: object, where: str, name: str, upper: float | None = None,
+           positive: bool = False) -> float:
+    """A finite real number >= 0 (> 0 if positive, and < upper)."""
     c = _common.as_number(x)
     if c is None or isinstance(x, (bool, np.bool_)):
         raise TypeError(f"{where}: {name} must be a real number, not {_what(x)}")
-    if not (math.isfinite(c) and c >= 0.0 and (upper is None or c < upper)):
-        bound = f"in [0, {upper})" if upper is not None else ">= 0 and finite"
+    if not (math.isfinite(c) and (c > 0.0 if positive else c >= 0.0)
+            and (upper is None or c < upper)):
+        bound = (f"in [0, {upper})" if upper is not None else
+                 "> 0 and finite" if positive else ">= 0 and finite")
         raise ValueError(f"{where}: {name} must be {bound}, not {c!r}")
     return c
 
@@ -1084,7 +1087,8 @@ class Adam(Optimizer):
         m = β1·m + (1 - β1)·g,   v = β2·v + (1 - β2)·g²          (m, v start at 0)
         p.data = p.data - (lr / (1 - β1^t)) · m / (√v / √(1 - β2^t) + eps)
 
-    which is lr · m̂ / (√v̂ + eps) with the bias-corrected moments m̂, v̂.
+    which is lr · m̂ / (√v̂ + eps) with the bias-corrected moments m̂, v̂. eps must be
+    > 0 (PyTorch allows 0, which divides 0 by 0 where a gradient has stayed 0).
     """
 
     def __init__(self, params: Module | Iterable[Value], lr: float = 1e-3,
@@ -1096,7 +1100,9 @@ class Adam(Optimizer):
             raise TypeError(f"{where}: betas must be a pair of real numbers, not {_what(betas)}")
         self.betas = (_hyper(betas[0], where, "betas[0]", 1.0),
                       _hyper(betas[1], where, "betas[1]", 1.0))
-        self.eps = _hyper(eps, where, "eps")
+        # eps = 0 would make a step divide 0 by 0 (ZeroDivisionError, halfway through the
+        # parameters) wherever the gradient has been 0 so far
+        self.eps = _hyper(eps, where, "eps", positive=True)
         self.weight_decay = _hyper(weight_decay, where, "weight_decay")
         super().__init__(params, lr)
         self.t = 0

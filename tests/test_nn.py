@@ -950,7 +950,8 @@ def test_losses_refuse_to_mix_twins(impl):
     (lambda ps: nn.SGD(ps[0], lr=0.1), TypeError, r"takes a list of Values .*, not a single Value"),
     (lambda ps: nn.Adam(ps, betas=(0.9,)), TypeError, r"^Adam\(\): betas must be a pair of real numbers"),
     (lambda ps: nn.Adam(ps, betas=(1.0, 0.999)), ValueError, r"betas\[0\] must be in \[0, 1.0\), not 1.0"),
-    (lambda ps: nn.Adam(ps, eps=-1e-8), ValueError, r"^Adam\(\): eps must be >= 0"),
+    (lambda ps: nn.Adam(ps, eps=-1e-8), ValueError, r"^Adam\(\): eps must be > 0 and finite, not -1e-08$"),
+    (lambda ps: nn.Adam(ps, eps=0.0), ValueError, r"^Adam\(\): eps must be > 0 and finite, not 0.0$"),
     (lambda ps: nn.Adam(ps, weight_decay=None), TypeError, r"weight_decay must be a real number, not 'NoneType'"),
 ])
 def test_optimizer_errors(impl, make, error, message):
