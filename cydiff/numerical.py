@@ -6,20 +6,36 @@ The yardstick for cydiff's exact derivatives, and a tool for code cydiff cannot 
 Steps are chosen per input, from its scale, to balance truncation against rounding:
 h_i = eps**p * max(|x_i|, 1) with p = 1/3 for central differences, 1/2 for one-sided ones and
 1/4 for the Hessian. Each step is made exactly representable (`h = (x + h) - x`), and a
-difference is divided by the distance between the points f was given. `order=k` adds k levels
-of Richardson extrapolation (the step halves at each level and the next error term cancels)
-and starts from a larger step, p = 1/(2k+3) central, 1/(k+2) one-sided, 1/(2k+4) Hessian:
-the extrapolation cancels the truncation error a large step brings, and a large step keeps the
-rounding error small.
+difference is divided by the distance between the points f was given. `order=k` (1 to
+MAX_ORDER = 4) adds k levels of Richardson extrapolation (the step halves at each level and the
+next error term cancels) and starts from a larger step, p = 1/(2k+3) central, 1/(k+2)
+one-sided, 1/(2k+4) Hessian: the extrapolation cancels the truncation error a large step
+brings, and a large step keeps the rounding error small.
 
 Errors measured (relative to max(|exact|, 1); median / worst) on sin, exp, log, atan,
-x**3 + 2x and sin(x**2 + 1) at 1200 points of [0.2, 3], and, for the Hessian, on Rosenbrock and
-sin(a)exp(b) + a log(c):
+x**3 + 2x and sin(x**2 + 1) at 200 points each of [0.2, 3], and, for the Hessian, of those six as
+functions of one input and of Rosenbrock (30 points of [-1.5, 1.5]^n, n = 2, 3, 5) and
+sin(a)exp(b) + a log(c) (40 points of [0.2, 3]^3):
 
-    order               None           1              2              3
-    central             1e-11 / 2e-9   5e-14 / 1e-10  1e-14 / 6e-12  7e-15 / 2e-13
-    forward, backward   9e-9 / 6e-7    2e-11 / 1e-9   2e-12 / 2e-10  7e-13 / 9e-12
-    hessian             6e-9 / 4e-8    5e-11 / 4e-10  1e-11 / 9e-11  6e-12 / 5e-11
+    order               None           1              2              3              4
+    central             1e-11 / 2e-9   5e-14 / 9e-11  1e-14 / 7e-12  8e-15 / 2e-13  7e-15 / 7e-14
+    forward, backward   9e-9 / 5e-7    2e-11 / 1e-9   2e-12 / 1e-10  7e-13 / 1e-11  4e-13 / 4e-12
+    hessian, one input  4e-9 / 3e-6    2e-11 / 6e-8   4e-12 / 2e-9   3e-12 / 3e-11  3e-12 / 4e-11
+    hessian, n inputs   9e-9 / 2e-7    6e-11 / 1e-9   1e-11 / 8e-11  6e-12 / 6e-11  8e-12 / 6e-11
+
+`order` is at most MAX_ORDER = 4: there every row has reached its best, and more levels only
+lose. The same measurement at higher orders (worst cases):
+
+    order               5       6       8       10      12      16      20      30      40
+    central             7e-14   1e-13   2e-13   8e-13   2e-12   4e-11   4e-10   3e-7    2e-4
+    forward, backward   5e-12   3e-12   9e-12   2e-11   5e-11   3e-10   5e-9    3e-6    3e-3
+    hessian, one input  7e-11   1e-10   9e-10   9e-9    8e-8    1e-5    2e-3    1e+3    9e+8
+    hessian, n inputs   8e-11   3e-10   1e-9    1e-8    2e-7    1e-5    4e-3    3e+3    1e+9
+
+The starting step grows with the order (eps**(1/13) = 6% of the scale at 5, 21% at 10), so the
+expansion Richardson relies on stops converging, and the finest levels' rounding error is
+multiplied by the extrapolation; from order 10 the first step also leaves a function's domain
+(log near 0.2) and f raises.
 
 The worst cases are functions whose higher derivatives dwarf the first (sin(x**2 + 1) at 3).
 A function whose values are much larger than its derivatives loses accuracy in proportion.
@@ -36,7 +52,7 @@ from numpy.typing import NDArray
 
 from . import _common
 
-__all__ = ["derivative", "gradient", "jacobian", "hessian", "METHODS"]
+__all__ = ["derivative", "gradient", "jacobian", "hessian", "MAX_ORDER", "METHODS"]
 
 Array = NDArray[np.float64]
 Point = Union[float, "list[float]", "tuple[float, ...]", Array]
@@ -44,6 +60,7 @@ Step = Union[None, float, "list[float]", "tuple[float, ...]", Array]
 
 METHODS = ("central", "forward", "backward")
 EPS = float(np.finfo(np.float64).eps)
+MAX_ORDER = 4  # Richardson levels past this only lose accuracy: the module's table
 
 
 # --- checking the arguments, all of them before f is first called ---------------------------
@@ -87,6 +104,9 @@ def _levels(order: object, where: str) -> int:
         raise TypeError(f"{where}: order must be None or an int, not '{_common.type_name(order)}'")
     if order < 1:
         raise ValueError(f"{where}: order must be at least 1 (or None), not {order}")
+    if order > MAX_ORDER:
+        raise ValueError(f"{where}: order must be at most {MAX_ORDER} (MAX_ORDER), not {order}: "
+                         f"higher orders are less accurate, not more")
     return int(order)
 
 
@@ -95,11 +115,16 @@ def _steps(h: object, x: Array, exponent: float, where: str) -> Array:
     if h is None:
         scaled: Array = EPS ** exponent * np.maximum(np.abs(x), 1.0)
         return scaled
+    expected = "a number or a 1-D array of numbers"
     c = _common.as_number(h)
-    steps = np.asarray(h) if c is None else np.full(x.shape, c)
-    if steps.dtype.kind not in "biuf":
-        raise TypeError(f"{where}: h must be a number or a 1-D array of numbers, "
-                        f"not {_common.described(h)}")
+    try:
+        steps = np.asarray(h) if c is None else np.full(x.shape, c)
+    except (TypeError, ValueError):  # ragged nesting and the like
+        raise TypeError(f"{where}: h must be {expected}, not {_common.described(h)}") from None
+    # a bool is a number elsewhere, but h=True is no step size
+    if isinstance(h, (bool, np.bool_)) or steps.dtype.kind not in "iuf" or (
+            isinstance(h, (list, tuple)) and any(isinstance(s, (bool, np.bool_)) for s in h)):
+        raise TypeError(f"{where}: h must be {expected}, not {_common.described(h)}")
     if steps.ndim == 0:
         steps = np.full(x.shape, float(steps))
     if steps.shape != x.shape:
@@ -114,8 +139,14 @@ def _steps(h: object, x: Array, exponent: float, where: str) -> Array:
 
 def _exact(x: Array, h: Array, where: str) -> Array:
     """The steps made exactly representable: x + h is then a float, and h the distance to it."""
-    with np.errstate(invalid="ignore"):  # an infinite x gives nan, as float arithmetic does
+    with np.errstate(invalid="ignore", over="ignore"):  # an infinite x gives nan, as floats do
         steps: Array = (x + h) - x
+        # a finite x moved to ±inf would give nan: say so instead
+        beyond = np.isfinite(x) & ~(np.isfinite(x + steps) & np.isfinite(x - steps))
+    if beyond.any():
+        i = int(np.argmax(beyond))
+        raise ValueError(f"{where}: step {float(h[i])!r} takes x[{i}] = {float(x[i])!r} "
+                         f"past the largest float")
     if (steps == 0).any():
         i = int(np.argmax(steps == 0))
         raise ValueError(f"{where}: step {float(h[i])!r} is too small to change "
@@ -250,7 +281,8 @@ def derivative(f: Callable[[float], float], x: float, h: Optional[float] = None,
                method: str = "central", order: Optional[int] = None) -> float:
     """f'(x) for f: float -> float, by finite differences (see the module for steps and error).
 
-    Expect ~1e-10 relative error central, ~1e-8 forward/backward, ~1e-12 with order=2 or 3.
+    Expect ~1e-10 relative error central, ~1e-8 forward/backward, ~1e-12 with order=2 to 4
+    (at most MAX_ORDER = 4).
     """
     where = "cydiff.numerical.derivative"
     _check_f(f, where)
@@ -295,7 +327,7 @@ def hessian(f: Callable[[Array], float], x: Point, h: Step = None,
     """The Hessian, shape (n, n) and symmetric, of scalar f, by central second differences.
 
     Diagonal: (f(x+h) - 2f(x) + f(x-h)) / h**2; off the diagonal the 4-point formula, computed
-    once per pair. Expect ~1e-8 relative error, ~1e-10 with order=1 to 3.
+    once per pair. Expect ~1e-8 relative error, ~1e-10 with order=1 to 4 (at most MAX_ORDER).
     """
     where = "cydiff.numerical.hessian"
     _check_f(f, where)

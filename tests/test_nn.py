@@ -7,6 +7,7 @@ import math
 import os
 import random
 import re
+import tracemalloc
 
 import numpy as np
 import pytest
@@ -531,9 +532,9 @@ def test_load_state_dict_errors_change_nothing(impl, spoil, error, message):
 
 
 def awkward_floats(model):
-    """Floats whose repr must round-trip: thirds, subnormals, -0.0, huge, inf."""
+    """Floats whose repr must round-trip: thirds, subnormals, -0.0, huge, ±inf, nan."""
     values = [1 / 3, 0.1 + 0.2, 5e-324, -0.0, 1.7976931348623157e308, -2.2250738585072014e-308,
-              math.inf, math.pi, -1e-300]
+              math.inf, math.pi, -1e-300, -math.inf, math.nan]
     for i, p in enumerate(model.parameters()):
         p.data = values[i] if i < len(values) else random.Random(i).uniform(-1, 1) * 10 ** (i % 7)
 
@@ -553,7 +554,8 @@ def test_save_and_load_bit_for_bit(impl, tmp_path):
     assert type(nn.Module.load(path, twin=impl)) is nn.MLP
     assert bits(loaded.state_dict()) == bits(model.state_dict())
     assert all(type(p) is impl.Value for p in loaded.parameters())
-    assert nn.MLP.load(str(path), twin=impl).state_dict() == loaded.state_dict()
+    assert bits(nn.MLP.load(str(path), twin=impl).state_dict()) == bits(loaded.state_dict())
+    assert "Infinity" in path.read_text() and "NaN" in path.read_text()
     document = json.loads(path.read_text())
     assert (document["format"], document["version"], document["module"]) == ("cydiff.nn", 1, "MLP")
     assert document["config"] == {"nin": 3, "nouts": [4, 4, 2], "activation": "tanh",
@@ -565,7 +567,7 @@ def test_save_and_load_bit_for_bit(impl, tmp_path):
         again = type(small).load(path, twin=impl)
         assert repr(again) == repr(small) and bits(again.state_dict()) == bits(small.state_dict())
     with pytest.raises(TypeError, match=r"^MLP.load\(\): '.*model.json' holds a saved Layer$"):
-        nn.MLP.load(path)
+        nn.MLP.load(path, twin=impl)
 
 
 @pytest.mark.c_extensions
@@ -593,31 +595,191 @@ def test_save_and_load_errors(impl, tmp_path):
         Wider(2, [1], twin=impl).save(path)
     assert not path.exists()
 
-    path.write_text("not json")
-    with pytest.raises(ValueError, match="not a cydiff.nn model file"):
-        nn.load(path)
-    path.write_text(json.dumps({"format": "something else"}))
-    with pytest.raises(ValueError, match="not a cydiff.nn model file"):
-        nn.load(path)
     path.write_text(json.dumps({"format": "cydiff.nn", "version": 99}))
-    with pytest.raises(ValueError, match="format version 99; this cydiff reads version 1"):
-        nn.load(path)
-    document = {"format": "cydiff.nn", "version": 1, "module": "MLP",
-                "config": {"nin": 2, "nouts": [0]}, "state": {}}
-    path.write_text(json.dumps(document))
-    with pytest.raises(ValueError, match=r"a damaged architecture .* must be at least 1, not 0"):
-        nn.load(path)
-    for module in ("Transformer", ["MLP"]):
-        document["module"] = module
-        path.write_text(json.dumps(document))
-        with pytest.raises(ValueError, match="a damaged cydiff.nn model file"):
-            nn.load(path)
+    with pytest.raises(ValueError, match=r"^load\('.*model.json'\): format version 99; "
+                                         r"this cydiff reads version 1$"):
+        nn.load(path, twin=impl)
     nn.MLP(2, [2, 1], twin=impl, seed=1).save(path)
     document = json.loads(path.read_text())
     document["state"]["layers.1.b"] = [0.0, 0.0]
     path.write_text(json.dumps(document))
-    with pytest.raises(ValueError, match=r"'layers.1.b' has 2 entries, the model 1"):
-        nn.load(path)
+    with pytest.raises(ValueError, match=r"its config implies 9 parameters, its state holds "
+                                         r"10 values$"):
+        nn.load(path, twin=impl)
+
+
+# A valid file (MLP(2, [2, 1])), which each case below spoils in one place.
+VALID = {"format": "cydiff.nn", "version": 1, "module": "MLP",
+         "config": {"nin": 2, "nouts": [2, 1], "activation": "relu",
+                    "output_activation": "linear"},
+         "state": {"layers.0.w": [[0.5, -0.25], [0.125, 1.0]], "layers.0.b": [0.0, 0.0],
+                   "layers.1.w": [[-1.0, 0.75]], "layers.1.b": [0.0]}}
+DELETE = object()
+
+
+def put(*keys_and_value):
+    """VALID with one entry replaced (or deleted), as JSON text."""
+    *keys, value = keys_and_value
+
+    def spoil():
+        document = json.loads(json.dumps(VALID))
+        target = document
+        for key in keys[:-1]:
+            target = target[key]
+        if value is DELETE:
+            del target[keys[-1]]
+        else:
+            target[keys[-1]] = value
+        return json.dumps(document)
+    return spoil
+
+
+def raw(edit):
+    """VALID's text (or bytes) after `edit`."""
+    return lambda: edit(json.dumps(VALID))
+
+
+BIG = "1" + "0" * 400  # an integer no float can hold
+FLOAT_MAX_PLUS = str(2 ** 1024)  # 309 digits, just past the largest float
+
+MALFORMED = [  # (id, the file's text or bytes, why)
+    ("int too big", raw(lambda t: t.replace('"layers.1.b": [0.0]', f'"layers.1.b": [{BIG}]')),
+     r"the number 100000000000\.\.\. \(401 characters\) is too big for a float"),
+    ("int past int()'s limit", raw(lambda t: t.replace("[0.0]", "[-" + "9" * 5000 + "]")),
+     r"the number -99999999999\.\.\. \(5001 characters\) is too big for a float"),
+    ("int just past float", raw(lambda t: t.replace('"nin": 2', f'"nin": {FLOAT_MAX_PLUS}')),
+     r"the number 179769313486\.\.\. \(309 characters\) is too big for a float"),
+    ("1e999", raw(lambda t: t.replace("0.125", "1e999")), r"the number 1e999 is too big for a float"),
+    ("-1e400", raw(lambda t: t.replace('"nin": 2', '"nin": -1e400')),
+     r"the number -1e400 is too big for a float"),
+    ("deep", lambda: "[" * 100000, r"its JSON is nested too deeply"),
+    ("deep in state", raw(lambda t: t.replace("[0.0]", "[" * 100000 + "]" * 100000)),
+     r"its JSON is nested too deeply"),
+    ("not UTF-8", raw(lambda t: t.encode().replace(b'"MLP"', b'"ML\xff"')),
+     r"not UTF-8 text \(byte 51\)"),
+    ("UTF-16", raw(lambda t: t.encode("utf-16")), r"not UTF-8 text \(byte 0\)"),
+    ("not JSON", lambda: "not json", r"not JSON \(Expecting value: line 1 column 1 \(char 0\)\)"),
+    ("empty", lambda: "", r"not JSON \(Expecting value: line 1 column 1 \(char 0\)\)"),
+    ("duplicate key", raw(lambda t: t.replace('"version": 1', '"version": 2, "version": 1')),
+     r"the key 'version' appears twice in one object"),
+    ("duplicate name", raw(lambda t: t.replace('"layers.0.b": [0.0, 0.0]',
+                                               '"layers.0.b": [0.0, 0.0], "layers.0.b": [0.0, 1.0]')),
+     r"the key 'layers.0.b' appears twice in one object"),
+    ("top level array", lambda: "[]", r"the top level is an array, not an object"),
+    ("top level null", lambda: "null", r"the top level is null, not an object"),
+    ("top level string", lambda: '"cydiff.nn"', r"the top level is 'cydiff.nn', not an object"),
+    ("no format", put("format", DELETE), r"it has no 'format'"),
+    ("other format", put("format", "something else"), r"'format' is 'something else', not 'cydiff.nn'"),
+    ("version true", put("version", True), r"'version' must be an integer, not true"),
+    ("version 1.0", put("version", 1.0), r"'version' must be an integer, not 1.0"),
+    ("version '1'", put("version", "1"), r"'version' must be an integer, not '1'"),
+    ("no version", put("version", DELETE), r"it has no 'version'"),
+    ("no state", put("state", DELETE), r"it lacks \['state'\]"),
+    ("unexpected key", put("comment", "hi"), r"unexpected keys \['comment'\]"),
+    ("module 1", put("module", 1), r"'module' is 1; valid: 'Neuron', 'Layer', 'MLP'"),
+    ("module unknown", put("module", "Transformer"), r"'module' is 'Transformer'; valid: .*MLP'"),
+    ("module array", put("module", ["MLP"]), r"'module' is an array; valid: .*MLP'"),
+    ("module base class", put("module", "Module"), r"'module' is 'Module'; valid: .*MLP'"),
+    ("config array", put("config", [2, [2, 1]]), r"'config' must be an object, not an array"),
+    ("config lacks nin", put("config", "nin", DELETE), r"the MLP config lacks \['nin'\]"),
+    ("config seed", put("config", "seed", 1), r"the MLP config has unexpected \['seed'\]"),
+    ("config twin", put("config", "twin", "pure"), r"the MLP config has unexpected \['twin'\]"),
+    ("nin true", put("config", "nin", True), r"config 'nin' must be an integer >= 1, not true"),
+    ("nin 2.0", put("config", "nin", 2.0), r"config 'nin' must be an integer >= 1, not 2.0"),
+    ("nin '2'", put("config", "nin", "2"), r"config 'nin' must be an integer >= 1, not '2'"),
+    ("nin 0", put("config", "nin", 0), r"config 'nin' must be an integer >= 1, not 0"),
+    ("nin -3", put("config", "nin", -3), r"config 'nin' must be an integer >= 1, not -3"),
+    ("nouts 16", put("config", "nouts", 16), r"config 'nouts' must be an array of layer sizes, not 16"),
+    ("nouts empty", put("config", "nouts", []), r"config 'nouts' is empty"),
+    ("nouts bool", put("config", "nouts", [2, True]),
+     r"config 'nouts'\[1\] must be an integer >= 1, not true"),
+    ("nouts 0", put("config", "nouts", [0, 1]), r"config 'nouts'\[0\] must be an integer >= 1, not 0"),
+    ("activation 5", put("config", "activation", 5), r"config 'activation' must be one of 'relu', "
+                                                     r"'tanh', 'sigmoid', 'linear', not 5"),
+    ("activation gelu", put("config", "activation", "gelu"), r"config 'activation' .*, not 'gelu'"),
+    ("activation null", put("config", "output_activation", None),
+     r"config 'output_activation' must be one of .*, not null"),
+    ("state array", put("state", []), r"'state' must be an object, not an array"),
+    ("too many", put("config", "nin", 10 ** 7),
+     r"its config implies 20000005 parameters, its state holds 9 values"),
+    ("too few", put("state", "layers.1.b", []), r"its config implies 9 parameters, its state holds "
+                                                r"8 values"),
+    ("a name", raw(lambda t: t.replace("layers.1.b", "layers.2.b")),
+     r"the state's names do not match the config's: missing \['layers.1.b'\], "
+     r"unexpected \['layers.2.b'\]"),
+    ("a row too long", put("state", "layers.0.w", [[0.5, -0.25, 0.125], [1.0]]),
+     r"state 'layers.0.w'\[0\] has 3 entries, the config 2"),
+    ("a number for a list", raw(lambda t: t.replace('"layers.0.b": [0.0, 0.0]', '"layers.0.b": 0.0')
+                                .replace('"layers.1.b": [0.0]', '"layers.1.b": [0.0, 0.0]')),
+     r"state 'layers.0.b' must be an array of 2, not 0.0"),
+    ("a bool", put("state", "layers.1.b", [True]), r"state 'layers.1.b'\[0\] must be a number, not true"),
+    ("a string", put("state", "layers.1.b", ["1"]), r"state 'layers.1.b'\[0\] must be a number, not '1'"),
+    ("a null", put("state", "layers.1.b", [None]), r"state 'layers.1.b'\[0\] must be a number, not null"),
+    ("a list", put("state", "layers.1.b", [[0.0]]),
+     r"state 'layers.1.b'\[0\] must be a number, not an array"),
+]
+
+
+@pytest.mark.parametrize("contents, why", [case[1:] for case in MALFORMED],
+                         ids=[case[0] for case in MALFORMED])
+def test_malformed_files_are_refused(impl, tmp_path, contents, why):
+    """A ValueError saying the file is not a valid model file and why; never another
+    exception, never a model."""
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(VALID))
+    assert bits(nn.load(path, twin=impl).state_dict()) == bits(VALID["state"])
+    data = contents()
+    path.write_bytes(data if isinstance(data, bytes) else data.encode())
+    prefix = re.escape(f"load({str(path)!r}): not a valid cydiff.nn model file: ")
+    for load in (nn.load, nn.Module.load, nn.MLP.load):
+        with pytest.raises(ValueError, match=f"^{prefix}{why}$") as info:
+            load(path, twin=impl)
+        assert type(info.value) is ValueError
+
+
+def test_a_small_file_allocates_little(impl, tmp_path):
+    """A 119-byte file claiming 10**7 inputs is refused by counting, before anything is built."""
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps({"format": "cydiff.nn", "version": 1, "module": "Neuron",
+                                "config": {"nin": 10 ** 7}, "state": {"w": [0.0], "b": 0.0}}))
+    assert path.stat().st_size == 119
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError) as info:
+            nn.load(path, twin=impl)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 100_000  # 10**7 Values would be hundreds of megabytes
+    assert str(info.value).endswith("not a valid cydiff.nn model file: its config implies "
+                                    "10000001 parameters, its state holds 2 values")
+
+
+def test_files_of_every_module_load_and_are_checked(impl, tmp_path):
+    """Neuron and Layer files: a config without activations takes the constructor's default;
+    the count and the shapes follow each module's own."""
+    path = tmp_path / "model.json"
+    neuron = {"format": "cydiff.nn", "version": 1, "module": "Neuron", "config": {"nin": 2},
+              "state": {"w": [0.5, 2], "b": -1.0}}  # an integer is a number
+    path.write_text(json.dumps(neuron))
+    model = nn.Neuron.load(path, twin=impl)
+    assert repr(model) == "ReLUNeuron(2)" and model.state_dict() == {"w": [0.5, 2.0], "b": -1.0}
+    path.write_text(json.dumps(dict(neuron, state={"w": [0.5], "b": [-1.0, 2.0]})))
+    with pytest.raises(ValueError, match=r"state 'w' has 1 entries, the config 2$"):
+        nn.load(path, twin=impl)
+    layer = {"format": "cydiff.nn", "version": 1, "module": "Layer",
+             "config": {"nin": 3, "nout": 2, "activation": "tanh"},
+             "state": {"w": [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], "b": [7.0, 8.0]}}
+    path.write_text(json.dumps(layer))
+    model = nn.Layer.load(path, twin=impl)
+    assert model.state_dict() == layer["state"] and model.neurons[1].activation == "tanh"
+    path.write_text(json.dumps(dict(layer, config={"nin": 2, "nout": 2})))
+    with pytest.raises(ValueError, match=r"its config implies 6 parameters, its state holds "
+                                         r"8 values$"):
+        nn.load(path, twin=impl)
+    path.write_text(json.dumps(dict(layer, config={"nin": 3, "nout": 2, "nonlin": False})))
+    with pytest.raises(ValueError, match=r"the Layer config has unexpected \['nonlin'\]$"):
+        nn.load(path, twin=impl)
 
 
 # --- the twins -------------------------------------------------------------------------------
@@ -788,7 +950,8 @@ def test_losses_refuse_to_mix_twins(impl):
     (lambda ps: nn.SGD(ps[0], lr=0.1), TypeError, r"takes a list of Values .*, not a single Value"),
     (lambda ps: nn.Adam(ps, betas=(0.9,)), TypeError, r"^Adam\(\): betas must be a pair of real numbers"),
     (lambda ps: nn.Adam(ps, betas=(1.0, 0.999)), ValueError, r"betas\[0\] must be in \[0, 1.0\), not 1.0"),
-    (lambda ps: nn.Adam(ps, eps=-1e-8), ValueError, r"^Adam\(\): eps must be >= 0"),
+    (lambda ps: nn.Adam(ps, eps=-1e-8), ValueError, r"^Adam\(\): eps must be > 0 and finite, not -1e-08$"),
+    (lambda ps: nn.Adam(ps, eps=0.0), ValueError, r"^Adam\(\): eps must be > 0 and finite, not 0.0$"),
     (lambda ps: nn.Adam(ps, weight_decay=None), TypeError, r"weight_decay must be a real number, not 'NoneType'"),
 ])
 def test_optimizer_errors(impl, make, error, message):

@@ -8,14 +8,14 @@ import pytest
 from cydiff import numerical
 
 METHODS = ["central", "forward", "backward"]
-ORDERS = [None, 1, 2, 3]
+ORDERS = [None, 1, 2, 3, 4]
 
 # The worst errors the module documents (relative to max(|exact|, 1)), with some room.
 BOUND = {
-    "central": {None: 5e-9, 1: 3e-10, 2: 3e-11, 3: 3e-12},
-    "forward": {None: 1e-6, 1: 3e-9, 2: 1e-9, 3: 1e-10},
-    "backward": {None: 1e-6, 1: 3e-9, 2: 1e-9, 3: 1e-10},
-    "hessian": {None: 1e-7, 1: 1e-9, 2: 3e-10, 3: 2e-10},
+    "central": {None: 5e-9, 1: 3e-10, 2: 3e-11, 3: 3e-12, 4: 3e-13},
+    "forward": {None: 1e-6, 1: 3e-9, 2: 1e-9, 3: 1e-10, 4: 3e-11},
+    "backward": {None: 1e-6, 1: 3e-9, 2: 1e-9, 3: 1e-10, 4: 3e-11},
+    "hessian": {None: 1e-7, 1: 1e-9, 2: 3e-10, 3: 2e-10, 4: 2e-10},
 }
 
 
@@ -167,7 +167,7 @@ def test_richardson_beats_plain_differences(method):
                    for x in points)
 
     plain = worst(None)
-    for order in (1, 2, 3):
+    for order in (1, 2, 3, 4):
         assert worst(order) <= plain / 10, order
 
 
@@ -177,8 +177,26 @@ def test_richardson_beats_plain_hessian():
                    for x in rosenbrock_points())
 
     plain = worst(None)
-    for order in (1, 2, 3):
+    for order in (1, 2, 3, 4):
         assert worst(order) <= plain / 10, order
+
+
+def test_the_order_cap():
+    """MAX_ORDER is where the module's table stops improving; past it the error grows, and
+    by order 30 a Hessian is garbage (the reason for the cap)."""
+    assert numerical.MAX_ORDER == 4
+    assert f"MAX_ORDER = {numerical.MAX_ORDER}" in numerical.__doc__
+    points = np.linspace(0.2, 3.0, 40)
+    f, df = SCALAR["seed"][:2]
+    d2 = lambda x: 2 * math.cos(x ** 2 + 1) - 4 * x * x * math.sin(x ** 2 + 1)  # noqa: E731
+    for order in (numerical.MAX_ORDER + 1, 30):
+        with pytest.raises(ValueError, match=f"order must be at most 4 \\(MAX_ORDER\\), "
+                                             f"not {order}: higher orders are less accurate"):
+            numerical.derivative(f, 1.0, order=order)
+    at_cap = numerical.MAX_ORDER
+    assert max(error(df(x), numerical.derivative(f, x, order=at_cap)) for x in points) <= 3e-13
+    assert max(error(d2(x), numerical.hessian(lambda v: f(v[0]), [x], order=at_cap)[0, 0])
+               for x in points) <= 1e-10
 
 
 # --- given steps: the difference quotients of polynomials are known exactly ------------------
@@ -324,15 +342,32 @@ BAD_ARGUMENTS = [
     ("gradient", (never_called, [1.0, 2.0]), {"h": [0.1, 0.1, 0.1]}, ValueError,
      r"h must be one step or one per input \(2\), not an array of shape \(3,\)"),
     ("gradient", (never_called, [1.0]), {"h": "0.1"}, TypeError, r"h must be a number .*'str'"),
+    ("derivative", (never_called, 1.0), {"h": True}, TypeError,
+     r"h must be a number or a 1-D array of numbers, not 'bool'"),
+    ("gradient", (never_called, [1.0, 2.0]), {"h": [0.1, True]}, TypeError, r"h must be a number"),
+    ("hessian", (never_called, [1.0]), {"h": np.array([True])}, TypeError, r"not 'ndarray'"),
+    ("gradient", (never_called, [1.0, 2.0]), {"h": [0.1, [0.1, 0.2]]}, TypeError,
+     r"h must be a number or a 1-D array of numbers, not 'list' of 'list'"),
     ("gradient", (never_called, [1e20]), {"h": 1e-3}, ValueError,
      r"step 0\.001 is too small to change x\[0\] = 1e\+20"),
-    ("hessian", (never_called, [1.0]), {"order": 60}, ValueError,  # halved 60 times
+    ("hessian", (never_called, [1.0]), {"h": 3e-16, "order": 2}, ValueError,  # halved to 7.5e-17
+     r"step 7\.5e-17 is too small to change x\[0\] = 1\.0"),
+    ("derivative", (never_called, 1.0), {"h": 3e-16, "order": 2, "method": "forward"}, ValueError,
      r"too small to change x\[0\] = 1\.0"),
-    ("derivative", (never_called, 1.0), {"order": 60, "method": "forward"}, ValueError,
-     r"too small to change x\[0\] = 1\.0"),
+    ("derivative", (never_called, 1.79e308), {"order": 2}, ValueError,
+     r"step 1\.039\d*e\+306 takes x\[0\] = 1\.79e\+308 past the largest float"),
+    ("gradient", (never_called, [1.0, -1e308]), {"h": 1e308, "method": "backward"}, ValueError,
+     r"step 1e\+308 takes x\[1\] = -1e\+308 past the largest float"),
+    ("hessian", (never_called, [1e308]), {"h": [9e307]}, ValueError, r"past the largest float"),
     ("derivative", (never_called, 1.0), {"order": 0}, ValueError,
      r"order must be at least 1 \(or None\), not 0"),
     ("hessian", (never_called, [1.0]), {"order": -2}, ValueError, r"not -2"),
+    ("derivative", (never_called, 1.0), {"order": 5}, ValueError,
+     r"order must be at most 4 \(MAX_ORDER\), not 5: higher orders are less accurate, not more"),
+    ("gradient", (never_called, [1.0]), {"order": 30, "method": "forward"}, ValueError,
+     r"order must be at most 4 \(MAX_ORDER\), not 30"),
+    ("jacobian", (never_called, [1.0]), {"order": np.int64(40)}, ValueError, r"not 40"),
+    ("hessian", (never_called, [1.0]), {"order": 10 ** 30}, ValueError, r"at most 4"),
     ("gradient", (never_called, [1.0]), {"order": 1.5}, TypeError,
      r"order must be None or an int, not 'float'"),
 ]
