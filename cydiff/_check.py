@@ -78,8 +78,14 @@ def bind_check(Value: Any, reverse: Func, jacobian: Func) -> Callable[..., Gradi
             raise ValueError(f"{where}: reference must be 'numeric' or 'forward', "
                              f"not {reference!r}")
         for name, tol in (("rtol", rtol), ("atol", atol)):
-            if _common.as_number(tol) is None or not tol >= 0.0:
+            if _common.as_number(tol) is None or isinstance(tol, bool):
+                raise TypeError(f"{where}: {name} must be a real number, not "
+                                f"'{_common.type_name(tol)}'")
+            if not tol >= 0.0:
                 raise ValueError(f"{where}: {name} must be a number >= 0, not {tol!r}")
+        if eps is not None and reference == "forward":  # it would be ignored
+            raise ValueError(f"{where}: eps is the step of finite differences, which "
+                             "reference='forward' does not take")
         shape = _shape(x, where)
         n = len(shape.numbers)
         if grad is None:

@@ -537,6 +537,9 @@ def bind(Value: Any, Dual: Any, MultiDual: Any, dot: Callable[[list[Any], list[A
         where = "cydiff.trace"
         if not callable(f):
             raise TypeError(f"{where}: f must be callable, not '{_common.type_name(f)}'")
+        if type(check) is not bool:  # check="no" would be true
+            raise TypeError(f"{where}: check must be True or False, not "
+                            f"'{_common.type_name(check)}'")
         shape = _shape(x0, where, "x0")
         tape = Tape.from_records(*scalar_graph(f, shape, where), where, twin)
         if check:

@@ -36,8 +36,11 @@ def _check_root(root: object, where: str) -> None:
 
 
 def _check_limit(max_nodes: object, where: str) -> int:
-    if not isinstance(max_nodes, int) or isinstance(max_nodes, bool) or max_nodes < 1:
-        raise ValueError(f"cydiff.viz.{where}: max_nodes must be an int >= 1, not {max_nodes!r}")
+    if not isinstance(max_nodes, int) or isinstance(max_nodes, bool):
+        raise TypeError(f"cydiff.viz.{where}: max_nodes must be an int, not "
+                        f"'{_common.type_name(max_nodes)}'")
+    if max_nodes < 1:
+        raise ValueError(f"cydiff.viz.{where}: max_nodes must be at least 1, not {max_nodes!r}")
     return max_nodes
 
 
@@ -148,6 +151,9 @@ def to_dot(root: Any, *, max_nodes: int = 500, rankdir: str = "LR") -> str:
     Past `max_nodes` nodes the rest is one dashed-in note saying how many."""
     _check_root(root, "to_dot")
     limit = _check_limit(max_nodes, "to_dot")
+    if not isinstance(rankdir, str):
+        raise TypeError(f"cydiff.viz.to_dot: rankdir must be a str, not "
+                        f"'{_common.type_name(rankdir)}'")
     if rankdir not in ("LR", "RL", "TB", "BT"):
         raise ValueError(f"cydiff.viz.to_dot: rankdir must be 'LR', 'RL', 'TB' or 'BT', "
                          f"not {rankdir!r}")
@@ -161,7 +167,11 @@ def draw(root: Any, path: Union[str, "os.PathLike[str]"], *, format: Optional[st
     path written. Without either, an ImportError / RuntimeError saying how to get it."""
     text = to_dot(root, max_nodes=max_nodes, rankdir=rankdir)
     target = os.fspath(path)
-    fmt = format or os.path.splitext(target)[1].lstrip(".").lower()
+    if format is not None and not isinstance(format, str):
+        raise TypeError(f"cydiff.viz.draw: format must be a str, not "
+                        f"'{_common.type_name(format)}'")
+    # format="" is a format, not a request for the suffix's
+    fmt = (os.path.splitext(target)[1].lstrip(".") if format is None else format).lower()
     if fmt not in ("svg", "png", "pdf"):
         raise ValueError(f"cydiff.viz.draw: the format must be 'svg', 'png' or 'pdf' (from the "
                          f"file's suffix or format=), not {fmt!r}")

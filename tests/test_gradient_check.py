@@ -76,6 +76,13 @@ def test_errors(impl):
         impl.gradient_check(f, [1.0, 2.0], reference="central")
     with pytest.raises(ValueError, match="rtol must be a number >= 0"):
         impl.gradient_check(f, [1.0, 2.0], rtol=-1.0)
+    for tol in (True, "1"):
+        with pytest.raises(TypeError, match="atol must be a real number, not '"):
+            impl.gradient_check(f, [1.0, 2.0], atol=tol)
+    # eps would be ignored: forward mode takes no step (before, it was ignored silently)
+    with pytest.raises(ValueError, match="eps is the step of finite differences, which "
+                                         "reference='forward' does not take"):
+        impl.gradient_check(f, [1.0, 2.0], eps=1e-6, reference="forward")
     with pytest.raises(ValueError, match=r"the gradient has shape \(3,\); x has 2 input"):
         impl.gradient_check(f, [1.0, 2.0], [1.0, 2.0, 3.0])
     with pytest.raises(TypeError, match="the gradient must be numbers, not 'str'"):

@@ -131,6 +131,9 @@ def test_errors(impl):
         impl.trace(lambda v: [v[0], v[1]], [1.0, 2.0])
     with pytest.raises(TypeError, match="cydiff.trace: f must be callable"):
         impl.trace(3, [1.0])
+    for check in ("no", 0, None):  # "no" would be true
+        with pytest.raises(TypeError, match="cydiff.trace: check must be True or False, not '"):
+            impl.trace(lambda v: v[0] * 2.0, [1.0], check=check)
     with pytest.raises(ValueError, match="math domain error"):
         impl.trace(lambda v: v[0].log(), [2.0]).value([-1.0])
     x = impl.Value(2.0)

@@ -94,12 +94,22 @@ def test_errors(impl):
         viz.trace(impl.Dual(1.0, 1.0))
     with pytest.raises(TypeError, match="cydiff.viz.to_dot: root must be a Value, not 'float'"):
         viz.to_dot(1.0)
-    with pytest.raises(ValueError, match="max_nodes must be an int >= 1, not 0"):
+    with pytest.raises(ValueError, match="max_nodes must be at least 1, not 0"):
         viz.trace(impl.Value(1.0), max_nodes=0)
+    for limit in (True, "5", 5.0):
+        with pytest.raises(TypeError, match="max_nodes must be an int, not '"):
+            viz.trace(impl.Value(1.0), max_nodes=limit)
     with pytest.raises(ValueError, match="rankdir must be"):
         viz.to_dot(impl.Value(1.0), rankdir="up")
+    with pytest.raises(TypeError, match="rankdir must be a str, not 'int'"):
+        viz.to_dot(impl.Value(1.0), rankdir=5)
     with pytest.raises(ValueError, match="the format must be 'svg', 'png' or 'pdf'.*'txt'"):
         viz.draw(impl.Value(1.0), "graph.txt")
+    # format="" is not ignored in favour of the suffix (before, it was)
+    with pytest.raises(ValueError, match="the format must be 'svg', 'png' or 'pdf'.*''"):
+        viz.draw(impl.Value(1.0), "graph.svg", format="")
+    with pytest.raises(TypeError, match="format must be a str, not 'int'"):
+        viz.draw(impl.Value(1.0), "graph.svg", format=1)
 
 
 def test_draw_says_what_is_missing(impl, monkeypatch, tmp_path):
