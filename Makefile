@@ -7,8 +7,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SOURCES := $(wildcard src/cydiff/*.pyx src/cydiff/*.pxd cydiff/*.py) setup.py pyproject.toml
 
-.PHONY: test test-pure demo wheels check-dists lint typecheck fuzz asan valgrind build bench \
-        bench-smoke clean
+.PHONY: test test-pure demo wheels check-dists lint typecheck fuzz fuzz-asan asan valgrind build \
+        bench bench-smoke clean
 
 test: $(VENV)/.installed
 	$(BIN)/pytest
@@ -65,12 +65,12 @@ typecheck: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet 'mypy>=1.10'
 	$(BIN)/python -m mypy --strict cydiff
 
-# Differential fuzzing of the twins: 100,000 hypothesis programs of each kind
-# (Value and Dual), one kind per core.
+# Differential fuzzing of the twins: 100,000 hypothesis cases of each kind — Value
+# programs, Dual programs, and spoiled records through every loader — on two cores.
 FUZZ_EXAMPLES ?= 100000
 fuzz: $(VENV)/.installed
 	CYDIFF_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q tests/test_fuzz.py -k Value & \
-	CYDIFF_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q tests/test_fuzz.py -k Dual; \
+	CYDIFF_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q tests/test_fuzz.py -k "Dual or records"; \
 	status=$$?; wait $$! && exit $$status
 
 # The whole suite against an extension built with AddressSanitizer and
@@ -78,14 +78,23 @@ fuzz: $(VENV)/.installed
 # report aborts the run. Python's allocator is switched to malloc so that ASan
 # sees every object; leaks are not checked (CPython keeps memory at exit).
 SANITIZER_LIBS = $$(gcc -print-file-name=libasan.so) $$(gcc -print-file-name=libubsan.so)
-asan:
+SANITIZED = CYDIFF_SANITIZER=1 PYTHONMALLOC=malloc ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 LD_PRELOAD="$(SANITIZER_LIBS)"
+asan: .venv-asan/.installed
+	$(SANITIZED) .venv-asan/bin/pytest -q -p no:cacheprovider
+
+# The fuzz targets on the sanitized extension: FUZZ_ASAN_EXAMPLES cases of each kind.
+FUZZ_ASAN_EXAMPLES ?= 20000
+fuzz-asan: .venv-asan/.installed
+	CYDIFF_FUZZ_EXAMPLES=$(FUZZ_ASAN_EXAMPLES) $(SANITIZED) \
+	.venv-asan/bin/pytest -q -p no:cacheprovider tests/test_fuzz.py
+
+.venv-asan/.installed: $(SOURCES)
 	rm -rf .venv-asan
 	$(PYTHON) -m venv .venv-asan
 	.venv-asan/bin/python -m pip install --quiet --upgrade pip
 	CYDIFF_SANITIZE=1 .venv-asan/bin/python -m pip install --quiet --no-cache-dir '.[test]'
-	CYDIFF_SANITIZER=1 PYTHONMALLOC=malloc ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
-	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 LD_PRELOAD="$(SANITIZER_LIBS)" \
-	.venv-asan/bin/pytest -q -p no:cacheprovider
+	@touch $@
 
 # The compiled twin's unit tests under valgrind's memcheck: any report with a
 # frame in cydiff fails it (tests/valgrind_check.py says why CPython's own

@@ -40,7 +40,7 @@ def _kind(x: object) -> str:
 def _sequence(x: object, where: str) -> Sequence[Any]:
     if type(x) is not list and type(x) is not tuple:
         raise TypeError(f"{where} must be a list or a tuple, not {_kind(x)}")
-    return x  # type: ignore[return-value]
+    return x
 
 
 def _real(x: object, where: str) -> float:

@@ -319,7 +319,7 @@ def _twin_module(twin: object, where: str) -> Any:
     return importlib.import_module(f"cydiff.{twin}")
 
 
-def _input_positions(inputs: Sequence[Any], value_type: type, where: str) -> dict[int, int]:
+def _input_positions(inputs: Sequence[Any], value_type: Any, where: str) -> dict[int, int]:
     """id(leaf): its position among the inputs, each a leaf of the twin, each once. A
     replay sets the inputs' values: an op's result given as an input would be replayed
     as the op, its value and gradient ignored."""

@@ -45,7 +45,7 @@ _created = itertools.count(1)  # creation numbers
 
 
 def _make(data: float, op: int, a: Value | None = None, b: Value | None = None,
-          c: float = 0.0, items: tuple[Any, ...] | None = None) -> Value:
+          c: float = 0.0, items: Any = None) -> Value:
     v = object.__new__(Value)
     v._data = data
     v._grad = 0.0

@@ -11,7 +11,6 @@ crash: the compiled twin's C code trusts what the loaders let through.
 
 from __future__ import annotations
 
-import math
 import pickle
 from typing import Any, Callable
 

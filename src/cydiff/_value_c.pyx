@@ -474,12 +474,18 @@ def graph_records(Value root):
 
 def _node(double data, double grad, int op, str label, Value a, Value b, double c, items):
     """A node from its fields (unpickling and copying; `_records` checks a pickle's)."""
-    # The C code relies on these; a malformed call must not reach it.
+    # The C code relies on these (the operands a node frees, the items a sweep reads as
+    # Values or floats); a malformed call must not reach it.
+    cdef bint n_ary = op == SUM or op == DOT or op == CUSTOM
     if not (0 <= op < N_OPS
-            and (a is not None or not (is_unary(op) or is_folded(op) or is_binary(op)))
-            and (b is not None or not is_binary(op))
-            and (type(items) is tuple or not (op == SUM or op == DOT or op == CUSTOM))
-            and (op != DOT or len(items) % 2 == 0)):
+            and (a is not None) == (is_unary(op) or is_folded(op) or is_binary(op))
+            and (b is not None) == is_binary(op)
+            and (type(items) is tuple or not n_ary)
+            and (op != DOT or len(items) % 2 == 0)
+            and (op != CUSTOM or (len(items) > 1 and type(items[0]) is str
+                                  and all([type(i) is Value for i in items[1:]])))
+            and (not (op == SUM or op == DOT)
+                 or all([type(i) is Value or isinstance(i, float) for i in items]))):
         raise ValueError("cydiff: a malformed node")
     cdef Value v = make_value(data, op, a, b, c, items)
     v._grad = grad
