@@ -255,4 +255,3 @@ def pool_limit(nodes: object) -> int:
     if nodes < 0:
         raise ValueError(f"node_pool_limit() takes a count >= 0, not {nodes}")
     return min(nodes, 2**60)
-

@@ -129,9 +129,8 @@ cdef class Dual:
     # Made whole by Dual(...) itself (tp_new), as in the pure twin: __init__ is object's
     # and does nothing, so calling it again cannot change the number.
     def __cinit__(self, val, deriv=0.0):
-        cdef double v = number(val, "Dual() argument 'val'")
+        self._val = number(val, "Dual() argument 'val'")
         self._deriv = number(deriv, "Dual() argument 'deriv'")
-        self._val = v
 
     @property
     def val(self):
