@@ -26,7 +26,7 @@ from typing import Any, Callable, NoReturn
 from . import _common
 from ._ops_py import (
     ABS, ACOS, ADD, ASIN, ATAN, BINARY, COS, COSH, DIV, EXP, EXPM1, LOG, LOG1P, MUL, POW, RELU,
-    SIGMOID, SIN, SINH, SOFTPLUS, SQRT, SUB, TAN, TANH, UNARY, _div, _log, tangent,
+    SIGMOID, SIN, SINH, SOFTPLUS, SQRT, SUB, TAN, TANH, UNARY, _div, _log, _pow, tangent,
 )
 
 _tags = itertools.count(1)
@@ -131,11 +131,21 @@ def _div_rule(ap: Any, at: Any, bp: Any, bt: Any) -> tuple[Any, Any]:
     return y, _add(_scale(1.0 / bp, at), _scale(-y / bp, bt))
 
 
+def _power_derivative(ap: Any, bp: Any, a: float, b: float) -> Any:
+    """bp · ap ** (bp - 1). Where that power divides by zero or overflows (x**0.5 at 0,
+    x**-1 at 1e-300) the derivative is infinite, and it is the op table's IEEE value,
+    as `_over` gives it, not an exception."""
+    try:
+        return bp * ap ** (bp - 1.0)
+    except (ZeroDivisionError, OverflowError):
+        return b * _pow(a, b - 1.0)
+
+
 def _pow_rule(ap: Any, at: Any, bp: Any, bt: Any) -> tuple[Any, Any]:
     y = ap ** bp
     # the conventions of the op table: d/da = 0 at b == 0, d/db = 0 at a == 0 < b
     a, b = _real(ap), _real(bp)
-    da = 0.0 if _is_zero(at) or b == 0.0 else bp * ap ** (bp - 1.0)
+    da = 0.0 if _is_zero(at) or b == 0.0 else _power_derivative(ap, bp, a, b)
     if _is_zero(bt) or (a == 0.0 and b > 0.0):
         db = 0.0
     elif a <= 0.0:  # log a is -inf or nan, as the op table's IEEE log gives it

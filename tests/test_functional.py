@@ -344,3 +344,16 @@ def test_forward_jacobian_in_chunks_is_n_dual_passes_to_the_bit(impl, n):
     columns = [impl.jvp(f, x, np.eye(n)[j])[1] for j in range(n)]
     assert bits(J) == bits(np.array(columns).T)
     np.testing.assert_allclose(J, impl.jacobian(f, mode="reverse")(x), rtol=1e-13, atol=1e-15)
+
+
+@pytest.mark.parametrize("c, x0", [(0.5, 0.0), (1.5, 0.0), (-1.0, 1e-300), (-0.5, 1e-300),
+                                   (2.5, 0.0)])
+def test_nested_power_derivatives_never_raise_where_the_power_does_not(impl, c, x0):
+    """d/dx (d/dy y**c at x) where c·x**(c - 1) divides by zero or overflows: the inner
+    derivative is the op table's IEEE value (inf), as for sqrt, not an exception."""
+    d = impl.derivative
+    first = d(lambda y: y ** c, x0)   # what a Dual gives: IEEE, never raises
+    nested = d(lambda x: d(lambda y: y ** c, x), x0)
+    assert isinstance(nested, float)
+    if math.isinf(first):
+        assert nested == d(lambda x: d(lambda y: y.sqrt(), x), 0.0) == 0.0  # a constant
