@@ -42,7 +42,7 @@ def pytest_terminal_summary(terminalreporter):
     if any(programs.FUZZED.values()):
         terminalreporter.write_line(
             "fuzzed on both twins, no disagreement: "
-            + ", ".join(f"{n:,} {kind} programs" for kind, n in programs.FUZZED.items() if n))
+            + ", ".join(f"{n:,} {kind}" for kind, n in programs.FUZZED.items() if n))
 
 
 @pytest.fixture(scope="session", params=TWINS)

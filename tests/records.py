@@ -150,7 +150,10 @@ def loads(m: Any, other: Any, program: Any, mutations: dict[str, list[tuple[Any,
     tape = m.Tape.from_graph(root, leaves)
     nodes = mutate([tuple(node) for node in tape._nodes], mutations["nodes"], m, other)
     pairs = mutate(sorted(tape._constants.items()), mutations["constants"], m, other)
-    constants = dict(pairs) if all(type(c) is tuple and len(c) == 2 for c in pairs) else pairs
+    try:
+        constants: Any = dict(pairs)  # unless the pairs are spoiled: then the list itself
+    except (TypeError, ValueError):
+        constants = pairs
     inputs = mutate(list(tape._inputs), mutations["inputs"], m, other)
     inputs_given = mutate(leaves, mutations["inputs"], m, other)
     leaf = mutate([(root.data, root.grad, "y", None)], mutations["leaf"], m, other)
@@ -166,3 +169,57 @@ def loads(m: Any, other: Any, program: Any, mutations: dict[str, list[tuple[Any,
         outcome(lambda: number_use(p.restore_dual(twin, *leaf[:2]))),
         outcome(lambda: number_use(p.restore_multidual(twin, *leaf[:1], leaf[1:2]))),
     ]
+
+
+# --- call sequences -------------------------------------------------------------------------
+
+def run_calls(m: Any, calls: list[tuple[Any, ...]]) -> list[Any]:
+    """A sequence of calls on twin m's Values — making nodes, ops, backward passes, setting
+    and deleting attributes, __init__ again, pickles, copies, detach, tapes — and what each
+    did; then everything every node shows."""
+    import copy
+
+    nodes: list[Any] = [m.Value(1.5, label="x")]
+    record: list[Any] = []
+
+    def node(i: int) -> Any:
+        return nodes[i % len(nodes)]
+
+    for call in calls:
+        kind, i, arg = call
+        if kind == "new":
+            action = lambda: nodes.append(m.Value(arg))  # noqa: E731
+        elif kind == "op":
+            action = lambda: nodes.append(BINARY_OPS[arg[0]](node(i), node(arg[1])))  # noqa: E731
+        elif kind == "f":
+            action = lambda: nodes.append(getattr(node(i), arg)())  # noqa: E731
+        elif kind == "custom":
+            action = lambda: nodes.append(m.Value(0.5, tuple(node(j) for j in arg), "mine"))  # noqa: E731
+        elif kind in ("backward", "zero_grad"):
+            action = lambda: getattr(node(i), kind)()  # noqa: E731
+        elif kind in ("detach", "__copy__"):
+            action = lambda: nodes.append(getattr(node(i), kind)())  # noqa: E731
+        elif kind == "set":
+            action = lambda: setattr(node(i), arg[0], arg[1])  # noqa: E731
+        elif kind == "del":
+            action = lambda: delattr(node(i), arg)  # noqa: E731
+        elif kind == "init":
+            action = lambda: node(i).__init__(*[node(j) if type(j) is int else j for j in arg])  # noqa: E731
+        elif kind == "pickle":
+            action = lambda: nodes.append(pickle.loads(pickle.dumps(node(i))))  # noqa: E731
+        elif kind == "deepcopy":
+            action = lambda: nodes.append(copy.deepcopy(node(i)))  # noqa: E731
+        else:  # a tape of node i's graph, inputs among the nodes, replayed at their data
+            def action() -> Any:
+                inputs = [node(j) for j in arg]
+                tape = m.Tape.from_graph(node(i), inputs)
+                return tape.value_and_grad([x.data for x in inputs])[1].tolist()
+        record.append(outcome(action))
+    index = {id(n): k for k, n in enumerate(nodes)}
+    record.append(canonical([(n.data, n.grad, n.label, n._op, bool(n),
+                              [index.get(id(c), -1) for c in n._children]) for n in nodes]))
+    return record
+
+
+BINARY_OPS = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
+              "/": lambda a, b: a / b, "**": lambda a, b: a ** b}

@@ -85,3 +85,22 @@ mutations = st.fixed_dictionaries({
     for part in ("graph", "nodes", "constants", "inputs", "leaf")
 })
 points = st.lists(st.lists(numbers, min_size=1, max_size=4), min_size=1, max_size=2)
+
+
+# --- call sequences (see records.run_calls) --------------------------------------------------
+
+node = st.integers(0, 12)
+calls = st.lists(st.one_of(
+    st.tuples(st.just("new"), st.just(0), numbers),
+    st.tuples(st.just("op"), node, st.tuples(st.sampled_from(SYMBOLS), node)),
+    st.tuples(st.just("f"), node, st.sampled_from(UNARY)),
+    st.tuples(st.just("custom"), st.just(0), st.lists(node, min_size=1, max_size=3)),
+    st.tuples(st.sampled_from(["backward", "zero_grad", "detach", "__copy__", "pickle",
+                               "deepcopy"]), node, st.none()),
+    st.tuples(st.just("set"), node, st.tuples(st.sampled_from(["data", "grad", "label", "_op",
+                                                               "_prev", "nothing"]), junk)),
+    st.tuples(st.just("del"), node, st.sampled_from(["data", "grad", "label", "_op", "_prev",
+                                                     "nothing"])),
+    st.tuples(st.just("init"), node, st.lists(st.one_of(node, junk), max_size=4)),
+    st.tuples(st.just("tape"), node, st.lists(node, max_size=3)),
+), max_size=25)

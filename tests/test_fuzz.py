@@ -2,7 +2,8 @@
 value, gradient (after one and after two backward passes), tangent, and exception
 type and message must agree bit for bit. A program that fails shrinks to a small one.
 And records: a program's graph and tape records, spoiled (records.py), go through
-every loader of both twins, which must refuse them alike or load the same thing.
+every loader of both twins, which must refuse them alike or load the same thing. And
+call sequences: odd series of calls on Values (records.run_calls) do the same on both.
 
 `make test` runs a few thousand programs of each kind; `make fuzz` sets
 CYDIFF_FUZZ_EXAMPLES to run 100,000 of each and reports the counts.
@@ -16,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import assume
 
 from programs import FUZZED, canonical, run_duals, run_values
-from records import loads
-from strategies import mutations, points, programs
+from records import loads, run_calls
+from strategies import calls, mutations, points, programs
 
 EXAMPLES = int(os.environ.get("CYDIFF_FUZZ_EXAMPLES", "2500"))
 fuzz = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck),
@@ -35,7 +36,7 @@ def test_twins_agree(pure, compiled, kind, program):
     run = RUNNERS[kind]
     got, want = canonical(run(compiled, program)), canonical(run(pure, program))
     assert got == want
-    FUZZED[kind] += 1
+    FUZZED[f"{kind} programs"] += 1
 
 
 @pytest.mark.c_extensions
@@ -46,4 +47,12 @@ def test_spoiled_records_load_alike(pure, compiled, program, mutations, points):
         loads(pure, compiled, program, mutations, points)
     assume(want is not None)  # the program's forward pass raised: no graph to record
     assert got == want
-    FUZZED["records"] += 1
+    FUZZED["spoiled records"] += 1
+
+
+@pytest.mark.c_extensions
+@fuzz
+@given(calls=calls)
+def test_call_sequences_do_the_same(pure, compiled, calls):
+    assert run_calls(compiled, calls) == run_calls(pure, calls)
+    FUZZED["call sequences"] += 1
