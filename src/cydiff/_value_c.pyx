@@ -19,6 +19,18 @@ re-entered while the GIL is held.
 """
 
 cimport cython
+
+cdef extern from *:
+    # As in _dual_c: with GCC and Clang, the small inline helpers here and the op
+    # table's must be inlined, so that the operators' code does not depend on the
+    # compiler's size heuristics for the whole module (a property added elsewhere once
+    # took _with_constant out of line, and 6 instructions an op).
+    """
+    #if defined(__GNUC__)
+    #undef CYTHON_INLINE
+    #define CYTHON_INLINE inline __attribute__((always_inline))
+    #endif
+    """
 from cpython.float cimport PyFloat_AS_DOUBLE
 from cpython.long cimport PyLong_AsDouble
 from cpython.mem cimport PyMem_Free, PyMem_Malloc, PyMem_Realloc
