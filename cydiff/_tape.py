@@ -32,7 +32,7 @@ from typing import Any, Optional, Sequence
 
 import numpy
 
-from . import _common, _records
+from . import _common, _pickle, _records
 from ._ops_py import BINARY, CUSTOM, FOLDED, LEAF, LEFT, SUM, UNARY, tangent
 from ._records import Node
 
@@ -75,6 +75,10 @@ class Tape:
         leaves are constants."""
         module = _twin_module(twin, where)
         records = _records.graph(records, module.Value, where)
+        if isinstance(inputs, (str, bytes)) or not hasattr(inputs, "__iter__"):
+            raise TypeError(f"{where}: inputs must be a sequence of Values, not "
+                            f"'{_common.type_name(inputs)}'")
+        inputs = list(inputs)
         index = {id(entry): i for i, entry in enumerate(records) if type(entry) is not tuple}
         positions = _input_positions(inputs, module.Value, where)
         nodes, constants = [], {}
@@ -104,10 +108,7 @@ class Tape:
             raise TypeError(f"{where}: output must be a Value, not "
                             f"'{_common.type_name(output)}'")
         module = _twin_module(twin, where)
-        if isinstance(inputs, (str, bytes)) or not hasattr(inputs, "__iter__"):
-            raise TypeError(f"{where}: inputs must be a sequence of Values, not "
-                            f"'{_common.type_name(inputs)}'")
-        return cls.from_records(module._graph_records(output), list(inputs), where, twin)
+        return cls.from_records(module._graph_records(output), inputs, where, twin)
 
     # --- the API ------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -397,13 +398,8 @@ def _restore(version: int, nodes: list[Any], constants: dict[int, float],
     where = "cannot unpickle a cydiff Tape"
     if type(version) is not int or version != 1:
         raise ValueError(f"{where}: format {version!r}; this cydiff reads 1")
-    if twin == "compiled" and os.environ.get("CYDIFF_NO_EXTENSIONS"):
-        twin = "pure"
-    elif twin == "compiled":
-        try:
-            from . import _tape_c  # noqa: F401  (a pure install replays in Python)
-        except ImportError:
-            twin = "pure"
+    if twin == "compiled":  # a pure install, or CYDIFF_NO_EXTENSIONS, replays in Python
+        twin = _pickle.implementation(twin).IMPLEMENTATION
     try:
         checked = _records.tape(nodes, constants, inputs, twin, where)
     except TypeError as e:

@@ -281,3 +281,14 @@ def test_a_batch_starts_no_more_threads_than_cpus_and_rows(impl, monkeypatch):
     assert len(started) <= t._cpus() - 1  # the calling thread runs the first block
     tape.value_and_grad_batch(X[:1], threads=64)
     assert len(started) <= t._cpus() - 1
+
+
+@pytest.mark.c_extensions
+def test_a_compiled_tape_loads_as_pure_where_extensions_are_off(compiled, monkeypatch):
+    """As a graph's pickle does (the compiled replay is not used behind the user's back)."""
+    tape = compiled.trace(lambda v: v[0] * v[1], [1.0, 2.0])
+    blob = pickle.dumps(tape)
+    monkeypatch.setenv("CYDIFF_NO_EXTENSIONS", "1")
+    loaded = pickle.loads(blob)
+    assert loaded._engine is None and loaded == tape and "pure replay" in repr(loaded)
+    assert loaded.grad([3.0, 4.0]).tolist() == [4.0, 3.0]
