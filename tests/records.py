@@ -6,7 +6,8 @@ pickle, `Tape.from_records`). A list of mutations — truncate, drop, duplicate 
 records, put junk in a field or an item, move an index a little — spoils them; then
 each loader takes them on both twins. Both must refuse alike (the same exception and
 message), or load the same thing and then compute the same bits with it, without a
-crash: the compiled twin's C code trusts what the loaders let through.
+crash: the compiled twin's C code trusts what the loaders let through. And odd call
+sequences on Values (`run_calls`), which both twins must answer alike, call by call.
 """
 
 from __future__ import annotations

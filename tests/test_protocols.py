@@ -1,5 +1,7 @@
 """Python's object protocols on cydiff's numbers, the same in both twins: truth value,
-hash and equality (stable, and consistent with the numbers they compare equal to)."""
+hash and equality (stable, and consistent with the numbers they compare equal to), and
+construction (a number is made whole once, by its class; __init__ again changes nothing).
+tests/test_twins.py compares the twins' answers to the rest of the class protocol."""
 
 import math
 import pickle
