@@ -37,10 +37,7 @@ def implementation(twin: str) -> ModuleType:
 
 def _loader(twin: object, what: str) -> ModuleType:
     """The twin module a pickle names, checked."""
-    if type(twin) is not str or twin not in _records.TWINS:
-        raise ValueError(f"cannot unpickle a cydiff {what}: it names the twin {twin!r}, "
-                         "not 'pure' or 'compiled'")
-    return implementation(twin)
+    return implementation(_checked(_records.check_twin, what, twin))
 
 
 def _value_module(twin: object) -> ModuleType:

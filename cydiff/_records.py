@@ -118,6 +118,15 @@ def _items(items: object, op: int, where: str, below: int) -> tuple[Any, ...]:
     return tuple(checked)
 
 
+def check_twin(twin: object, where: str) -> str:
+    """The name of a twin: 'pure' or 'compiled'."""
+    if type(twin) is not str:
+        raise TypeError(f"{where}: twin must be a str, not {_kind(twin)}")
+    if twin not in TWINS:
+        raise ValueError(f"{where}: twin must be 'pure' or 'compiled', not {twin!r}")
+    return twin
+
+
 # --- graph records (the format of `_pickle`) ----------------------------------------------
 
 def graph(entries: object, value_type: type, where: str) -> list[Any]:
@@ -181,10 +190,7 @@ def tape(nodes: object, constants: object, inputs: object, twin: object, where: 
     the leaf index of each input (-1 for an input the output does not depend on). Every
     leaf is an input or a constant, never both, and no two inputs are one leaf. Returns
     them as the replays read them."""
-    if type(twin) is not str:
-        raise TypeError(f"{where}: twin must be a str, not {_kind(twin)}")
-    if twin not in TWINS:
-        raise ValueError(f"{where}: twin must be 'pure' or 'compiled', not {twin!r}")
+    check_twin(twin, where)
     nodes = _sequence(nodes, f"{where}: nodes")
     if not nodes:
         raise ValueError(f"{where}: a tape has one node at least (its output)")

@@ -315,9 +315,7 @@ class Tape:
 
 def _twin_module(twin: object, where: str) -> Any:
     """`cydiff.pure` or `cydiff.compiled`, as twin names it."""
-    if type(twin) is not str or twin not in _records.TWINS:
-        raise ValueError(f"{where}: twin must be 'pure' or 'compiled', not {twin!r}")
-    return importlib.import_module(f"cydiff.{twin}")
+    return importlib.import_module(f"cydiff.{_records.check_twin(twin, where)}")
 
 
 def _input_positions(inputs: Sequence[Any], value_type: Any, where: str) -> dict[int, int]:

@@ -203,7 +203,8 @@ def test_a_pickle_naming_no_twin_is_refused(impl):
     for twin in ("fast", None, 1):
         for loader, args in ((p.restore_dual, (1.0, 0.0)), (p.restore_leaf, (1.0, 0.0, "", None)),
                              (p.restore_graph, (1, [impl.Value(1.0)]))):
-            with pytest.raises(ValueError, match=f"names the twin {twin!r}"):
+            with pytest.raises(ValueError, match="cannot unpickle a cydiff (Dual|Value): twin "
+                                                 "must be"):
                 pickle.loads(pickle.dumps(Tampered(loader, twin, *args)))
         with pytest.raises(ValueError, match="cannot unpickle a cydiff Tape: twin must"):
             t._restore(1, *good(), twin)
