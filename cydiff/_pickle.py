@@ -46,8 +46,8 @@ def _value_module(twin: object) -> ModuleType:
 
 
 def _checked(check: Any, what: str, *args: Any) -> Any:
-    """check(*args, where): a pickle's fields checked by `_records` or a constructor, where
-    anything wrong, of whatever kind, is a ValueError: the pickle is corrupt."""
+    """check(*args, where): a pickle's fields checked by `_records`, where anything wrong,
+    of whatever kind, is a ValueError: the pickle is corrupt."""
     where = f"cannot unpickle a cydiff {what}"
     try:
         return check(*args, where)

@@ -393,13 +393,10 @@ def _restore(version: int, nodes: list[Any], constants: dict[int, float],
              inputs: Sequence[int], twin: str = "pure") -> Tape:
     """An unpickled tape: its arrays checked as `Tape()` checks them; anything wrong with
     them is a ValueError (the pickle is corrupt)."""
-    where = "cannot unpickle a cydiff Tape"
     if type(version) is not int or version != 1:
-        raise ValueError(f"{where}: format {version!r}; this cydiff reads 1")
+        raise ValueError(f"cannot unpickle a cydiff Tape: format {version!r}; this cydiff reads 1")
     if twin == "compiled":  # a pure install, or CYDIFF_NO_EXTENSIONS, replays in Python
         twin = _pickle.implementation(twin).IMPLEMENTATION
-    try:
-        checked = _records.tape(nodes, constants, inputs, twin, where)
-    except TypeError as e:
-        raise ValueError(str(e)) from None
-    return Tape._of(*checked, twin)
+    nodes, constants, inputs = _pickle._checked(_records.tape, "Tape", nodes, constants,
+                                                inputs, twin)
+    return Tape._of(nodes, constants, inputs, twin)
