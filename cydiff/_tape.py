@@ -397,6 +397,6 @@ def _restore(version: int, nodes: list[Any], constants: dict[int, float],
         raise ValueError(f"cannot unpickle a cydiff Tape: format {version!r}; this cydiff reads 1")
     if twin == "compiled":  # a pure install, or CYDIFF_NO_EXTENSIONS, replays in Python
         twin = _pickle.implementation(twin).IMPLEMENTATION
-    nodes, constants, inputs = _pickle._checked(_records.tape, "Tape", nodes, constants,
-                                                inputs, twin)
-    return Tape._of(nodes, constants, inputs, twin)
+    arrays: tuple[tuple[Node, ...], dict[int, float], tuple[int, ...]] = _pickle._checked(
+        _records.tape, "Tape", nodes, constants, inputs, twin)
+    return Tape._of(*arrays, twin)
