@@ -5,7 +5,8 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-SOURCES := $(wildcard src/cydiff/*.pyx src/cydiff/*.pxd cydiff/*.py) setup.py pyproject.toml
+SOURCES := $(wildcard src/cydiff/*.pyx src/cydiff/*.pxd src/cydiff/*.tp cydiff/*.py) src/codegen.py \
+           setup.py pyproject.toml
 
 .PHONY: test test-pure demo wheels check-dists lint typecheck fuzz fuzz-asan asan valgrind build \
         bench bench-smoke clean
@@ -58,7 +59,8 @@ check-dists: wheels
 # on the package (type checkers read the pure twin's annotations for both twins).
 lint: $(BIN)/python
 	$(BIN)/python -m pip install --quiet 'ruff>=0.6' 'cython-lint>=0.16' pycodestyle
-	$(BIN)/ruff check cydiff tests benchmarks
+	$(BIN)/ruff check cydiff tests benchmarks src/codegen.py
+	$(BIN)/python src/codegen.py -q  # the generated sources are linted too
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/cython-lint src/cydiff
 
 typecheck: $(VENV)/.installed

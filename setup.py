@@ -10,11 +10,16 @@ import sys
 
 from setuptools import Extension, setup
 
-MODULES = ["_ops_c", "_dual_c", "_multidual_c", "_value_c", "_functions_c", "_tape_c"]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "src"))
+import codegen  # noqa: E402  the compiled twin's sources from the op spec
+
+MODULES = ["_kernels_c", "_dual_c", "_multidual_c", "_value_c", "_functions_c", "_tape_c"]
 
 
 def extensions():
     from Cython.Build import cythonize
+
+    codegen.generate()  # _ops_c.pxd, the classes and functions: from cydiff/_spec.py
 
     if sys.platform == "win32":
         args = []

@@ -13,45 +13,55 @@ import os
 import warnings
 from typing import TYPE_CHECKING
 
+from . import _spec
+
+if TYPE_CHECKING:
+    from . import _functions_py
+
 __version__ = "0.1.0"
 
 BACKEND: str
 
 if TYPE_CHECKING:  # type checkers read the annotated pure twin
+    from . import pure as _twin
     from .pure import (
-        Dual, GradientCheck, MultiDual, Tape, Value, abs, acos, asin, atan, cos, cosh, data,
-        derivative, dot, exp, expm1, grad, gradient_check, grads, hessian, hvp, jacobian, jvp, log,
-        log1p, node_pool_limit, relu, sigmoid, sin, sinh, softplus, sqrt, sum, tan, tanh, trace,
-        value_and_grad, values, vjp,
+        Dual, GradientCheck, MultiDual, Tape, Value, data, derivative, dot, grad, gradient_check,
+        grads, hessian, hvp, jacobian, jvp, node_pool_limit, sum, trace, value_and_grad, values,
+        vjp,
     )
 elif os.environ.get("CYDIFF_NO_EXTENSIONS"):
+    from . import pure as _twin
     from .pure import (
-        Dual, GradientCheck, MultiDual, Tape, Value, abs, acos, asin, atan, cos, cosh, data,
-        derivative, dot, exp, expm1, grad, gradient_check, grads, hessian, hvp, jacobian, jvp, log,
-        log1p, node_pool_limit, relu, sigmoid, sin, sinh, softplus, sqrt, sum, tan, tanh, trace,
-        value_and_grad, values, vjp,
+        Dual, GradientCheck, MultiDual, Tape, Value, data, derivative, dot, grad, gradient_check,
+        grads, hessian, hvp, jacobian, jvp, node_pool_limit, sum, trace, value_and_grad, values,
+        vjp,
     )
     BACKEND = "pure"
 else:
     try:
+        from . import compiled as _twin
         from .compiled import (
-            Dual, GradientCheck, MultiDual, Tape, Value, abs, acos, asin, atan, cos, cosh, data,
-            derivative, dot, exp, expm1, grad, gradient_check, grads, hessian, hvp, jacobian, jvp,
-            log, log1p, node_pool_limit, relu, sigmoid, sin, sinh, softplus, sqrt, sum, tan, tanh,
-            trace, value_and_grad, values, vjp,
+            Dual, GradientCheck, MultiDual, Tape, Value, data, derivative, dot, grad,
+            gradient_check, grads, hessian, hvp, jacobian, jvp, node_pool_limit, sum, trace,
+            value_and_grad, values, vjp,
         )
         BACKEND = "compiled"
     except ImportError as exc:
         warnings.warn(f"cydiff: the compiled extension is not available ({exc}); "
                       "using the pure-Python implementation, which is much slower",
                       RuntimeWarning, stacklevel=2)
+        from . import pure as _twin
         from .pure import (
-            Dual, GradientCheck, MultiDual, Tape, Value, abs, acos, asin, atan, cos, cosh, data,
-            derivative, dot, exp, expm1, grad, gradient_check, grads, hessian, hvp, jacobian, jvp,
-            log, log1p, node_pool_limit, relu, sigmoid, sin, sinh, softplus, sqrt, sum, tan, tanh,
-            trace, value_and_grad, values, vjp,
+            Dual, GradientCheck, MultiDual, Tape, Value, data, derivative, dot, grad,
+            gradient_check, grads, hessian, hvp, jacobian, jvp, node_pool_limit, sum, trace,
+            value_and_grad, values, vjp,
         )
         BACKEND = "pure"
+
+# exp, log, ...: the elementary functions of the op spec, as the twin has them
+globals().update({name: getattr(_twin, name) for name in _spec.FUNCTIONS})
+if TYPE_CHECKING:
+    def __getattr__(name: str) -> _functions_py.Elementary: ...
 
 from . import numerical  # noqa: E402  finite differences: cydiff.numerical.gradient(f, x)
 from . import nn  # noqa: E402  neural networks of Values, micrograd's nn: cydiff.nn.MLP
@@ -59,8 +69,8 @@ from . import viz  # noqa: E402  pictures of graphs: cydiff.viz.trace(root), to_
 from . import parallel  # noqa: E402  tapes over executors: cydiff.parallel.map_value_and_grad
 
 __all__ = [
-    "BACKEND", "Dual", "GradientCheck", "MultiDual", "Tape", "Value", "acos", "asin", "atan", "cos",
-    "cosh", "data", "derivative", "dot", "exp", "expm1", "grad", "gradient_check", "grads",
-    "hessian", "hvp", "jacobian", "jvp", "log", "log1p", "node_pool_limit", "relu", "sigmoid",
-    "sin", "sinh", "softplus", "sqrt", "tan", "tanh", "trace", "value_and_grad", "values", "vjp",
+    "BACKEND", "Dual", "GradientCheck", "MultiDual", "Tape", "Value", "data", "derivative", "dot",
+    "grad", "gradient_check", "grads", "hessian", "hvp", "jacobian", "jvp", "node_pool_limit",
+    "trace", "value_and_grad", "values", "vjp",
+    *(name for name in _spec.FUNCTIONS if name != "abs"),
 ]  # abs and sum too, but `import *` should not shadow the builtins

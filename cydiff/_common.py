@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import numbers
 import sys
-from typing import Any, NoReturn
+from typing import Any, Callable, NoReturn
 
 NEGATIVE_FRACTIONAL_POWER = "negative number cannot be raised to a fractional power"
 
@@ -140,20 +140,43 @@ def undeletable(cls_name: str, attr: str) -> NoReturn:
 
 class Sealed(type):
     """The metaclass of the pure twin's classes: like the compiled twin's (static types),
-    they can be neither subclassed nor changed, with Python's own words for those."""
+    they can be neither subclassed nor changed, with Python's own words for those.
+
+    `class Dual(metaclass=Sealed, unary=_unary)` also gives the class a method for every
+    elementary function of the op spec (`x.exp()` is `_unary(EXP, x)`), and numpy's
+    names for them, so that a new op in the spec is a method of every number.
+    """
 
     def __new__(mcs, name: str, bases: tuple[type, ...], namespace: dict[str, Any],
-                **kwargs: Any) -> Sealed:
+                unary: Callable[[int, Any], Any] | None = None) -> Sealed:
         for base in bases:
             if isinstance(base, Sealed):
                 raise TypeError(f"type '{base.__name__}' is not an acceptable base type")
-        return super().__new__(mcs, name, bases, namespace, **kwargs)
+        if unary is not None:
+            from . import _spec
+            for op in _spec.UNARY:
+                if op.function:
+                    method = _elementary_method(unary, op.code, op.name, name, op.doc)
+                    namespace[op.name] = method
+                    if op.numpy:  # np.arcsin(a) calls each element's arcsin()
+                        namespace[op.numpy] = method
+        return super().__new__(mcs, name, bases, namespace)
 
     def __setattr__(cls, name: str, value: object) -> NoReturn:
         _immutable_type(cls, name)
 
     def __delattr__(cls, name: str) -> NoReturn:
         _immutable_type(cls, name)
+
+
+def _elementary_method(unary: Callable[[int, Any], Any], op: int, name: str, owner: str,
+                       doc: str) -> Callable[[Any], Any]:
+    def method(self: Any) -> Any:
+        return unary(op, self)
+    method.__name__ = name
+    method.__qualname__ = f"{owner}.{name}"
+    method.__doc__ = doc or None
+    return method
 
 
 def _immutable_type(cls: type, name: str) -> NoReturn:

@@ -8,13 +8,11 @@ with the table's local derivative times the incoming tangent (the chain rule).
 
 from __future__ import annotations
 
-from typing import Any, NoReturn, Union, cast, final
+from typing import TYPE_CHECKING, Any, Callable, cast, final, NoReturn, Union
 
 from . import _common, _pickle
-from ._ops_py import (
-    ADD, BINARY, DIV, MUL, POW, SUB, UNARY, NEG, EXP, LOG, SQRT, SIN, COS, TAN, TANH, SIGMOID,
-    RELU, ABS, LOG1P, EXPM1, ASIN, ACOS, ATAN, SINH, COSH, SOFTPLUS, tangent,
-)
+from ._ops_py import BINARY, UNARY, tangent
+from ._spec import ADD, DIV, MUL, POW, SUB, NEG, ABS
 
 Number = Union[int, float]
 
@@ -69,7 +67,7 @@ def _compare(symbol: str, x: Dual, other: object) -> float | Any:
 
 
 @final
-class Dual(metaclass=_common.Sealed):
+class Dual(metaclass=_common.Sealed, unary=_unary):
     """A dual number `val + deriv·ε` (ε² = 0): forward-mode AD.
 
     >>> x = Dual(1.5, 1.0)                  # seed: dx/dx = 1
@@ -77,6 +75,9 @@ class Dual(metaclass=_common.Sealed):
     >>> y
     Dual(val=-0.108195, deriv=-2.982389)
     """
+
+    if TYPE_CHECKING:  # x.exp() & co: made from the op spec by the metaclass
+        def __getattr__(self, name: str) -> Callable[[], Dual]: ...
 
     __slots__ = ("_val", "_deriv")
     _val: float
@@ -203,63 +204,6 @@ class Dual(metaclass=_common.Sealed):
         c = _compare(">=", self, other)
         return c if c is NotImplemented else self._val >= c
 
-    # --- elementary functions -------------------------------------------------
-    def exp(self) -> Dual:
-        return _unary(EXP, self)
-
-    def log(self) -> Dual:
-        return _unary(LOG, self)
-
-    def sqrt(self) -> Dual:
-        return _unary(SQRT, self)
-
-    def sin(self) -> Dual:
-        return _unary(SIN, self)
-
-    def cos(self) -> Dual:
-        return _unary(COS, self)
-
-    def tan(self) -> Dual:
-        return _unary(TAN, self)
-
-    def tanh(self) -> Dual:
-        return _unary(TANH, self)
-
-    def sigmoid(self) -> Dual:
-        return _unary(SIGMOID, self)
-
-    def relu(self) -> Dual:
-        return _unary(RELU, self)
-
-    def abs(self) -> Dual:
-        return _unary(ABS, self)
-
-    def log1p(self) -> Dual:
-        return _unary(LOG1P, self)
-
-    def expm1(self) -> Dual:
-        return _unary(EXPM1, self)
-
-    def asin(self) -> Dual:
-        return _unary(ASIN, self)
-
-    def acos(self) -> Dual:
-        return _unary(ACOS, self)
-
-    def atan(self) -> Dual:
-        return _unary(ATAN, self)
-
-    # numpy's names: np.arcsin(a) calls each element's arcsin()
-    arcsin, arccos, arctan = asin, acos, atan
-
-    def sinh(self) -> Dual:
-        return _unary(SINH, self)
-
-    def cosh(self) -> Dual:
-        return _unary(COSH, self)
-
-    def softplus(self) -> Dual:
-        return _unary(SOFTPLUS, self)
 
 
 def dual_sum(items: list[Dual | float]) -> Dual:

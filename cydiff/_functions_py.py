@@ -8,16 +8,13 @@ Each elementary function takes a float (and gives what `math` gives), a
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Protocol, Union, cast, overload
+from typing import TYPE_CHECKING, Any, Iterable, Protocol, Union, cast, overload
 
-from . import _common
+from . import _common, _spec
 from ._dual_py import Dual, _unary as _dual_unary, dual_dot, dual_sum
 from ._nested import Nested, nested_dot, nested_sum
 from ._multidual_py import MultiDual, _unary as _multidual_unary, multidual_dot, multidual_sum
-from ._ops_py import (
-    UNARY, EXP, LOG, SQRT, SIN, COS, TAN, TANH, SIGMOID, RELU, ABS, LOG1P, EXPM1, ASIN,
-    ACOS, ATAN, SINH, COSH, SOFTPLUS,
-)
+from ._ops_py import UNARY
 from ._value_py import Value, _unary as _value_unary, value_dot, value_sum
 
 Number = Union[int, float]
@@ -55,24 +52,14 @@ def _elementary(op: int, name: str, doc: str | None = None) -> Elementary:
     return cast(Elementary, function)
 
 
-exp = _elementary(EXP, "exp", "e ** x.")
-log = _elementary(LOG, "log", "Natural logarithm; ValueError for x <= 0, as math.log.")
-sqrt = _elementary(SQRT, "sqrt", "Square root; ValueError for x < 0.")
-sin = _elementary(SIN, "sin")
-cos = _elementary(COS, "cos")
-tan = _elementary(TAN, "tan")
-tanh = _elementary(TANH, "tanh")
-sigmoid = _elementary(SIGMOID, "sigmoid", "1 / (1 + e**-x), computed without overflow.")
-relu = _elementary(RELU, "relu", "max(x, 0); relu'(0) = 0.")
-abs = _elementary(ABS, "abs", "|x|; abs'(0) = 0.")
-log1p = _elementary(LOG1P, "log1p", "log(1 + x), accurate for small x.")
-expm1 = _elementary(EXPM1, "expm1", "e**x - 1, accurate for small x.")
-asin = _elementary(ASIN, "asin")
-acos = _elementary(ACOS, "acos")
-atan = _elementary(ATAN, "atan")
-sinh = _elementary(SINH, "sinh")
-cosh = _elementary(COSH, "cosh")
-softplus = _elementary(SOFTPLUS, "softplus", "log(1 + e**x), computed without overflow.")
+# exp, log, ...: one function an elementary op of the spec (`abs` shadows the builtin
+# here, as it does in `cydiff`).
+for _op in _spec.UNARY:
+    if _op.function:
+        globals()[_op.name] = _elementary(_op.code, _op.name, _op.doc or None)
+
+if TYPE_CHECKING:
+    def __getattr__(name: str) -> Elementary: ...
 
 
 # --- fused n-ary nodes ---------------------------------------------------------

@@ -14,13 +14,11 @@ seeded along direction k. `src/cydiff/_multidual_c.pyx` is the compiled twin.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Iterable, NoReturn, Union, cast, final
+from typing import TYPE_CHECKING, Any, Callable, cast, ClassVar, final, Iterable, NoReturn, Union
 
 from . import _common, _pickle
-from ._ops_py import (
-    ADD, BINARY, DIV, MUL, POW, SUB, UNARY, NEG, EXP, LOG, SQRT, SIN, COS, TAN, TANH, SIGMOID,
-    RELU, ABS, LOG1P, EXPM1, ASIN, ACOS, ATAN, SINH, COSH, SOFTPLUS, tangent,
-)
+from ._ops_py import BINARY, UNARY, tangent
+from ._spec import ADD, DIV, MUL, POW, SUB, NEG, ABS
 
 Number = Union[int, float]
 CHUNK = 8  # partials a MultiDual carries at most
@@ -100,7 +98,7 @@ def _compare(symbol: str, x: MultiDual, other: object) -> float | Any:
 
 
 @final
-class MultiDual(metaclass=_common.Sealed):
+class MultiDual(metaclass=_common.Sealed, unary=_unary):
     """A dual number with up to 8 partials `val + Σ partials[k]·ε_k` (ε_j·ε_k = 0):
     forward-mode AD along several directions at once.
 
@@ -109,6 +107,9 @@ class MultiDual(metaclass=_common.Sealed):
     >>> x * y + x**2
     MultiDual(val=10.000000, partials=(7.000000, 2.000000))
     """
+
+    if TYPE_CHECKING:  # x.exp() & co: made from the op spec by the metaclass
+        def __getattr__(self, name: str) -> Callable[[], MultiDual]: ...
 
     __slots__ = ("_val", "_p")
     _val: float
@@ -244,63 +245,6 @@ class MultiDual(metaclass=_common.Sealed):
         c = _compare(">=", self, other)
         return c if c is NotImplemented else self._val >= c
 
-    # --- elementary functions -------------------------------------------------
-    def exp(self) -> MultiDual:
-        return _unary(EXP, self)
-
-    def log(self) -> MultiDual:
-        return _unary(LOG, self)
-
-    def sqrt(self) -> MultiDual:
-        return _unary(SQRT, self)
-
-    def sin(self) -> MultiDual:
-        return _unary(SIN, self)
-
-    def cos(self) -> MultiDual:
-        return _unary(COS, self)
-
-    def tan(self) -> MultiDual:
-        return _unary(TAN, self)
-
-    def tanh(self) -> MultiDual:
-        return _unary(TANH, self)
-
-    def sigmoid(self) -> MultiDual:
-        return _unary(SIGMOID, self)
-
-    def relu(self) -> MultiDual:
-        return _unary(RELU, self)
-
-    def abs(self) -> MultiDual:
-        return _unary(ABS, self)
-
-    def log1p(self) -> MultiDual:
-        return _unary(LOG1P, self)
-
-    def expm1(self) -> MultiDual:
-        return _unary(EXPM1, self)
-
-    def asin(self) -> MultiDual:
-        return _unary(ASIN, self)
-
-    def acos(self) -> MultiDual:
-        return _unary(ACOS, self)
-
-    def atan(self) -> MultiDual:
-        return _unary(ATAN, self)
-
-    # numpy's names: np.arcsin(a) calls each element's arcsin()
-    arcsin, arccos, arctan = asin, acos, atan
-
-    def sinh(self) -> MultiDual:
-        return _unary(SINH, self)
-
-    def cosh(self) -> MultiDual:
-        return _unary(COSH, self)
-
-    def softplus(self) -> MultiDual:
-        return _unary(SOFTPLUS, self)
 
 
 def _count(where: str, items: list[MultiDual | float]) -> int:

@@ -21,13 +21,12 @@ higher derivatives of small functions; `hessian` and `hvp` are the fast way.
 from __future__ import annotations
 
 import itertools
-from typing import Any, Callable, NoReturn
+from typing import TYPE_CHECKING, Any, Callable, NoReturn
 
 from . import _common
-from ._ops_py import (
-    ABS, ACOS, ADD, ASIN, ATAN, BINARY, COS, COSH, DIV, EXP, EXPM1, LOG, LOG1P, MUL, POW, RELU,
-    SIGMOID, SIN, SINH, SOFTPLUS, SQRT, SUB, TAN, TANH, UNARY, _div, _log, _pow, tangent,
-)
+from . import _spec
+from ._ops_py import BINARY, CODES, UNARY, VOCABULARY, _div, _log, _pow, formula, tangent
+from ._spec import ADD, DIV, MUL, POW, SUB
 
 _tags = itertools.count(1)
 
@@ -54,7 +53,7 @@ def _apply(op: int, x: Any) -> Any:
     """The elementary function op of x: the table's formula on a float, else x's method."""
     if type(x) is float:
         return UNARY[op].forward(x)
-    return getattr(x, UNARY[op].name.lower())()
+    return getattr(x, UNARY[op].method)()
 
 
 def _real(x: Any) -> float:
@@ -151,7 +150,7 @@ def _pow_rule(ap: Any, at: Any, bp: Any, bt: Any) -> tuple[Any, Any]:
     elif a <= 0.0:  # log a is -inf or nan, as the op table's IEEE log gives it
         db = y * _log(a)
     else:
-        db = y * _apply(LOG, ap)
+        db = y * _apply(CODES["log"], ap)
     return y, _add(_scale(da, at), _scale(db, bt))
 
 
@@ -162,16 +161,33 @@ def _unary(op: int, derivative: Callable[[Any, Any], Any]) -> Callable[[Nested],
         if type(p) is float and type(t) is float:  # the innermost layer: as a Dual
             return Nested(self.tag, y, tangent(UNARY[op].deriv(p, y), t))
         return Nested(self.tag, y, 0.0 if _is_zero(t) else _scale(derivative(p, y), t))
-    method.__name__ = UNARY[op].name.lower()
+    method.__name__ = UNARY[op].method
     return method
 
 
-def _sqrt_1_minus_square(p: Any) -> Any:
-    return _apply(SQRT, (1.0 - p) * (1.0 + p))
+def _generic(name: str) -> Callable[[Any], Any]:
+    """The spec's function `name` on any number: the IEEE kernel on a float, else the
+    number's own method (a Dual's, a Value's, a Nested's), which raises as it raises."""
+    kernel = VOCABULARY[name]
+
+    def function(z: Any) -> Any:
+        return kernel(z) if type(z) is float else getattr(z, name)()
+    return function
+
+
+# The vocabulary of the spec's derivative formulas, on numbers of any layer.
+_NESTED_VOCABULARY: dict[str, Any] = {
+    **{name: _generic(name) for name in
+       ("exp", "log", "log1p", "sqrt", "sin", "cos", "sinh", "cosh", "sigmoid")},
+    "div": lambda n, p: _over(n, p), "fabs": abs, "cube": lambda s: s * s * s,
+}
 
 
 class Nested:
     """primal + tangent·ε_tag: the number a nested derivative seeds (see the module)."""
+
+    if TYPE_CHECKING:  # x.exp() & co: made from the op spec below
+        def __getattr__(self, name: str) -> Callable[[], Nested]: ...
 
     __slots__ = ("tag", "primal", "tangent")
     _cydiff_nested = True  # Values' and Duals' operators defer to it (`_common.operand_error`)
@@ -257,24 +273,14 @@ class Nested:
     def __ge__(self, other: Any) -> Any:
         return self._value() >= (other._value() if isinstance(other, Nested) else other)
 
-    exp = _unary(EXP, lambda p, y: y)
-    log = _unary(LOG, lambda p, y: _over(1.0, p))
-    sqrt = _unary(SQRT, lambda p, y: _over(0.5, y))
-    sin = _unary(SIN, lambda p, y: _apply(COS, p))
-    cos = _unary(COS, lambda p, y: -_apply(SIN, p))
-    tan = _unary(TAN, lambda p, y: 1.0 + y * y)
-    tanh = _unary(TANH, lambda p, y: 1.0 - y * y)
-    sigmoid = _unary(SIGMOID, lambda p, y: y * (1.0 - y))
-    relu = _unary(RELU, lambda p, y: 1.0 if _real(y) > 0.0 else 0.0)
-    abs = _unary(ABS, lambda p, y: 1.0 if _real(p) > 0.0 else (-1.0 if _real(p) < 0.0 else 0.0))
-    log1p = _unary(LOG1P, lambda p, y: _over(1.0, 1.0 + p))
-    expm1 = _unary(EXPM1, lambda p, y: _apply(EXP, p))
-    asin = arcsin = _unary(ASIN, lambda p, y: _over(1.0, _sqrt_1_minus_square(p)))
-    acos = arccos = _unary(ACOS, lambda p, y: -_over(1.0, _sqrt_1_minus_square(p)))
-    atan = arctan = _unary(ATAN, lambda p, y: 1.0 / (1.0 + p * p))
-    sinh = _unary(SINH, lambda p, y: _apply(COSH, p))
-    cosh = _unary(COSH, lambda p, y: _apply(SINH, p))
-    softplus = _unary(SOFTPLUS, lambda p, y: _apply(SIGMOID, p))
+
+# The elementary methods, from the op spec: each derivative formula on the parts.
+for _op in _spec.UNARY:
+    if _op.function:
+        _method = _unary(_op.code, formula("x, y", _op.d, _NESTED_VOCABULARY))
+        setattr(Nested, _op.name, _method)
+        if _op.numpy:
+            setattr(Nested, _op.numpy, _method)
 
 
 def nested_sum(terms: list[Any]) -> Any:

@@ -1,44 +1,35 @@
-"""The op table of the pure twin: op codes, forward formulas, local derivatives.
+"""The op table of the pure twin: the op spec's formulas as Python functions.
 
-Every op of `Dual` and `Value` is written here once: its forward value, which
-follows Python's `float` and `math` (and raises what they raise), and its local
-derivative, which never raises (IEEE 754 arithmetic decides). Forward mode
-multiplies a local derivative by the incoming tangent, reverse mode by the
-outgoing gradient: one formula serves both.
+`_spec` writes every op once: its code, its forward value and its local
+derivatives, as expressions over a few functions that never raise. This module
+gives those functions (IEEE 754 versions of the operations Python makes raise)
+and evaluates the spec's expressions into the pure twin's table. Forward values
+follow Python's `float` and `math` (and raise what they raise); local
+derivatives never raise. Forward mode multiplies a local derivative by the
+incoming tangent, reverse mode by the outgoing gradient: one formula serves both.
 
-`src/cydiff/_ops_c.pxd` is the compiled twin of this file, in the same order.
-Keep the two side by side: the same formula, evaluated in the same order, gives
-the same bits.
+The compiled twin's table (`src/cydiff/_ops_c.pxd`) is generated from the same
+spec by `src/codegen.py`, with `src/cydiff/_kernels_c.pxd` the C versions of the
+functions below: the same formula, evaluated in the same order, gives the same bits.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Callable, NamedTuple
+import re
+from typing import Any, Callable, NamedTuple
 
+from . import _spec
 from ._common import NEGATIVE_FRACTIONAL_POWER
+from ._spec import ADD, CUSTOM, DOT, LEAF, MUL, SUM
 
 inf = math.inf
 nan = math.nan
 
-# --- op codes (shared with the compiled twin; a test checks they agree) ------
-LEAF, CUSTOM = 0, 1
-# binary, both operands nodes
-ADD, SUB, MUL, DIV, POW = 2, 3, 4, 5, 6
-# binary with one operand a folded constant c: x+c, x-c, c-x, x*c, x/c, c/x, x**c, c**x
-ADD_C, SUB_C, RSUB_C, MUL_C, DIV_C, RDIV_C, POW_C, RPOW_C = 7, 8, 9, 10, 11, 12, 13, 14
-# unary
-NEG, EXP, LOG, SQRT, SIN, COS, TAN, TANH, SIGMOID, RELU = 15, 16, 17, 18, 19, 20, 21, 22, 23, 24
-ABS, LOG1P, EXPM1, ASIN, ACOS, ATAN, SINH, COSH, SOFTPLUS = 25, 26, 27, 28, 29, 30, 31, 32, 33
-# n-ary, fused
-SUM, DOT = 34, 35
-
 # A folded op is its binary op with the constant on one side.
 RIGHT, LEFT = 0, 1
 FOLDED: dict[int, tuple[int, int]] = {
-    ADD_C: (ADD, RIGHT), SUB_C: (SUB, RIGHT), RSUB_C: (SUB, LEFT), MUL_C: (MUL, RIGHT),
-    DIV_C: (DIV, RIGHT), RDIV_C: (DIV, LEFT), POW_C: (POW, RIGHT), RPOW_C: (POW, LEFT),
-}
+    op.code: (op.binary, LEFT if op.left else RIGHT) for op in _spec.FOLDED}
 
 
 # --- IEEE 754 versions of the operations Python makes raise --------------------
@@ -139,76 +130,6 @@ def sigmoid(x: float) -> float:
     return z / (1.0 + z)
 
 
-def relu(x: float) -> float:
-    return 0.0 if x <= 0.0 else x  # nan stays nan
-
-
-def softplus(x: float) -> float:
-    """log(1 + exp(x)) without overflow."""
-    return (x if x > 0.0 else 0.0) + math.log1p(math.exp(-abs(x)))
-
-
-# --- the table ---------------------------------------------------------------
-
-class Unary(NamedTuple):
-    name: str                                # Value._op
-    forward: Callable[[float], float]        # y = f(x); raises as Python does
-    deriv: Callable[[float, float], float]   # dy/dx from x and y; never raises
-
-
-class Binary(NamedTuple):
-    name: str
-    forward: Callable[[float, float], float]            # y = f(a, b)
-    da: Callable[[float, float, float], float]          # dy/da from a, b, y
-    db: Callable[[float, float, float], float]          # dy/db from a, b, y
-
-
-UNARY: dict[int, Unary] = {
-    NEG:      Unary("neg",      lambda x: -x,   lambda x, y: -1.0),
-    EXP:      Unary("exp",      math.exp,       lambda x, y: y),
-    LOG:      Unary("log",      math.log,       lambda x, y: _div(1.0, x)),
-    SQRT:     Unary("sqrt",     math.sqrt,      lambda x, y: _div(0.5, y)),
-    SIN:      Unary("sin",      math.sin,       lambda x, y: _cos(x)),
-    COS:      Unary("cos",      math.cos,       lambda x, y: -_sin(x)),
-    TAN:      Unary("tan",      math.tan,       lambda x, y: 1.0 + y * y),
-    TANH:     Unary("tanh",     math.tanh,      lambda x, y: 1.0 - y * y),
-    SIGMOID:  Unary("sigmoid",  sigmoid,        lambda x, y: y * (1.0 - y)),
-    RELU:     Unary("ReLU",     relu,           lambda x, y: 1.0 if y > 0.0 else 0.0),
-    ABS:      Unary("abs",      abs,            lambda x, y: 1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0)),
-    LOG1P:    Unary("log1p",    math.log1p,     lambda x, y: _div(1.0, 1.0 + x)),
-    EXPM1:    Unary("expm1",    math.expm1,     lambda x, y: _exp(x)),
-    ASIN:     Unary("asin",     math.asin,      lambda x, y: _div(1.0, _sqrt((1.0 - x) * (1.0 + x)))),
-    ACOS:     Unary("acos",     math.acos,      lambda x, y: -_div(1.0, _sqrt((1.0 - x) * (1.0 + x)))),
-    ATAN:     Unary("atan",     math.atan,      lambda x, y: _div(1.0, 1.0 + x * x)),
-    SINH:     Unary("sinh",     math.sinh,      lambda x, y: _cosh(x)),
-    COSH:     Unary("cosh",     math.cosh,      lambda x, y: _sinh(x)),
-    SOFTPLUS: Unary("softplus", softplus,       lambda x, y: sigmoid(x)),
-}
-
-BINARY: dict[int, Binary] = {
-    ADD: Binary("+",  lambda a, b: a + b, lambda a, b, y: 1.0, lambda a, b, y: 1.0),
-    SUB: Binary("-",  lambda a, b: a - b, lambda a, b, y: 1.0, lambda a, b, y: -1.0),
-    MUL: Binary("*",  lambda a, b: a * b, lambda a, b, y: b,   lambda a, b, y: a),
-    DIV: Binary("/",  lambda a, b: a / b, lambda a, b, y: _div(1.0, b), lambda a, b, y: -_div(y, b)),
-    # d/da a**b = 0 at b == 0 (x**0 is constant); d/db a**b = 0 at a == 0 < b.
-    POW: Binary("**", power,
-                lambda a, b, y: 0.0 if b == 0.0 else b * _pow(a, b - 1.0),
-                lambda a, b, y: 0.0 if a == 0.0 and b > 0.0 else y * _log(a)),
-}
-
-# The folded op code of each binary op, for a constant on its right or its left.
-# x + c and c + x are the same IEEE sum (likewise *), so they share ADD_C and MUL_C.
-FOLD_RIGHT = {ADD: ADD_C, SUB: SUB_C, MUL: MUL_C, DIV: DIV_C, POW: POW_C}
-FOLD_LEFT = {ADD: ADD_C, SUB: RSUB_C, MUL: MUL_C, DIV: RDIV_C, POW: RPOW_C}
-
-OP_NAMES: dict[int, str] = {
-    LEAF: "", CUSTOM: "", SUM: "sum", DOT: "dot",
-    **{op: spec.name for op, spec in UNARY.items()},
-    **{op: spec.name for op, spec in BINARY.items()},
-    **{op: BINARY[kind].name for op, (kind, _) in FOLDED.items()},
-}
-
-
 def tangent(d: float, dx: float) -> float:
     """The chain rule's product of a local derivative d and a tangent (or gradient) dx.
 
@@ -219,3 +140,83 @@ def tangent(d: float, dx: float) -> float:
     influence the result never turns a derivative into nan.
     """
     return 0.0 if d == 0.0 or dx == 0.0 else d * dx
+
+
+def _log1p(x: float) -> float:
+    return math.log1p(x) if x > -1.0 else (-inf if x == -1.0 else nan)
+
+
+def cube(s: float) -> float:
+    return s * s * s
+
+
+def divide(a: float, b: float) -> float:
+    """Python's float a / b (ZeroDivisionError at b == 0)."""
+    return a / b
+
+
+# The functions the spec's formulas call, by the names they call them.
+VOCABULARY: dict[str, Callable[..., float]] = {
+    "div": _div, "pow": _pow, "exp": _exp, "log": _log, "log1p": _log1p, "sqrt": _sqrt,
+    "sin": _sin, "cos": _cos, "sinh": _sinh, "cosh": _cosh, "fabs": abs, "sigmoid": sigmoid,
+    "cube": cube, "tangent": tangent, "divide": divide, "power": power,
+}
+
+
+def formula(args: str, expression: str, vocabulary: dict[str, Any] = VOCABULARY) -> Any:
+    """A spec expression as a Python function of args (a call of one of the vocabulary's
+    functions on x is that function itself)."""
+    call = re.fullmatch(r"(\w+)\(x\)", expression)
+    if args == "x" and call and call[1] in vocabulary:
+        return vocabulary[call[1]]
+    return eval(f"lambda {args}: {expression}", dict(vocabulary))  # noqa: S307  the spec's own
+
+
+# --- the table ---------------------------------------------------------------
+
+class Unary(NamedTuple):
+    name: str                                # Value._op
+    forward: Callable[[float], float]        # y = f(x); raises as Python does
+    deriv: Callable[[float, float], float]   # dy/dx from x and y; never raises
+    deriv2: Callable[[float, float], float]  # d²y/dx² from x and y; never raises
+    method: str                              # the method's name
+
+
+class Binary(NamedTuple):
+    name: str
+    forward: Callable[[float, float], float]            # y = f(a, b)
+    da: Callable[[float, float, float], float]          # dy/da from a, b, y
+    db: Callable[[float, float, float], float]          # dy/db from a, b, y
+    daa: Callable[[float, float, float], float]         # d²y/da²
+    dab: Callable[[float, float, float], float]         # d²y/da db
+    dbb: Callable[[float, float, float], float]         # d²y/db²
+
+
+UNARY: dict[int, Unary] = {
+    op.code: Unary(_spec.op_name(op),
+                   getattr(math, op.math) if op.math else formula("x", op.value),
+                   formula("x, y", op.d), formula("x, y", op.d2), op.name)
+    for op in _spec.UNARY
+}
+
+BINARY: dict[int, Binary] = {
+    op.code: Binary(op.name, formula("a, b", op.value),
+                    *(formula("a, b, y", e) for e in (op.da, op.db, op.daa, op.dab, op.dbb)))
+    for op in _spec.BINARY
+}
+
+# The folded op code of each binary op, for a constant on its right or its left.
+FOLD_RIGHT = {op.binary: op.code for op in _spec.FOLDED if not op.left}
+# x + c and c + x are the same IEEE sum (likewise *): ADD_C and MUL_C serve both sides.
+FOLD_LEFT = {op.binary: op.code for op in _spec.FOLDED if op.left or op.binary in (ADD, MUL)}
+
+# the unary op of each method name (numpy's names too)
+CODES: dict[str, int] = {op.name: op.code for op in _spec.UNARY}
+CODES.update({alias: CODES[name] for alias, name in _spec.ALIASES.items()})
+
+OP_NAMES: dict[int, str] = {
+    LEAF: "", CUSTOM: "", SUM: "sum", DOT: "dot",
+    **{op: spec.name for op, spec in UNARY.items()},
+    **{op: spec.name for op, spec in BINARY.items()},
+    **{op: BINARY[kind].name for op, (kind, _) in FOLDED.items()},
+}

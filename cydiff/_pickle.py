@@ -20,7 +20,7 @@ from types import ModuleType
 from typing import Any
 
 from . import _records
-from ._ops_py import LEAF
+from ._spec import LEAF
 
 FORMAT = 1  # the version of the record layout
 

@@ -16,7 +16,8 @@ from __future__ import annotations
 from typing import Any, Mapping, NamedTuple, Optional, Sequence
 
 from . import _common
-from ._ops_py import BINARY, CUSTOM, DOT, FOLDED, LEAF, SUM, UNARY
+from ._ops_py import BINARY, FOLDED, UNARY
+from ._spec import CUSTOM, DOT, LEAF, SUM
 
 TWINS = ("pure", "compiled")
 N_ARY = {SUM: "a sum", DOT: "a dot", CUSTOM: "a custom op"}  # the ops with items

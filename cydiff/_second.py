@@ -14,80 +14,19 @@ and sweep it here, in Python, for both twins alike:
 
 At an input, ġ is (H v)_i: one sweep costs a few times a backward pass, and a
 full Hessian is n sweeps over the same graph. The local second derivatives
-∂d/∂x_k are the table below, beside the first derivatives of `_ops_py`; their
+∂d/∂x_k come from the op spec, beside the first derivatives (`_ops_py`); their
 products follow `tangent`'s strong zero (0·inf = 0), as the first order does.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable, NamedTuple, Optional, Sequence
+from typing import Any, NamedTuple, Optional, Sequence
 
 import numpy
 from numpy.typing import NDArray
 
-from ._ops_py import (
-    ABS, ACOS, ADD, ASIN, ATAN, BINARY, COS, COSH, CUSTOM, DIV, DOT, EXP, EXPM1, FOLDED, LEAF,
-    LEFT, LOG, LOG1P, MUL, NEG, POW, RELU, SIGMOID, SIN, SINH, SOFTPLUS, SQRT, SUB, SUM, TAN,
-    TANH, UNARY, _div, _exp, _log, _pow, _sqrt, sigmoid, tangent,
-)
-
-
-def _asin2(x: float, y: float) -> float:
-    s = _sqrt((1.0 - x) * (1.0 + x))
-    return _div(x, s * s * s)
-
-
-def _pow_ab(a: float, b: float, y: float) -> float:
-    if a == 0.0 and b > 0.0:  # where d/db a**b is held at 0 (`_ops_py`)
-        return 0.0
-    return tangent(_pow(a, b - 1.0), 1.0 + b * _log(a))
-
-
-# d²y/dx² of each unary op, from x and y = f(x); never raises.
-UNARY2: dict[int, Callable[[float, float], float]] = {
-    NEG:      lambda x, y: 0.0,
-    EXP:      lambda x, y: y,
-    LOG:      lambda x, y: -_div(1.0, x * x),
-    SQRT:     lambda x, y: -_div(0.25, x * y),
-    SIN:      lambda x, y: -y,
-    COS:      lambda x, y: -y,
-    TAN:      lambda x, y: 2.0 * y * (1.0 + y * y),
-    TANH:     lambda x, y: -2.0 * y * (1.0 - y * y),
-    SIGMOID:  lambda x, y: y * (1.0 - y) * (1.0 - 2.0 * y),
-    RELU:     lambda x, y: 0.0,
-    ABS:      lambda x, y: 0.0,
-    LOG1P:    lambda x, y: -_div(1.0, (1.0 + x) * (1.0 + x)),
-    EXPM1:    lambda x, y: _exp(x),
-    ASIN:     _asin2,
-    ACOS:     lambda x, y: -_asin2(x, y),
-    ATAN:     lambda x, y: _div(-2.0 * x, (1.0 + x * x) * (1.0 + x * x)),
-    SINH:     lambda x, y: y,
-    COSH:     lambda x, y: y,
-    SOFTPLUS: lambda x, y: sigmoid(x) * (1.0 - sigmoid(x)),
-}
-
-
-class Binary2(NamedTuple):
-    aa: Callable[[float, float, float], float]   # d²y/da² from a, b, y
-    ab: Callable[[float, float, float], float]   # d²y/da db
-    bb: Callable[[float, float, float], float]   # d²y/db²
-
-
-_zero = lambda a, b, y: 0.0  # noqa: E731
-
-BINARY2: dict[int, Binary2] = {
-    ADD: Binary2(_zero, _zero, _zero),
-    SUB: Binary2(_zero, _zero, _zero),
-    MUL: Binary2(_zero, lambda a, b, y: 1.0, _zero),
-    DIV: Binary2(_zero, lambda a, b, y: -_div(1.0, b * b), lambda a, b, y: _div(2.0 * y, b * b)),
-    # The conventions of the first derivatives hold on: d/da a**b = 0 at b == 0, d/db
-    # a**b = 0 at a == 0 < b, and so are their derivatives (0 at b == 1 too: x**1 is x).
-    POW: Binary2(lambda a, b, y: 0.0 if b == 0.0 or b == 1.0 else b * (b - 1.0) * _pow(a, b - 2.0),
-                 _pow_ab,
-                 lambda a, b, y: 0.0 if a == 0.0 and b > 0.0 else tangent(y, _log(a) * _log(a))),
-}
-
-assert UNARY2.keys() == UNARY.keys() and BINARY2.keys() == BINARY.keys()
+from ._ops_py import BINARY, FOLDED, LEFT, UNARY, tangent
+from ._spec import CUSTOM, DOT, LEAF, SUM
 
 
 Array = NDArray[numpy.float64]
@@ -109,19 +48,20 @@ def _locals(entry: Any, data: Sequence[float]) -> list[Local]:
     y, _, op, _, a, b, c, items = entry
     if op in UNARY:
         x = data[a]
-        return [Local(a, UNARY[op].deriv(x, y), ((a, UNARY2[op](x, y)),))]
+        unary = UNARY[op]
+        return [Local(a, unary.deriv(x, y), ((a, unary.deriv2(x, y)),))]
     if op in BINARY:
         av, bv = data[a], data[b]
-        first, second = BINARY[op], BINARY2[op]
-        ab = second.ab(av, bv, y)
-        return [Local(a, first.da(av, bv, y), ((a, second.aa(av, bv, y)), (b, ab))),
-                Local(b, first.db(av, bv, y), ((a, ab), (b, second.bb(av, bv, y))))]
+        spec = BINARY[op]
+        ab = spec.dab(av, bv, y)
+        return [Local(a, spec.da(av, bv, y), ((a, spec.daa(av, bv, y)), (b, ab))),
+                Local(b, spec.db(av, bv, y), ((a, ab), (b, spec.dbb(av, bv, y))))]
     if op in FOLDED:
         kind, side = FOLDED[op]
         x = data[a]
         if side == LEFT:  # c op x
-            return [Local(a, BINARY[kind].db(c, x, y), ((a, BINARY2[kind].bb(c, x, y)),))]
-        return [Local(a, BINARY[kind].da(x, c, y), ((a, BINARY2[kind].aa(x, c, y)),))]
+            return [Local(a, BINARY[kind].db(c, x, y), ((a, BINARY[kind].dbb(c, x, y)),))]
+        return [Local(a, BINARY[kind].da(x, c, y), ((a, BINARY[kind].daa(x, c, y)),))]
     if op == SUM:
         return [Local(j, 1.0, ()) for j in items if type(j) is int]
     if op == DOT:

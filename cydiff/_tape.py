@@ -33,7 +33,8 @@ from typing import Any, Optional, Sequence
 import numpy
 
 from . import _common, _pickle, _records
-from ._ops_py import BINARY, CUSTOM, FOLDED, LEAF, LEFT, SUM, UNARY, tangent
+from ._ops_py import BINARY, FOLDED, LEFT, UNARY, tangent
+from ._spec import CUSTOM, LEAF, SUM
 from ._records import Node
 
 

@@ -28,15 +28,11 @@ Node layout (the compiled twin has the same slots):
 from __future__ import annotations
 
 import itertools
-from typing import Any, Iterable, NoReturn, Union, cast, final
+from typing import TYPE_CHECKING, Any, Callable, cast, final, Iterable, NoReturn, Union
 
 from . import _common, _pickle
-from ._ops_py import (
-    ADD, BINARY, CUSTOM, DIV, DOT, FOLD_LEFT, FOLD_RIGHT, FOLDED, LEAF, LEFT, MUL, OP_NAMES, POW,
-    POW_C, SUB, SUM, UNARY,
-    NEG, EXP, LOG, SQRT, SIN, COS, TAN, TANH, SIGMOID, RELU, ABS, LOG1P, EXPM1, ASIN, ACOS,
-    ATAN, SINH, COSH, SOFTPLUS, tangent,
-)
+from ._ops_py import BINARY, FOLD_LEFT, FOLD_RIGHT, FOLDED, LEFT, OP_NAMES, UNARY, tangent
+from ._spec import ADD, CUSTOM, DIV, DOT, LEAF, MUL, POW, POW_C, SUB, SUM, NEG, ABS
 
 Number = Union[int, float]
 
@@ -186,7 +182,7 @@ def _backward_step(node: Value) -> None:
 
 
 @final
-class Value(metaclass=_common.Sealed):
+class Value(metaclass=_common.Sealed, unary=_unary):
     """A scalar node of a computation graph: reverse-mode AD.
 
     >>> x, y = Value(2.0), Value(3.0)
@@ -195,6 +191,9 @@ class Value(metaclass=_common.Sealed):
     >>> x.grad, y.grad
     (7.0, 2.0)
     """
+
+    if TYPE_CHECKING:  # x.exp() & co: made from the op spec by the metaclass
+        def __getattr__(self, name: str) -> Callable[[], Value]: ...
 
     __slots__ = ("_data", "_grad", "_op_code", "_seq", "_a", "_b", "_c", "_items", "_label")
     _data: float
@@ -445,63 +444,6 @@ class Value(metaclass=_common.Sealed):
         c = _compare(">=", self, other)
         return c if c is NotImplemented else self._data >= c
 
-    # --- elementary functions -------------------------------------------------
-    def exp(self) -> Value:
-        return _unary(EXP, self)
-
-    def log(self) -> Value:
-        return _unary(LOG, self)
-
-    def sqrt(self) -> Value:
-        return _unary(SQRT, self)
-
-    def sin(self) -> Value:
-        return _unary(SIN, self)
-
-    def cos(self) -> Value:
-        return _unary(COS, self)
-
-    def tan(self) -> Value:
-        return _unary(TAN, self)
-
-    def tanh(self) -> Value:
-        return _unary(TANH, self)
-
-    def sigmoid(self) -> Value:
-        return _unary(SIGMOID, self)
-
-    def relu(self) -> Value:
-        return _unary(RELU, self)
-
-    def abs(self) -> Value:
-        return _unary(ABS, self)
-
-    def log1p(self) -> Value:
-        return _unary(LOG1P, self)
-
-    def expm1(self) -> Value:
-        return _unary(EXPM1, self)
-
-    def asin(self) -> Value:
-        return _unary(ASIN, self)
-
-    def acos(self) -> Value:
-        return _unary(ACOS, self)
-
-    def atan(self) -> Value:
-        return _unary(ATAN, self)
-
-    # numpy's names: np.arcsin(a) calls each element's arcsin()
-    arcsin, arccos, arctan = asin, acos, atan
-
-    def sinh(self) -> Value:
-        return _unary(SINH, self)
-
-    def cosh(self) -> Value:
-        return _unary(COSH, self)
-
-    def softplus(self) -> Value:
-        return _unary(SOFTPLUS, self)
 
 
 def value_sum(items: list[Value | float]) -> Value:

@@ -7,26 +7,22 @@ not built (a pure install, `CYDIFF_NO_EXTENSIONS=1` at build time).
 
 import typing as _typing
 
+from . import _spec
+
 if _typing.TYPE_CHECKING:  # type checkers read the pure twin's annotations: the API is the same
+    from . import _functions_py as _functions
     from ._dual_py import Dual
     from ._multidual_py import MultiDual
-    from ._functions_py import abs as abs
+    from ._functions_py import dot
     from ._functions_py import sum as sum
-    from ._functions_py import (
-        acos, asin, atan, cos, cosh, dot, exp, expm1, log, log1p, relu, sigmoid, sin, sinh,
-        softplus, sqrt, tan, tanh,
-    )
     from ._value_py import Value, node_pool_limit
     from ._value_py import graph_records as _graph_records
 else:
+    from . import _functions_c as _functions
     from ._dual_c import Dual
     from ._multidual_c import MultiDual
-    from ._functions_c import abs as abs  # re-exported, kept out of __all__
+    from ._functions_c import dot
     from ._functions_c import sum as sum
-    from ._functions_c import (
-        acos, asin, atan, cos, cosh, dot, exp, expm1, log, log1p, relu, sigmoid, sin, sinh,
-        softplus, sqrt, tan, tanh,
-    )
     from ._value_c import Value, node_pool_limit
     from ._value_c import graph_records as _graph_records
 from ._arrays import bind_arrays
@@ -42,9 +38,13 @@ values, grads, data = bind_arrays(Value, Dual)
 
 IMPLEMENTATION = "compiled"
 
+# exp, log, ...: the elementary functions of the op spec
+globals().update({name: getattr(_functions, name) for name in _spec.FUNCTIONS})
+if _typing.TYPE_CHECKING:
+    def __getattr__(name: str) -> _functions.Elementary: ...
+
 __all__ = [
-    "Dual", "GradientCheck", "MultiDual", "Tape", "Value", "acos", "asin", "atan", "cos", "cosh",
-    "data", "derivative", "dot", "exp", "expm1", "grad", "gradient_check", "grads", "hessian",
-    "hvp", "jacobian", "jvp", "log", "log1p", "node_pool_limit", "relu", "sigmoid", "sin", "sinh",
-    "softplus", "sqrt", "tan", "tanh", "trace", "value_and_grad", "values", "vjp",
+    "Dual", "GradientCheck", "MultiDual", "Tape", "Value", "data", "derivative", "dot", "grad",
+    "gradient_check", "grads", "hessian", "hvp", "jacobian", "jvp", "node_pool_limit", "trace",
+    "value_and_grad", "values", "vjp", *(name for name in _spec.FUNCTIONS if name != "abs"),
 ]  # abs and sum too, but `import *` should not shadow the builtins

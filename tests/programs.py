@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from cydiff._ops_py import power
+from cydiff._spec import FUNCTIONS
 
 def _pow(a: Any, b: Any) -> Any:
     """a ** b; on two floats, cydiff's float power (a ValueError, not a complex number)."""
@@ -24,8 +25,7 @@ def _pow(a: Any, b: Any) -> Any:
     return a ** b
 
 
-UNARY = ["exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "abs",
-         "log1p", "expm1", "asin", "acos", "atan", "sinh", "cosh", "softplus"]
+UNARY = list(FUNCTIONS)  # every elementary function of the op spec
 BINARY: dict[str, Callable[[Any, Any], Any]] = {
     "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
     "**": _pow,

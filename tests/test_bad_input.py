@@ -6,6 +6,8 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
+from cydiff._spec import FUNCTIONS
+
 BAD = ["3", None, [1.0], (1.0,), 1j, b"1", {"a": 1}]
 
 
@@ -165,8 +167,6 @@ def test_the_twins_do_not_mix(pure, compiled):
         compiled.Value(1.0, (pure.Value(1.0),))
 
 
-FUNCTIONS = ["exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "abs",
-             "log1p", "expm1", "asin", "acos", "atan", "sinh", "cosh", "softplus"]
 
 
 def bad_inputs(impl, other):

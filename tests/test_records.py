@@ -12,7 +12,10 @@ import pytest
 
 import cydiff._pickle as p
 import cydiff._tape as t
-from cydiff._ops_py import ADD, DOT, EXP, LEAF, MUL, MUL_C, SUM
+from cydiff._ops_py import CODES
+from cydiff._spec import ADD, DOT, LEAF, MUL, MUL_C, SUM
+
+EXP = CODES["exp"]
 
 LEAF_NODE = (LEAF, -1, -1, 0.0, ())
 

@@ -1,7 +1,8 @@
 # cython: language_level=3
 cimport cython
 
-from cydiff._ops_c cimport tangent, unary_deriv, unary_forward
+from cydiff._kernels_c cimport tangent
+from cydiff._ops_c cimport unary_deriv, unary_forward
 
 
 @cython.final

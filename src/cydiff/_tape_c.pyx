@@ -7,7 +7,7 @@ computes in C (the table's unary_value, binary_value), and only where Python wou
 raise or answer otherwise (asks_python, binary_value's err) does the replay take the
 GIL and compute it as a Value does (unary_forward, binary_forward), so that the
 exception, message included, is Python's own. `hvp` and `hessian` sweep second
-order as `cydiff/_second.py`'s `Graph.hvp` does, with the table of `_second_c.pxd`.
+order as `cydiff/_second.py`'s `Graph.hvp` does, with the second derivatives of `_ops_c.pxd`.
 
 The tape's arrays are read-only once built; each replay brings its scratch (the
 values, gradients and tangents of the nodes), so threads can replay one tape at once.
@@ -18,11 +18,11 @@ call brings is not: its arrays' lengths are checked against the tape's, once a c
 
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 
-from cydiff._second_c cimport binary_aa, binary_ab, binary_bb, unary2
+from cydiff._kernels_c cimport POW_OK, tangent
 from cydiff._ops_c cimport (
-    LEAF, POW_OK, SUM, asks_python, binary_da, binary_db, binary_forward, binary_value,
-    constant_left, folded_kind, is_binary, is_folded, is_unary, tangent, unary_deriv,
-    unary_forward, unary_value,
+    LEAF, SUM, asks_python, binary_aa, binary_ab, binary_bb, binary_da, binary_db,
+    binary_forward, binary_value, constant_left, folded_kind, is_binary, is_folded, is_unary,
+    unary2, unary_deriv, unary_forward, unary_value,
 )
 
 

@@ -1,5 +1,5 @@
 # cython: language_level=3
-"""The out-of-line part of the compiled op table (declared in `_ops_c.pxd`):
+"""The out-of-line part of the compiled op table (declared in `_kernels_c.pxd`):
 Python's own answers where the C code found an error, and CPython's float_pow.
 
 Kept out of the inline formulas so that those stay small: the C compiler then

@@ -1,0 +1,138 @@
+"""The op spec: every op of cydiff, written once.
+
+One entry an op: its stored code, its names, its forward value and its first and
+second local derivatives. Everything else derives from this table: the pure twin's
+op table (`_ops_py`, which evaluates these formulas) and its methods and functions;
+the compiled twin's op table, methods and functions (generated from it at build time
+by `src/codegen.py`); nested numbers (`_nested`), second order (`_second` and the
+tapes' C sweep), the package's exports and the tests' op lists.
+
+Formulas are expressions in x and y = f(x) (a, b and y = a op b for the binary ops),
+written in the small language both twins speak: Python's syntax without `/` and
+`**` (whose Python and C meanings differ; `div` and `pow` are spelt out), over these
+functions, which never raise (an IEEE 754 infinity or nan instead, as C's libm):
+
+    div(a, b)  pow(a, b)  exp  log  log1p  sqrt  sin  cos  sinh  cosh  fabs
+    sigmoid    cube(s) = s * s * s    tangent(d, t): d * t, but 0 where d or t is 0
+
+`src/codegen.py` refuses any other name. A forward value is either `math`, the name
+of the function of Python's `math` module (and of C's libm) that computes it, which
+raises what Python raises; or `value`, a formula that never raises.
+
+Codes are stored in pickles and tapes: a new op is appended with the next free code
+and no code is ever renumbered or reused, so files written by an older cydiff keep
+loading. `FORMAT` (in `_pickle`) changes only if the record layout itself changes.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+# --- the codes of the ops that are not elementary functions --------------------------
+LEAF, CUSTOM = 0, 1                                      # no formula
+ADD, SUB, MUL, DIV, POW = 2, 3, 4, 5, 6                  # binary, both operands nodes
+# binary with one operand a folded constant c: x+c, x-c, c-x, x*c, x/c, c/x, x**c, c**x
+ADD_C, SUB_C, RSUB_C, MUL_C, DIV_C, RDIV_C, POW_C, RPOW_C = 7, 8, 9, 10, 11, 12, 13, 14
+NEG, ABS = 15, 25                                        # unary ops behind operators
+SUM, DOT = 34, 35                                        # n-ary, fused
+
+
+class Unary(NamedTuple):
+    code: int
+    name: str               # the method and the function (`x.exp()`, `cydiff.exp(x)`)
+    d: str                  # dy/dx from x and y
+    d2: str                 # d²y/dx² from x and y
+    math: str = ""          # y is math.<math>(x) (libm's <math>(x), checked as CPython does)
+    value: str = ""         # or y is this formula
+    op: str = ""            # Value._op, where it is not the name
+    numpy: str = ""         # numpy's name of the function, where it is another
+    doc: str = ""           # the function's docstring
+    function: bool = True   # a method and a cydiff function (neg is the operator only)
+
+
+class Binary(NamedTuple):
+    code: int
+    name: str               # Value._op, and the operator
+    value: str              # y = a op b (divide and power raise as Python's / and **)
+    da: str                 # dy/da from a, b and y
+    db: str                 # dy/db
+    daa: str                # d²y/da²
+    dab: str                # d²y/da db
+    dbb: str                # d²y/db²
+
+
+class Folded(NamedTuple):
+    code: int
+    binary: int             # the binary op
+    left: bool              # the constant is its left operand (c - x), else its right
+
+
+UNARY: tuple[Unary, ...] = (
+    Unary(NEG, "neg", value="-x", d="-1.0", d2="0.0", function=False),
+    Unary(16, "exp", math="exp", d="y", d2="y", doc="e ** x."),
+    Unary(17, "log", math="log", d="div(1.0, x)", d2="-div(1.0, x * x)",
+          doc="Natural logarithm; ValueError for x <= 0, as math.log."),
+    Unary(18, "sqrt", math="sqrt", d="div(0.5, y)", d2="-div(0.25, x * y)",
+          doc="Square root; ValueError for x < 0."),
+    Unary(19, "sin", math="sin", d="cos(x)", d2="-y"),
+    Unary(20, "cos", math="cos", d="-sin(x)", d2="-y"),
+    Unary(21, "tan", math="tan", d="1.0 + y * y", d2="2.0 * y * (1.0 + y * y)"),
+    Unary(22, "tanh", math="tanh", d="1.0 - y * y", d2="-2.0 * y * (1.0 - y * y)"),
+    # 1 / (1 + exp(-x)) without overflow: exp only ever sees -|x|
+    Unary(23, "sigmoid", value="sigmoid(x)", d="y * (1.0 - y)",
+          d2="y * (1.0 - y) * (1.0 - 2.0 * y)",
+          doc="1 / (1 + e**-x), computed without overflow."),
+    Unary(24, "relu", value="0.0 if x <= 0.0 else x", d="1.0 if y > 0.0 else 0.0", d2="0.0",
+          op="ReLU", doc="max(x, 0); relu'(0) = 0."),  # nan stays nan
+    Unary(ABS, "abs", value="fabs(x)", d="1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0)",
+          d2="0.0", doc="|x|; abs'(0) = 0."),
+    Unary(26, "log1p", math="log1p", d="div(1.0, 1.0 + x)",
+          d2="-div(1.0, (1.0 + x) * (1.0 + x))", doc="log(1 + x), accurate for small x."),
+    Unary(27, "expm1", math="expm1", d="exp(x)", d2="exp(x)",
+          doc="e**x - 1, accurate for small x."),
+    Unary(28, "asin", math="asin", d="div(1.0, sqrt((1.0 - x) * (1.0 + x)))",
+          d2="div(x, cube(sqrt((1.0 - x) * (1.0 + x))))", numpy="arcsin"),
+    Unary(29, "acos", math="acos", d="-div(1.0, sqrt((1.0 - x) * (1.0 + x)))",
+          d2="-div(x, cube(sqrt((1.0 - x) * (1.0 + x))))", numpy="arccos"),
+    Unary(30, "atan", math="atan", d="div(1.0, 1.0 + x * x)",
+          d2="div(-2.0 * x, (1.0 + x * x) * (1.0 + x * x))", numpy="arctan"),
+    Unary(31, "sinh", math="sinh", d="cosh(x)", d2="y"),
+    Unary(32, "cosh", math="cosh", d="sinh(x)", d2="y"),
+    # log(1 + exp(x)) without overflow
+    Unary(33, "softplus", value="(x if x > 0.0 else 0.0) + log1p(exp(-fabs(x)))",
+          d="sigmoid(x)", d2="sigmoid(x) * (1.0 - sigmoid(x))",
+          doc="log(1 + e**x), computed without overflow."),
+)
+
+# The conventions of the first derivatives hold in the second: d/da a**b = 0 at b == 0
+# (x**0 is constant), d/db a**b = 0 at a == 0 < b, and so are their derivatives (0 at
+# b == 1 too: x**1 is x).
+BINARY: tuple[Binary, ...] = (
+    Binary(ADD, "+", "a + b", da="1.0", db="1.0", daa="0.0", dab="0.0", dbb="0.0"),
+    Binary(SUB, "-", "a - b", da="1.0", db="-1.0", daa="0.0", dab="0.0", dbb="0.0"),
+    Binary(MUL, "*", "a * b", da="b", db="a", daa="0.0", dab="1.0", dbb="0.0"),
+    Binary(DIV, "/", "divide(a, b)", da="div(1.0, b)", db="-div(y, b)", daa="0.0",
+           dab="-div(1.0, b * b)", dbb="div(2.0 * y, b * b)"),
+    Binary(POW, "**", "power(a, b)",
+           da="0.0 if b == 0.0 else b * pow(a, b - 1.0)",
+           db="0.0 if a == 0.0 and b > 0.0 else y * log(a)",
+           daa="0.0 if b == 0.0 or b == 1.0 else b * (b - 1.0) * pow(a, b - 2.0)",
+           dab="0.0 if a == 0.0 and b > 0.0 else tangent(pow(a, b - 1.0), 1.0 + b * log(a))",
+           dbb="0.0 if a == 0.0 and b > 0.0 else tangent(y, log(a) * log(a))"),
+)
+
+# x + c and c + x are the same IEEE sum (likewise *): they share ADD_C and MUL_C.
+FOLDED: tuple[Folded, ...] = (
+    Folded(ADD_C, ADD, False), Folded(SUB_C, SUB, False), Folded(RSUB_C, SUB, True),
+    Folded(MUL_C, MUL, False), Folded(DIV_C, DIV, False), Folded(RDIV_C, DIV, True),
+    Folded(POW_C, POW, False), Folded(RPOW_C, POW, True),
+)
+
+N_OPS = 1 + max(SUM, DOT, *(op.code for ops in (UNARY, BINARY, FOLDED) for op in ops))
+FUNCTIONS = tuple(op.name for op in UNARY if op.function)   # cydiff.exp & co, methods too
+ALIASES = {op.numpy: op.name for op in UNARY if op.numpy}   # numpy's names, methods too
+
+
+def op_name(op: Unary) -> str:
+    """Value._op of a node of the unary op."""
+    return op.op or op.name

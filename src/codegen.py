@@ -1,0 +1,235 @@
+"""Generates the compiled twin's op table, number classes and functions from the op spec.
+
+`cydiff/_spec.py` writes every op once. For the compiled twin, this script renders
+the Tempita templates `src/cydiff/*.tp` (Tempita comes with Cython) into the Cython
+sources they name — `_ops_c.pxd` (the op table: codes, names, forward values, first
+and second derivatives), `_dual_c.pyx`, `_multidual_c.pyx`, `_value_c.pyx` (the
+classes, whose shared surface is `_numbers_c.tp`) and `_functions_c.pyx`.
+
+setup.py runs it before every build; the generated files are not committed (see
+.gitignore), and a file is rewritten only when its text changes, so that an
+unchanged op table does not rebuild every module. Run it by hand with
+`python src/codegen.py`.
+
+The spec's formulas are Python expressions in a small language (see `_spec`); here
+each is parsed, checked against that language (no `/` or `**`, no integer literals,
+only the vocabulary's names) and written out in Cython, with the vocabulary's IEEE
+functions renamed to the kernels of `_kernels_c.pxd`.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import os
+import sys
+from types import ModuleType
+from typing import Any, Iterable
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+SOURCES = os.path.join(HERE, "cydiff")
+TEMPLATES = ["_ops_c.pxd", "_dual_c.pyx", "_multidual_c.pyx", "_value_c.pyx",
+             "_functions_c.pyx"]
+SHARED = "_numbers_c.tp"  # the class surface the number templates share
+
+# The vocabulary of the spec's formulas, by its C names where they differ.
+C_NAMES = {"div": "ieee_div", "pow": "ieee_pow", "log": "ieee_log", "sqrt": "ieee_sqrt"}
+LIBM = {"exp", "log1p", "sin", "cos", "sinh", "cosh", "fabs"}
+KERNELS = {"sigmoid", "cube", "tangent", "divide", "power"}
+VOCABULARY = set(C_NAMES) | LIBM | KERNELS
+
+
+def load_spec() -> ModuleType:
+    """cydiff/_spec.py by its path: the build must not import cydiff itself."""
+    location = importlib.util.spec_from_file_location(
+        "cydiff_spec", os.path.join(ROOT, "cydiff", "_spec.py"))
+    assert location is not None and location.loader is not None
+    spec = importlib.util.module_from_spec(location)
+    location.loader.exec_module(spec)
+    return spec
+
+
+class _ToC(ast.NodeTransformer):
+    """A spec formula as Cython, checked against the formula language."""
+
+    def __init__(self, variables: Iterable[str], expression: str) -> None:
+        self.variables, self.expression = set(variables), expression
+
+    def refuse(self, why: str) -> None:
+        raise ValueError(f"op spec formula {self.expression!r}: {why}")
+
+    def visit_Name(self, node: ast.Name) -> ast.Name:
+        if node.id not in self.variables and node.id not in VOCABULARY:
+            self.refuse(f"unknown name {node.id!r}")
+        return ast.Name(C_NAMES.get(node.id, node.id), node.ctx)
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        if not isinstance(node.func, ast.Name) or node.func.id not in VOCABULARY or node.keywords:
+            self.refuse("calls only the vocabulary's functions, with positional arguments")
+        return self.generic_visit(node)
+
+    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
+        if not isinstance(node.op, (ast.Add, ast.Sub, ast.Mult)):
+            self.refuse("only + - * (write div() and pow(): / and ** mean other things in C)")
+        return self.generic_visit(node)
+
+    def visit_Constant(self, node: ast.Constant) -> ast.Constant:
+        if type(node.value) is not float:
+            self.refuse(f"{node.value!r} is not a float literal (C would compute in ints)")
+        return node
+
+    def generic_visit(self, node: ast.AST) -> ast.AST:
+        allowed = (ast.Expression, ast.Name, ast.Load, ast.Call, ast.BinOp, ast.UnaryOp,
+                   ast.USub, ast.UAdd, ast.Add, ast.Sub, ast.Mult, ast.IfExp, ast.Compare,
+                   ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.Eq, ast.NotEq, ast.BoolOp, ast.And,
+                   ast.Or, ast.Constant)
+        if not isinstance(node, allowed):
+            self.refuse(f"{type(node).__name__} is not in the formula language")
+        return super().generic_visit(node)
+
+
+def c(expression: str, variables: str = "x, y") -> str:
+    """A spec formula in Cython."""
+    tree = _ToC(variables.split(", "), expression).visit(ast.parse(expression, mode="eval"))
+    return ast.unparse(tree)
+
+
+def switch(cases: list[tuple[str, str]], indent: str = "    ") -> str:
+    """`if op == A: return a / elif ... / else: return z`: the last case is the else."""
+    lines = []
+    for i, (code, result) in enumerate(cases):
+        if i == len(cases) - 1:
+            lines.append(f"{indent}else:  # {code}")
+        else:
+            lines.append(f"{indent}{'if' if i == 0 else 'elif'} op == {code}:")
+        lines.append(f"{indent}    return {result}")
+    return "\n".join(lines)
+
+
+def ranges(codes: Iterable[int]) -> str:
+    """A C test that op is one of codes, as ranges of consecutive codes."""
+    runs: list[list[int]] = []
+    for code in sorted(codes):
+        if runs and code == runs[-1][1] + 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+    return " or ".join(f"op == {a}" if a == b else f"{a} <= op <= {b}" for a, b in runs)
+
+
+def wrap(names: list[str], indent: str = "    ", width: int = 95) -> str:
+    """names, comma-separated, in lines for a parenthesized import."""
+    lines, line = [], indent
+    for name in names:
+        if len(line) + len(name) + 2 > width:
+            lines.append(line.rstrip())
+            line = indent
+        line += name + ", "
+    return "\n".join([*lines, line.rstrip()])
+
+
+def unary_formula(op: Any, what: str) -> str:
+    """The C of a unary op's forward value (raising as Python: "forward"; plain libm for
+    the tape's replay: "value") or of its derivative "d" or "d2"."""
+    if what in ("d", "d2"):
+        return c(getattr(op, what))
+    if op.math:
+        return f'math1("{op.math}", {op.math}(x), x)' if what == "forward" else f"{op.math}(x)"
+    return c(op.value, "x")
+
+
+def namespace(spec: ModuleType) -> dict[str, Any]:
+    """What the templates see."""
+    unary = list(spec.UNARY)
+    codes = {name: getattr(spec, name) for name in dir(spec)
+             if name.isupper() and type(getattr(spec, name)) is int and name != "N_OPS"}
+    codes.update({op.name.upper(): op.code for op in unary})
+    assert len(set(codes.values())) == len(codes), "two ops share a code"
+    assert spec.N_OPS <= 128, "Value._meta keeps an op code in 7 bits"
+    libm = sorted({op.math for op in unary if op.math} | LIBM)
+    name_of = {code: name for name, code in codes.items()}
+
+    def unary_switch(what: str) -> str:
+        return switch([(op.name.upper(), unary_formula(op, what)) for op in unary])
+
+    def binary_switch(what: str) -> str:
+        variables = "a, b" if what == "value" else "a, b, y"
+        return switch([(name_of[op.code], c(getattr(op, what), variables))
+                       for op in spec.BINARY])
+
+    def folds(left: bool) -> list[tuple[int, int]]:
+        """(binary op, its folded op with the constant on the left or right)."""
+        commutative = (spec.ADD, spec.MUL)  # x + c is c + x: ADD_C serves both sides
+        return [(op.binary, op.code) for op in spec.FOLDED
+                if op.left == left or (left and op.binary in commutative)]
+
+    def fold_switch(left: bool) -> str:
+        lines = [f"    if op == {name_of[b]}: return {name_of[f]}" for b, f in folds(left)]
+        return "\n".join(lines[:-1] + [f"    return {name_of[folds(left)[-1][1]]}"])
+
+    kinds: dict[int, list[int]] = {}
+    for op in spec.FOLDED:
+        kinds.setdefault(op.binary, []).append(op.code)
+    folded = [f"    if {' or '.join(f'op == {name_of[f]}' for f in fs)}: return {name_of[b]}"
+              for b, fs in kinds.items()]
+    folded[-1] = f"    return {name_of[list(kinds)[-1]]}"
+
+    def codes_of(ops: Iterable[Any]) -> str:
+        return ranges(op.code for op in ops)
+
+    functions = [op for op in unary if op.function]
+    return {"spec": spec, "unary": unary, "functions": functions,
+            "formula_ops": [op for op in unary if not op.math],
+            "codes": sorted(codes.items(), key=lambda item: item[1]), "name_of": name_of,
+            "libm": wrap(["isfinite", "isinf", "isnan", *libm]),
+            "unary_codes": wrap([op.name.upper() for op in unary]),
+            "function_codes": wrap([op.name.upper() for op in unary if op.function]),
+            "blank_unless_first": lambda op: "" if op.code == functions[0].code else "\n",
+            "unary_switch": unary_switch, "binary_switch": binary_switch, "codes_of": codes_of,
+            "folded_switch": "\n".join(folded), "fold_switch": fold_switch}
+
+
+def render(name: str, spec: ModuleType) -> str:
+    from Cython import Tempita
+
+    with open(os.path.join(SOURCES, name + ".tp"), encoding="utf-8") as f:
+        text = f.read()
+    header = (f"# GENERATED by src/codegen.py from src/cydiff/{name}.tp and the op spec\n"
+              "# cydiff/_spec.py: edit those, not this file.\n")
+    names = namespace(spec)
+    with open(os.path.join(SOURCES, SHARED), encoding="utf-8") as f:
+        shared = Tempita.Template(f.read(), name=SHARED)
+
+    def elementary_methods(unary: str) -> str:
+        """The shared surface, for a class whose `unary(op, x)` computes an op."""
+        return shared.substitute({**names, "unary": unary}).rstrip("\n")
+
+    names["elementary_methods"] = elementary_methods
+    body = Tempita.Template(text, name=name + ".tp").substitute(names)
+    return header + body.lstrip("\n")
+
+
+def generate(quiet: bool = True) -> list[str]:
+    """Renders every template; returns the files whose text changed."""
+    spec = load_spec()
+    changed = []
+    for name in TEMPLATES:
+        path = os.path.join(SOURCES, name)
+        text = render(name, spec)
+        try:
+            with open(path, encoding="utf-8") as f:
+                if f.read() == text:
+                    continue
+        except FileNotFoundError:
+            pass
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        changed.append(path)
+    if not quiet:
+        print("\n".join(f"generated {path}" for path in changed) or "all generated files fresh")
+    return changed
+
+
+if __name__ == "__main__":
+    generate(quiet="-q" in sys.argv)

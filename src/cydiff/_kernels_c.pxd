@@ -1,0 +1,91 @@
+# cython: language_level=3
+"""The functions the compiled op table is written with: the C twins of the ones
+`cydiff/_ops_py.py` gives the pure twin (read the two side by side).
+
+The op spec (`cydiff/_spec.py`) writes each op's formulas once; `src/codegen.py` turns
+them into `_ops_c.pxd`, calling these. Forward values follow Python's `float` and
+`math`; where Python raises, the C code detects it and calls Python itself
+(`cydiff._common`), so the exception, message included, is Python's own. Local
+derivatives never raise: libm already returns IEEE 754 infinities and nans, which the
+pure twin reproduces.
+
+Header only, but for the cold paths in `_kernels_c.pyx`: everything here is inline.
+"""
+
+from libc.errno cimport ERANGE, errno
+from libc.math cimport (
+    INFINITY, NAN, acos, asin, atan, copysign, cos, cosh, exp, expm1, fabs, floor, fmod,
+    isfinite, isinf, isnan, log, log1p, pow, sin, sinh, sqrt, tan, tanh,
+)
+
+# --- out of line, in _kernels_c.pyx: the cold paths and CPython's float_pow ----------
+# (Kept out of the inline formulas below, so those stay small enough for the C
+# compiler to inline them and fold their switch on a constant op.)
+
+cdef enum:
+    POW_OK = 0
+    POW_ZERO_DIVISION = 1   # 0.0 ** negative (and, for binary_value, x / 0.0)
+    POW_COMPLEX = 2         # negative ** fraction
+    POW_RANGE = 3           # overflow
+
+cdef double py_math(str name, double x) except? -1.0   # Python's math.<name>(x)
+cdef double py_div(double a, double b) except? -1.0    # Python's a / b
+cdef double power(double a, double b) except? -1.0     # Python's a ** b, never complex
+cdef double pow_core(double a, double b, int *err) noexcept nogil
+cdef double ieee_pow(double a, double b) noexcept nogil
+
+
+cdef inline double math1(str name, double r, double x) except? -1.0:
+    """r = f(x) from libm, checked as CPython's math module checks it."""
+    if (isnan(r) and not isnan(x)) or (isinf(r) and isfinite(x)):
+        return py_math(name, x)
+    return r
+
+
+# --- IEEE 754 versions of the operations Python makes raise --------------------
+
+cdef inline double ieee_div(double a, double b) noexcept nogil:
+    """a / b as IEEE 754 divides: a nonzero number over zero is a signed infinity."""
+    if b != 0.0:
+        return a / b
+    if a != a or a == 0.0:
+        return NAN
+    return copysign(INFINITY, a) * copysign(1.0, b)
+
+cdef inline bint is_odd(double b) noexcept nogil:
+    """Whether the finite double b is an odd integer (CPython's test)."""
+    return fmod(fabs(b), 2.0) == 1.0
+
+cdef inline double ieee_log(double x) noexcept nogil:
+    return log(x) if x > 0.0 else (-INFINITY if x == 0.0 else NAN)
+
+cdef inline double ieee_sqrt(double x) noexcept nogil:
+    return sqrt(x) if x >= 0.0 else NAN
+
+# exp, sin, cos, sinh and cosh of libm already return inf or nan where
+# Python's math raises: the pure twin's _exp, _sin, ... give those values.
+
+
+# --- forward formulas that are not a single call of Python's -----------------
+
+cdef inline double sigmoid(double x) noexcept nogil:
+    """1 / (1 + exp(-x)) without overflow: exp only ever sees -|x|."""
+    cdef double z
+    if x >= 0.0:
+        return 1.0 / (1.0 + exp(-x))
+    z = exp(x)
+    return z / (1.0 + z)
+
+cdef inline double cube(double s) noexcept nogil:
+    return s * s * s
+
+cdef inline double divide(double a, double b) except? -1.0:
+    """Python's a / b: ZeroDivisionError at b == 0."""
+    if b == 0.0:
+        return py_div(a, b)
+    return ieee_div(a, b)
+
+cdef inline double tangent(double d, double dx) noexcept nogil:
+    """The chain rule's product of a local derivative d and a tangent (or gradient) dx;
+    an exact zero is a strong zero: 0 * inf and 0 * nan are 0."""
+    return 0.0 if d == 0.0 or dx == 0.0 else d * dx
