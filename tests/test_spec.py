@@ -85,3 +85,8 @@ def test_every_spec_formula_compiles(codegen):
     for op in spec.BINARY:
         for formula in (op.da, op.db, op.daa, op.dab, op.dbb):
             codegen.c(formula, "a, b, y")
+
+
+def test_every_function_has_a_closed_form():
+    from closed_forms import CLOSED_FORMS
+    assert set(CLOSED_FORMS) == set(spec.FUNCTIONS)
