@@ -102,6 +102,9 @@ UNARY: tuple[Unary, ...] = (
     Unary(33, "softplus", value="(x if x > 0.0 else 0.0) + log1p(exp(-fabs(x)))",
           d="sigmoid(x)", d2="sigmoid(x) * (1.0 - sigmoid(x))",
           doc="log(1 + e**x), computed without overflow."),
+    # erf' = 2/sqrt(pi) e**(-x²)
+    Unary(36, "erf", math="erf", d="1.1283791670955126 * exp(-(x * x))",
+          d2="-2.0 * x * (1.1283791670955126 * exp(-(x * x)))", doc="The error function."),
 )
 
 # The conventions of the first derivatives hold in the second: d/da a**b = 0 at b == 0

@@ -24,6 +24,7 @@ CLOSED_FORMS = {
     "cosh": (math.cosh, math.sinh, (-4.0, 4.0)),
     "softplus": (lambda x: math.log1p(math.exp(x)), lambda x: 1.0 / (1.0 + math.exp(-x)),
                  (-8.0, 8.0)),
+    "erf": (math.erf, lambda x: 2.0 / math.sqrt(math.pi) * math.exp(-x * x), (-3.0, 3.0)),
 }
 
 KINKS = {"relu": [0.0], "abs": [0.0]}
