@@ -24,7 +24,6 @@ across them, and `cydiff.parallel` spreads blocks of rows over processes.
 
 from __future__ import annotations
 
-import importlib
 import math
 import os
 import threading
@@ -32,7 +31,7 @@ from typing import Any, Optional, Sequence
 
 import numpy
 
-from . import _common, _pickle, _records
+from . import _common, _pickle, _records, _twin
 from ._ops_py import BINARY, CUSTOM, FOLDED, LEAF, LEFT, SUM, UNARY, tangent
 from ._records import Node
 
@@ -73,14 +72,14 @@ class Tape:
         """The tape of a graph given as its records (the format of `_pickle`, checked),
         with `inputs` (leaves among the records, each once) as the variables; its other
         leaves are constants."""
-        module = _twin_module(twin, where)
-        records = _records.graph(records, module.Value, where)
+        record = _twin.lookup(_records.check_twin(twin, where))
+        records = _records.graph(records, record.Value, where)
         if isinstance(inputs, (str, bytes)) or not hasattr(inputs, "__iter__"):
             raise TypeError(f"{where}: inputs must be a sequence of Values, not "
                             f"'{_common.type_name(inputs)}'")
         inputs = list(inputs)
         index = {id(entry): i for i, entry in enumerate(records) if type(entry) is not tuple}
-        positions = _input_positions(inputs, module.Value, where)
+        positions = _input_positions(inputs, record.Value, where)
         nodes, constants = [], {}
         for i, entry in enumerate(records):
             if type(entry) is not tuple:
@@ -103,12 +102,11 @@ class Tape:
         (leaves of it, in order, each once) as the variables; its other leaves are
         constants. An input output does not depend on has a gradient of 0."""
         where = "Tape.from_graph"
-        twin = _common._implementation(output)
+        twin = _twin.of(output)
         if twin is None or not hasattr(output, "backward"):
             raise TypeError(f"{where}: output must be a Value, not "
                             f"'{_common.type_name(output)}'")
-        module = _twin_module(twin, where)
-        return cls.from_records(module._graph_records(output), inputs, where, twin)
+        return cls.from_records(twin.graph_records(output), inputs, where, twin.name)
 
     # --- the API ------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -313,11 +311,6 @@ class Tape:
         return values, grads
 
 
-def _twin_module(twin: object, where: str) -> Any:
-    """`cydiff.pure` or `cydiff.compiled`, as twin names it."""
-    return importlib.import_module(f"cydiff.{_records.check_twin(twin, where)}")
-
-
 def _input_positions(inputs: Sequence[Any], value_type: Any, where: str) -> dict[int, int]:
     """id(leaf): its position among the inputs, each a leaf of the twin, each once. A
     replay sets the inputs' values: an op's result given as an input would be replayed
@@ -326,7 +319,7 @@ def _input_positions(inputs: Sequence[Any], value_type: Any, where: str) -> dict
     for k, leaf in enumerate(inputs):
         if type(leaf) is not value_type:
             raise TypeError(f"{where}: inputs[{k}] must be a Value of the graph's twin, not "
-                            f"'{_common.type_name(leaf)}'{_common._other_twin_hint(leaf)}")
+                            f"'{_common.type_name(leaf)}'{_common.other_twin_hint(leaf)}")
         if leaf._children:
             raise ValueError(f"{where}: inputs[{k}] is not a leaf but the result of an op "
                              f"({leaf._op!r}): the inputs of a tape are leaves of its graph")
@@ -396,7 +389,7 @@ def _restore(version: int, nodes: list[Any], constants: dict[int, float],
     if type(version) is not int or version != 1:
         raise ValueError(f"cannot unpickle a cydiff Tape: format {version!r}; this cydiff reads 1")
     if twin == "compiled":  # a pure install, or CYDIFF_NO_EXTENSIONS, replays in Python
-        twin = _pickle.implementation(twin).IMPLEMENTATION
-    arrays: tuple[tuple[Node, ...], dict[int, float], tuple[int, ...]] = _pickle._checked(
+        twin = _twin.loadable(twin).name
+    arrays: tuple[tuple[Node, ...], dict[int, float], tuple[int, ...]] = _pickle.checked(
         _records.tape, "Tape", nodes, constants, inputs, twin)
     return Tape._of(*arrays, twin)
