@@ -7,8 +7,8 @@ from typing import Any, Callable, Optional
 
 import numpy
 
-from . import _common, numerical
-from ._functional import Func, _shape
+from . import _common, _inputs, numerical
+from ._functional import Func
 
 
 class GradientCheck:
@@ -86,7 +86,7 @@ def bind_check(Value: Any, reverse: Func, jacobian: Func) -> Callable[..., Gradi
         if eps is not None and reference == "forward":  # it would be ignored
             raise ValueError(f"{where}: eps is the step of finite differences, which "
                              "reference='forward' does not take")
-        shape = _shape(x, where)
+        shape = _inputs.shape(x, where)
         n = len(shape.numbers)
         if grad is None:
             analytic = reverse(f)(x)

@@ -20,6 +20,8 @@ from typing import Any, Callable, NamedTuple, Sequence, Union, cast
 import numpy
 
 from . import _common
+from ._inputs import Shape as _Shape
+from ._inputs import shape as _shape
 from ._nested import Nested, new_tag
 from ._second import Graph
 from ._tape import Tape
@@ -41,64 +43,6 @@ class Functional(NamedTuple):
 
 
 # --- inputs and outputs: the shapes the API promises ------------------------------
-
-class _Shape(NamedTuple):
-    """How a user's x was given: 'scalar', 'list', 'tuple' or 'array', and its numbers."""
-    kind: str
-    numbers: list[float]
-
-    def pack(self, items: list[Any]) -> Any:
-        """items in x's kind of container (f sees what it was given)."""
-        if self.kind == "scalar":
-            return items[0]
-        if self.kind == "array":
-            packed = numpy.empty(len(items), dtype=object)
-            packed[:] = items
-            return packed
-        return items if self.kind == "list" else tuple(items)
-
-    def result(self, numbers: Sequence[float]) -> Result:
-        if self.kind == "scalar":
-            return float(numbers[0])
-        return numpy.array(numbers, dtype=numpy.float64)
-
-
-def _number(x: object, outer: bool) -> Any:
-    """x as a float; or, when outer derivatives are running, one of their numbers as is."""
-    if type(x) is float:
-        return x
-    if outer and (isinstance(x, Nested) or _common._implementation(x) is not None):
-        return x
-    return _common.as_number(x)
-
-
-def _shape(x: object, where: str, what: str = "x", outer: bool = False) -> _Shape:
-    """x's shape, or a TypeError / ValueError saying what is wrong with it."""
-    value = _number(x, outer)
-    if value is not None:
-        return _Shape("scalar", [value])
-    if isinstance(x, numpy.ndarray):
-        if x.ndim != 1:
-            raise TypeError(f"{where}: {what} must be a number or 1-D, not an array of shape "
-                            f"{x.shape}")
-        if x.dtype.kind in "fiu" and x.size:  # real numbers all: floats at once
-            return _Shape("array", x.astype(numpy.float64).tolist())
-        kind = "array"
-    elif isinstance(x, (list, tuple)):
-        kind = "list" if isinstance(x, list) else "tuple"
-    else:
-        raise TypeError(f"{where}: {what} must be a number or a 1-D sequence of numbers, "
-                        f"not '{_common.type_name(x)}'")
-    numbers = []
-    for item in x:
-        value = _number(item, outer)
-        if value is None:
-            raise TypeError(f"{where}: {what} must hold numbers, not '{_common.type_name(item)}'")
-        numbers.append(value)
-    if not numbers:
-        raise ValueError(f"{where}: {what} is empty")
-    return _Shape(kind, numbers)
-
 
 def _outputs(y: object, where: str) -> tuple[bool, list[Any]]:
     """f's result as (is it a scalar, its items): a number, a Value or Dual, or a

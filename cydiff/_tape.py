@@ -31,7 +31,7 @@ from typing import Any, Optional, Sequence
 
 import numpy
 
-from . import _common, _pickle, _records, _twin
+from . import _common, _inputs, _pickle, _records, _twin
 from ._ops_py import BINARY, CUSTOM, FOLDED, LEAF, LEFT, SUM, UNARY, tangent
 from ._records import Node
 
@@ -132,32 +132,6 @@ class Tape:
         return (_restore, (1, [tuple(n) for n in self._nodes], self._constants, self._inputs,
                            self._twin))
 
-    def _point(self, x: Any, where: str, what: str = "x") -> Any:
-        """x as a float64 array of n_inputs items, or the error."""
-        if type(x) is numpy.ndarray and x.dtype == numpy.float64 and x.ndim == 1 and x.size:
-            numbers = x  # the training loop's case, without a detour through a list
-        else:
-            from ._functional import _shape
-            numbers = numpy.array(_shape(x, where, what).numbers, dtype=numpy.float64)
-        if len(numbers) != self.n_inputs:
-            raise ValueError(f"{where}: the tape has {self.n_inputs} input(s), {what} has "
-                             f"{len(numbers)}")
-        return numpy.ascontiguousarray(numbers)
-
-    def _rows(self, X: Any, where: str) -> Any:
-        """X as a C-contiguous float64 array of shape (m, n_inputs), or the error."""
-        if isinstance(X, (str, bytes)):
-            raise TypeError(f"{where}: X must be a 2-D array of floats, not "
-                            f"'{_common.type_name(X)}'")
-        try:
-            rows = numpy.ascontiguousarray(X, dtype=numpy.float64)
-        except (TypeError, ValueError):
-            raise TypeError(f"{where}: X must be a 2-D array of floats, not "
-                            f"'{_common.type_name(X)}'") from None
-        if rows.ndim != 2 or rows.shape[1] != self.n_inputs:
-            raise ValueError(f"{where}: X must have shape (m, {self.n_inputs}), not {rows.shape}")
-        return rows
-
     def _forward(self, xs: Sequence[float]) -> list[float]:
         vals = [0.0] * len(self._nodes)
         for i, value in self._constants.items():
@@ -235,7 +209,7 @@ class Tape:
 
     def value(self, x: Any) -> float:
         """f(x), replayed."""
-        xs = self._point(x, "Tape.value")
+        xs = _inputs.point(self.n_inputs, x, "Tape.value")
         if self._engine is not None:
             value: float = self._engine.value(xs)
             return value
@@ -243,7 +217,7 @@ class Tape:
 
     def value_and_grad(self, x: Any) -> tuple[float, Any]:
         """(f(x), ∇f(x)), replayed forward and backward; the gradient a float64 array."""
-        xs = self._point(x, "Tape.value_and_grad")
+        xs = _inputs.point(self.n_inputs, x, "Tape.value_and_grad")
         grad = numpy.empty(self.n_inputs, dtype=numpy.float64)
         if self._engine is not None:
             value: float = self._engine.value_and_grad(xs, grad)
@@ -259,8 +233,8 @@ class Tape:
     def hvp(self, x: Any, v: Any) -> Any:
         """H(x) v, exact, without forming H: a float64 array, the bits of
         `cydiff.hvp(f, x, v)` (one forward replay, one tangent pass, one sweep back)."""
-        xs = self._point(x, "Tape.hvp")
-        vs = self._point(v, "Tape.hvp", "v")
+        xs = _inputs.point(self.n_inputs, x, "Tape.hvp")
+        vs = _inputs.point(self.n_inputs, v, "Tape.hvp", "v")
         hv = numpy.empty(self.n_inputs, dtype=numpy.float64)
         if self._engine is not None:
             self._engine.hvp(xs, vs, hv)
@@ -271,7 +245,7 @@ class Tape:
     def hessian(self, x: Any) -> Any:
         """H(x), exact: an n×n float64 array whose column j is `hvp(x, e_j)`, the bits
         of `cydiff.hessian(f)(x)` (one forward replay, then a sweep per column)."""
-        xs = self._point(x, "Tape.hessian")
+        xs = _inputs.point(self.n_inputs, x, "Tape.hessian")
         n = self.n_inputs
         H = numpy.empty((n, n), dtype=numpy.float64)
         if self._engine is not None:
@@ -296,8 +270,8 @@ class Tape:
         row that raises (in row order) raises. The pure replay holds the GIL, so it runs
         the rows in turn, whatever `threads` says."""
         where = "Tape.value_and_grad_batch"
-        _check_count(threads, "threads", where)
-        rows = self._rows(X, where)
+        _inputs.count(threads, "threads", where)
+        rows = _inputs.rows(X, self.n_inputs, where)
         m = len(rows)
         values = numpy.empty(m, dtype=numpy.float64)
         grads = numpy.empty((m, self.n_inputs), dtype=numpy.float64)
@@ -328,15 +302,6 @@ def _input_positions(inputs: Sequence[Any], value_type: Any, where: str) -> dict
                              "each input is a leaf of its own")
         positions[id(leaf)] = k
     return positions
-
-
-def _check_count(value: Optional[int], name: str, where: str) -> None:
-    """A count such as threads: a positive int, or None."""
-    if value is not None and type(value) is not int:
-        raise TypeError(f"{where}: {name} must be a positive int or None, not "
-                        f"'{_common.type_name(value)}'")
-    if value is not None and value < 1:
-        raise ValueError(f"{where}: {name} must be at least 1, not {value}")
 
 
 # A thread is worth starting for this many node replays (~0.5 ms of work; starting and
