@@ -5,6 +5,9 @@ backpropagation). Both come twice: `cydiff.pure` is the readable reference,
 `cydiff.compiled` its Cython twin, bit for bit the same. This package gives the
 compiled one; `cydiff.BACKEND` says which is in use. Set CYDIFF_NO_EXTENSIONS=1
 to select the pure one (for debugging).
+
+This facade chooses the default twin; inside the package a twin is named by its record
+(`cydiff._twin`), and `BACKEND` is that choice's name ("compiled" or "pure").
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ if TYPE_CHECKING:  # type checkers read the annotated pure twin
         log1p, node_pool_limit, relu, sigmoid, sin, sinh, softplus, sqrt, sum, tan, tanh, trace,
         value_and_grad, values, vjp,
     )
+    from .pure import jacfwd, jacrev
 elif os.environ.get("CYDIFF_NO_EXTENSIONS"):
     from .pure import (
         Dual, GradientCheck, MultiDual, Tape, Value, abs, acos, asin, atan, cos, cosh, data,
@@ -31,6 +35,7 @@ elif os.environ.get("CYDIFF_NO_EXTENSIONS"):
         log1p, node_pool_limit, relu, sigmoid, sin, sinh, softplus, sqrt, sum, tan, tanh, trace,
         value_and_grad, values, vjp,
     )
+    from .pure import jacfwd, jacrev
     BACKEND = "pure"
 else:
     try:
@@ -40,6 +45,7 @@ else:
             log, log1p, node_pool_limit, relu, sigmoid, sin, sinh, softplus, sqrt, sum, tan, tanh,
             trace, value_and_grad, values, vjp,
         )
+        from .compiled import jacfwd, jacrev
         BACKEND = "compiled"
     except ImportError as exc:
         warnings.warn(f"cydiff: the compiled extension is not available ({exc}); "
@@ -51,6 +57,7 @@ else:
             log, log1p, node_pool_limit, relu, sigmoid, sin, sinh, softplus, sqrt, sum, tan, tanh,
             trace, value_and_grad, values, vjp,
         )
+        from .pure import jacfwd, jacrev
         BACKEND = "pure"
 
 from . import numerical  # noqa: E402  finite differences: cydiff.numerical.gradient(f, x)
@@ -64,3 +71,4 @@ __all__ = [
     "hessian", "hvp", "jacobian", "jvp", "log", "log1p", "node_pool_limit", "relu", "sigmoid",
     "sin", "sinh", "softplus", "sqrt", "tan", "tanh", "trace", "value_and_grad", "values", "vjp",
 ]  # abs and sum too, but `import *` should not shadow the builtins
+__all__ += ["jacfwd", "jacrev"]

@@ -31,7 +31,7 @@ from typing import Any, Optional, Sequence
 
 import numpy
 
-from . import _common, _inputs, _pickle, _records, _twin
+from . import _common, _inputs, _passes, _pickle, _records, _twin
 from ._ops_py import BINARY, CUSTOM, FOLDED, LEAF, LEFT, SUM, UNARY, tangent
 from ._records import Node
 
@@ -251,10 +251,7 @@ class Tape:
         if self._engine is not None:
             self._engine.hessian(xs, H)
         else:
-            from ._functional import _BLOCK  # the functional API's blocks of columns
-            graph, identity = self._graph(xs), numpy.eye(n)
-            for start in range(0, n, _BLOCK):
-                H[:, start:start + _BLOCK] = graph.hvps(identity[:, start:start + _BLOCK])
+            H[:] = _passes.hessian_matrix(self._graph(xs), n)  # cydiff.hessian's blocks
         return H
 
     def _graph(self, xs: Any) -> Any:
@@ -339,6 +336,13 @@ def _in_blocks(batch: Any, rows: Any, values: Any, grads: Any, threads: int) -> 
     for error in errors:
         if error is not None:
             raise error
+
+
+def same_ops(a: Tape, b: Tape) -> bool:
+    """Whether two tapes record the same ops on the same inputs (their constants' values
+    aside): `trace(check=True)` asks it of f traced at two points."""
+    return (a._nodes == b._nodes and a._inputs == b._inputs
+            and a._constants.keys() == b._constants.keys())
 
 
 def _same(a: dict[int, float], b: dict[int, float]) -> bool:

@@ -15,6 +15,12 @@ ever after, so `is` compares twins. A record pickles by its name.
   the module `cydiff.pure`, `cydiff.compiled` or `cydiff`) as a record.
 - `name_of(x)`, `of(x)`: the twin of a cydiff number, by its class.
 
+The shared functions (`cydiff._functional`, `_check`, `_arrays`) take a keyword-only
+`twin=`; `TwinFunction` binds it for the twin modules: `cydiff.pure.grad` is
+`TwinFunction(_functional.grad, lookup("pure"))`, which reads as the function it wraps
+(name, docstring, signature without `twin`, `help()` and Sphinx's autodoc treat it as
+a routine) and pickles by name, as `cydiff.pure.grad`.
+
 This module imports nothing of cydiff at import time: `_common`, which the compiled
 twin's modules import first of all, reads `name_of` from here.
 """
@@ -22,6 +28,7 @@ twin's modules import first of all, reads `name_of` from here.
 from __future__ import annotations
 
 import importlib
+import inspect
 import os
 import types
 from typing import Any, Callable, Optional
@@ -159,5 +166,52 @@ def resolve(twin: object, where: str) -> Twin:
                     f"not {described(twin)}")
 
 
-__all__ = ["NAMES", "Twin", "default", "described", "loadable", "lookup", "name_of", "of",
-           "resolve"]
+# --- the twin modules' functions -------------------------------------------------------
+
+class TwinFunction:
+    """A shared function with its keyword `twin=` bound: what `cydiff.pure.grad` and
+    `cydiff.compiled.grad` are. It reads as the function it wraps: its name, module (the
+    twin's), docstring and signature (without `twin`); `__wrapped__` is the function.
+    It binds as a method when it is a class attribute, as a function does, so `help()`
+    and autodoc document it as a routine. It pickles by name: `cydiff.pure.grad` loads
+    as `cydiff.pure.grad` (see `loadable` for a compiled one where that twin is missing)."""
+
+    __wrapped__: Callable[..., Any]
+    twin: Twin
+    __signature__: inspect.Signature
+
+    def __init__(self, function: Callable[..., Any], twin: Twin) -> None:
+        self.__wrapped__ = function
+        self.twin = twin
+        self.__name__ = self.__qualname__ = function.__name__
+        self.__module__ = f"cydiff.{twin.name}"
+        self.__doc__ = function.__doc__
+        signature = inspect.signature(function)
+        self.__signature__ = signature.replace(parameters=[
+            p for p in signature.parameters.values() if p.name != "twin"])
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.__wrapped__(*args, twin=self.twin, **kwargs)
+
+    def __get__(self, obj: object, cls: Optional[type] = None) -> Any:
+        return self if obj is None else types.MethodType(self, obj)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (bound, (self.twin.name, self.__name__))
+
+    def __repr__(self) -> str:
+        return f"<function {self.__module__}.{self.__name__}>"
+
+
+def bound(name: str, function: str) -> Any:
+    """`cydiff.<twin>.<function>`, the twin as `loadable` says (an unpickled TwinFunction)."""
+    return getattr(loadable(name).module, function)
+
+
+def bind(twin: Twin, *functions: Callable[..., Any]) -> list[TwinFunction]:
+    """The functions with `twin=` bound to twin, for its module to export."""
+    return [TwinFunction(function, twin) for function in functions]
+
+
+__all__ = ["NAMES", "Twin", "TwinFunction", "bind", "bound", "default", "described", "loadable",
+           "lookup", "name_of", "of", "resolve"]
