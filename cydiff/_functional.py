@@ -101,13 +101,15 @@ def jacobian(f: Func, mode: str = "auto", has_aux: bool = False, *, twin: Any = 
 
 
 def jacfwd(f: Func, has_aux: bool = False, *, twin: Any = None) -> Func:
-    """`jacobian(f, mode="forward")`: one forward pass per 8 inputs, as JAX's jacfwd."""
+    """`jacobian(f, mode="forward", has_aux=has_aux)`: one forward pass per 8 inputs
+    (f gets MultiDuals), as JAX's jacfwd."""
     return Jacobian(f, _twin.resolve(twin, "cydiff.jacfwd"), "forward", has_aux,
                     "cydiff.jacfwd")
 
 
 def jacrev(f: Func, has_aux: bool = False, *, twin: Any = None) -> Func:
-    """`jacobian(f, mode="reverse")`: one backward pass per output, as JAX's jacrev."""
+    """`jacobian(f, mode="reverse", has_aux=has_aux)`: one graph of Values and one
+    backward pass per output, as JAX's jacrev."""
     return Jacobian(f, _twin.resolve(twin, "cydiff.jacrev"), "reverse", has_aux,
                     "cydiff.jacrev")
 
