@@ -5,6 +5,9 @@ backpropagation). Both come twice: `cydiff.pure` is the readable reference,
 `cydiff.compiled` its Cython twin, bit for bit the same. This package gives the
 compiled one; `cydiff.BACKEND` says which is in use. Set CYDIFF_NO_EXTENSIONS=1
 to select the pure one (for debugging).
+
+This facade chooses the default twin; inside the package a twin is named by its record
+(`cydiff._twin`), and `BACKEND` is that choice's name ("compiled" or "pure").
 """
 
 from __future__ import annotations
@@ -23,43 +26,43 @@ __version__ = "0.1.0"
 BACKEND: str
 
 if TYPE_CHECKING:  # type checkers read the annotated pure twin
-    from . import pure as _twin
+    from . import pure as _chosen
     from .pure import (
         Dual, GradientCheck, MultiDual, Tape, Value, data, derivative, dot, grad, gradient_check,
-        grads, hessian, hvp, jacobian, jvp, node_pool_limit, sum, trace, value_and_grad, values,
-        vjp,
+        grads, hessian, hvp, jacfwd, jacobian, jacrev, jvp, node_pool_limit, sum, trace,
+        value_and_grad, values, vjp,
     )
 elif os.environ.get("CYDIFF_NO_EXTENSIONS"):
-    from . import pure as _twin
+    from . import pure as _chosen
     from .pure import (
         Dual, GradientCheck, MultiDual, Tape, Value, data, derivative, dot, grad, gradient_check,
-        grads, hessian, hvp, jacobian, jvp, node_pool_limit, sum, trace, value_and_grad, values,
-        vjp,
+        grads, hessian, hvp, jacfwd, jacobian, jacrev, jvp, node_pool_limit, sum, trace,
+        value_and_grad, values, vjp,
     )
     BACKEND = "pure"
 else:
     try:
-        from . import compiled as _twin
+        from . import compiled as _chosen
         from .compiled import (
             Dual, GradientCheck, MultiDual, Tape, Value, data, derivative, dot, grad,
-            gradient_check, grads, hessian, hvp, jacobian, jvp, node_pool_limit, sum, trace,
-            value_and_grad, values, vjp,
+            gradient_check, grads, hessian, hvp, jacfwd, jacobian, jacrev, jvp, node_pool_limit,
+            sum, trace, value_and_grad, values, vjp,
         )
         BACKEND = "compiled"
     except ImportError as exc:
         warnings.warn(f"cydiff: the compiled extension is not available ({exc}); "
                       "using the pure-Python implementation, which is much slower",
                       RuntimeWarning, stacklevel=2)
-        from . import pure as _twin
+        from . import pure as _chosen
         from .pure import (
             Dual, GradientCheck, MultiDual, Tape, Value, data, derivative, dot, grad,
-            gradient_check, grads, hessian, hvp, jacobian, jvp, node_pool_limit, sum, trace,
-            value_and_grad, values, vjp,
+            gradient_check, grads, hessian, hvp, jacfwd, jacobian, jacrev, jvp, node_pool_limit,
+            sum, trace, value_and_grad, values, vjp,
         )
         BACKEND = "pure"
 
 # exp, log, ...: the elementary functions of the op spec, as the twin has them
-globals().update({name: getattr(_twin, name) for name in _spec.FUNCTIONS})
+globals().update({name: getattr(_chosen, name) for name in _spec.FUNCTIONS})
 if TYPE_CHECKING:
     def __getattr__(name: str) -> _functions_py.Elementary: ...
 
@@ -70,7 +73,7 @@ from . import parallel  # noqa: E402  tapes over executors: cydiff.parallel.map_
 
 __all__ = [
     "BACKEND", "Dual", "GradientCheck", "MultiDual", "Tape", "Value", "data", "derivative", "dot",
-    "grad", "gradient_check", "grads", "hessian", "hvp", "jacobian", "jvp", "node_pool_limit",
-    "trace", "value_and_grad", "values", "vjp",
+    "grad", "gradient_check", "grads", "hessian", "hvp", "jacfwd", "jacobian", "jacrev", "jvp",
+    "node_pool_limit", "trace", "value_and_grad", "values", "vjp",
     *(name for name in _spec.FUNCTIONS if name != "abs"),
 ]  # abs and sum too, but `import *` should not shadow the builtins

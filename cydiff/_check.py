@@ -1,14 +1,14 @@
 """`gradient_check`: an analytic gradient against finite differences (or against
-forward mode), input by input, bound to each twin like the functional API."""
+forward mode), input by input, over a twin like the functional API (`twin=`)."""
 
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 import numpy
 
-from . import _common, numerical
-from ._functional import Func, _shape
+from . import _common, _functional, _inputs, _twin, numerical
+from ._passes import Func
 
 
 class GradientCheck:
@@ -54,61 +54,74 @@ class GradientCheck:
         return "\n".join(lines)
 
 
-def bind_check(Value: Any, reverse: Func, jacobian: Func) -> Callable[..., GradientCheck]:
-    """`gradient_check` over one twin's Value, `grad` (reverse mode) and `jacobian`."""
+def gradient_check(f: Func, x: Any, grad: Optional[Any] = None, *,
+                   eps: Optional[float] = None, rtol: float = 1e-5, atol: float = 1e-8,
+                   reference: str = "numeric", twin: Any = None) -> GradientCheck:
+    """Check a gradient of scalar f at x, input by input.
 
-    def gradient_check(f: Func, x: Any, grad: Optional[Any] = None, *,
-                       eps: Optional[float] = None, rtol: float = 1e-5, atol: float = 1e-8,
-                       reference: str = "numeric") -> GradientCheck:
-        """Check a gradient of scalar f at x, input by input.
+    The gradient checked is `grad(x)` when grad is a function, grad itself when
+    it is an array, and cydiff's reverse-mode gradient when it is None (then f must
+    accept Values as well as floats). It is compared with central differences of f
+    (`cydiff.numerical.gradient`, step `eps` or one chosen per input; f gets floats,
+    or Values when cydiff's gradient is checked, so that f may use their methods) or, with
+    `reference="forward"`, with cydiff's forward mode: exact, so a mismatch there
+    is a bug, not rounding. Read `.passed`, `.failed` (the inputs out of tolerance),
+    `.rel_error`, `.max_rel_error`, `.analytic`, `.numeric`, or print the result.
+    """
+    where = "cydiff.gradient_check"
+    record = _twin.resolve(twin, where)
+    _check_options(f, eps, rtol, atol, reference, where)
+    shape = _inputs.shape(x, where)
+    n = len(shape.numbers)
+    if grad is None:
+        analytic = _functional.grad(f, twin=record)(x)
+    elif callable(grad):
+        analytic = grad(x)
+    else:
+        analytic = grad
+    analytic = _gradient(analytic, n, where)
+    if reference == "forward":
+        numeric = numpy.asarray(_functional.jacobian(f, mode="forward", twin=record)(x),
+                              dtype=numpy.float64)
+    else:
+        numeric = numerical.gradient(_AtFloats(f, shape, None if grad is not None else record),
+                                     shape.numbers, h=eps)
+    return GradientCheck(analytic, numeric.reshape(n), float(rtol), float(atol), reference)
 
-        The gradient checked is `grad(x)` when grad is a function, grad itself when
-        it is an array, and cydiff's reverse-mode gradient when it is None (then f must
-        accept Values as well as floats). It is compared with central differences of f
-        (`cydiff.numerical.gradient`, step `eps` or one chosen per input; f gets floats,
-        or Values when cydiff's gradient is checked, so that f may use their methods) or, with
-        `reference="forward"`, with cydiff's forward mode: exact, so a mismatch there
-        is a bug, not rounding. Read `.passed`, `.failed` (the inputs out of tolerance),
-        `.rel_error`, `.max_rel_error`, `.analytic`, `.numeric`, or print the result.
-        """
-        where = "cydiff.gradient_check"
-        if not callable(f):
-            raise TypeError(f"{where}: f must be callable, not '{_common.type_name(f)}'")
-        if reference not in ("numeric", "forward"):
-            raise ValueError(f"{where}: reference must be 'numeric' or 'forward', "
-                             f"not {reference!r}")
-        for name, tol in (("rtol", rtol), ("atol", atol)):
-            if _common.as_number(tol) is None or isinstance(tol, bool):
-                raise TypeError(f"{where}: {name} must be a real number, not "
-                                f"'{_common.type_name(tol)}'")
-            if not tol >= 0.0:
-                raise ValueError(f"{where}: {name} must be a number >= 0, not {tol!r}")
-        if eps is not None and reference == "forward":  # it would be ignored
-            raise ValueError(f"{where}: eps is the step of finite differences, which "
-                             "reference='forward' does not take")
-        shape = _shape(x, where)
-        n = len(shape.numbers)
-        if grad is None:
-            analytic = reverse(f)(x)
-        elif callable(grad):
-            analytic = grad(x)
-        else:
-            analytic = grad
-        analytic = _gradient(analytic, n, where)
-        if reference == "forward":
-            numeric = numpy.asarray(jacobian(f, mode="forward")(x), dtype=numpy.float64)
-        else:
-            def at(point: Any) -> Any:
-                numbers = [float(p) for p in point]
-                if grad is not None:
-                    return f(shape.pack(numbers))
-                y = f(shape.pack([Value(p) for p in numbers]))
-                return y.data if isinstance(y, Value) else y
-            numeric = numerical.gradient(at, shape.numbers, h=eps)
-        return GradientCheck(analytic, numeric.reshape(n), float(rtol), float(atol), reference)
 
-    gradient_check.__qualname__ = "gradient_check"
-    return gradient_check
+def _check_options(f: Any, eps: Optional[float], rtol: float, atol: float, reference: str,
+                   where: str) -> None:
+    if not callable(f):
+        raise TypeError(f"{where}: f must be callable, not '{_common.type_name(f)}'")
+    if reference not in ("numeric", "forward"):
+        raise ValueError(f"{where}: reference must be 'numeric' or 'forward', "
+                         f"not {reference!r}")
+    for name, tol in (("rtol", rtol), ("atol", atol)):
+        if _common.as_number(tol) is None or isinstance(tol, bool):
+            raise TypeError(f"{where}: {name} must be a real number, not "
+                            f"'{_common.type_name(tol)}'")
+        if not tol >= 0.0:
+            raise ValueError(f"{where}: {name} must be a number >= 0, not {tol!r}")
+    if eps is not None and reference == "forward":  # it would be ignored
+        raise ValueError(f"{where}: eps is the step of finite differences, which "
+                         "reference='forward' does not take")
+
+
+class _AtFloats:
+    """f at a point of floats, for finite differences: f gets x's kind of container of
+    floats, or of the twin's Values when cydiff's own gradient is checked (so that f may
+    use their methods), and the result is a number."""
+
+    def __init__(self, f: Func, shape: _inputs.Shape, twin: Optional[_twin.Twin]) -> None:
+        self.f, self.shape, self.twin = f, shape, twin
+
+    def __call__(self, point: Any) -> Any:
+        numbers = [float(p) for p in point]
+        if self.twin is None:
+            return self.f(self.shape.pack(numbers))
+        Value = self.twin.Value
+        y = self.f(self.shape.pack([Value(p) for p in numbers]))
+        return y.data if isinstance(y, Value) else y
 
 
 def _gradient(g: Any, n: int, where: str) -> Any:

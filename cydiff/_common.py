@@ -12,6 +12,8 @@ import numbers
 import sys
 from typing import Any, Callable, NoReturn
 
+from . import _twin
+
 NEGATIVE_FRACTIONAL_POWER = "negative number cannot be raised to a fractional power"
 
 
@@ -24,17 +26,6 @@ def as_number(x: object) -> float | None:
     """
     if isinstance(x, (float, int)) or isinstance(x, numbers.Real):
         return float(x)
-    return None
-
-
-def _implementation(x: object) -> str | None:
-    """'pure' or 'compiled' for a cydiff Value or Dual, else None."""
-    module = type(x).__module__
-    if module.startswith("cydiff."):
-        if module.endswith("_py"):
-            return "pure"
-        if module.endswith("_c"):
-            return "compiled"
     return None
 
 
@@ -55,7 +46,7 @@ def described(x: object) -> str:
 
 
 def _mixing_hint(a: object, b: object) -> str:
-    ia, ib = _implementation(a), _implementation(b)
+    ia, ib = _twin.name_of(a), _twin.name_of(b)
     if ia is not None and ib is not None and ia != ib:
         return (f" (a {ia} {type_name(a)} and a {ib} {type_name(b)}: "
                 "the pure and compiled implementations do not mix)")
@@ -63,7 +54,7 @@ def _mixing_hint(a: object, b: object) -> str:
 
 
 def _is_array(x: object) -> bool:
-    return _implementation(x) is None and hasattr(type(x), "__array_ufunc__")
+    return _twin.name_of(x) is None and hasattr(type(x), "__array_ufunc__")
 
 
 def is_nested(x: object) -> bool:
@@ -217,9 +208,9 @@ def python_pow(a: float, b: float) -> float:
 
 # --- errors of the functions (cydiff.exp, sum, dot) ---------------------------
 
-def _other_twin_hint(x: object) -> str:
+def other_twin_hint(x: object) -> str:
     """x was refused although it is a cydiff object: it comes from the other twin."""
-    if _implementation(x) is None:
+    if _twin.name_of(x) is None:
         return ""
     return (" (a Value or Dual of the other cydiff implementation: "
             "the pure and compiled ones do not mix)")
@@ -231,7 +222,7 @@ def function_argument_error(name: str, x: object) -> Any:
     if is_nested(x):
         return getattr(x, name)()
     raise TypeError(f"{name}() argument must be a real number, Value or Dual, "
-                    f"not '{type_name(x)}'" + _other_twin_hint(x))
+                    f"not '{type_name(x)}'" + other_twin_hint(x))
 
 
 def not_iterable(name: str, x: object) -> NoReturn:
@@ -240,7 +231,7 @@ def not_iterable(name: str, x: object) -> NoReturn:
 
 def item_error(name: str, x: object) -> NoReturn:
     raise TypeError(f"{name}() item must be a real number, Value or Dual, "
-                    f"not '{type_name(x)}'" + _other_twin_hint(x))
+                    f"not '{type_name(x)}'" + other_twin_hint(x))
 
 
 def mix_error(name: str, first: type, second: type) -> NoReturn:

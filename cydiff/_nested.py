@@ -23,8 +23,7 @@ from __future__ import annotations
 import itertools
 from typing import TYPE_CHECKING, Any, Callable, NoReturn
 
-from . import _common
-from . import _spec
+from . import _common, _spec, _twin
 from ._ops_py import BINARY, CODES, UNARY, VOCABULARY, _div, _log, _pow, formula, tangent
 from ._spec import ADD, DIV, MUL, POW, SUB
 
@@ -86,7 +85,7 @@ def _tag(x: Any) -> int:
 
 def _operand(x: Any) -> Any:
     """x as a part: a Nested or cydiff number as is, a real number as a float, else None."""
-    if isinstance(x, Nested) or _common._implementation(x) is not None:
+    if isinstance(x, Nested) or _twin.name_of(x) is not None:
         return x
     return _common.as_number(x)
 

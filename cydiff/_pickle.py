@@ -14,38 +14,20 @@ the twins share op codes and formulas, so a graph means the same in either.
 
 from __future__ import annotations
 
-import importlib
-import os
-from types import ModuleType
 from typing import Any
 
-from . import _records
+from . import _records, _twin
 from ._spec import LEAF
 
 FORMAT = 1  # the version of the record layout
 
 
-def implementation(twin: str) -> ModuleType:
-    """The module (`cydiff.pure` or `cydiff.compiled`) a pickle of `twin` loads into."""
-    if twin == "compiled" and not os.environ.get("CYDIFF_NO_EXTENSIONS"):
-        try:
-            return importlib.import_module("cydiff.compiled")
-        except ImportError:
-            pass
-    return importlib.import_module("cydiff.pure")
+def _loader(twin: object, what: str) -> _twin.Twin:
+    """The twin a pickle names, checked, as `_twin.loadable` says where it loads."""
+    return _twin.loadable(checked(_records.check_twin, what, twin))
 
 
-def _loader(twin: object, what: str) -> ModuleType:
-    """The twin module a pickle names, checked."""
-    return implementation(_checked(_records.check_twin, what, twin))
-
-
-def _value_module(twin: object) -> ModuleType:
-    name = _loader(twin, "Value").IMPLEMENTATION
-    return importlib.import_module("cydiff._value_c" if name == "compiled" else "cydiff._value_py")
-
-
-def _checked(check: Any, what: str, *args: Any) -> Any:
+def checked(check: Any, what: str, *args: Any) -> Any:
     """check(*args, where): a pickle's fields checked by `_records`, where anything wrong,
     of whatever kind, is a ValueError: the pickle is corrupt."""
     where = f"cannot unpickle a cydiff {what}"
@@ -72,9 +54,9 @@ def restore_multidual(twin: str, val: float, partials: tuple[float, ...]) -> Any
 
 
 def restore_leaf(twin: str, data: float, grad: float, label: str, op: str | None) -> Any:
-    module = _value_module(twin)
-    data, grad, label, op = _checked(_records.leaf, "Value", data, grad, label, op)
-    return module._node(data, grad, LEAF, label, None, None, 0.0, op)
+    record = _loader(twin, "Value")
+    data, grad, label, op = checked(_records.leaf, "Value", data, grad, label, op)
+    return record.node(data, grad, LEAF, label, None, None, 0.0, op)
 
 
 def restore_graph(twin: str, version: int, entries: list[Any]) -> Any:
@@ -82,16 +64,16 @@ def restore_graph(twin: str, version: int, entries: list[Any]) -> Any:
     if type(version) is not int or version != FORMAT:
         raise ValueError(f"cannot unpickle a cydiff Value: record format {version!r}, "
                          f"this cydiff reads {FORMAT}")
-    module = _value_module(twin)
-    Value = module.Value
+    record = _loader(twin, "Value")
+    Value, node = record.Value, record.node
     nodes: list[Any] = []
-    for entry in _checked(_records.graph, "Value", entries, Value):
+    for entry in checked(_records.graph, "Value", entries, Value):
         if type(entry) is Value:
             nodes.append(entry)
             continue
         data, grad, op, label, a, b, c, items = entry
         if items is not None:  # indices to nodes; a custom op's name and constants stay
             items = tuple(nodes[i] if type(i) is int else i for i in items)
-        nodes.append(module._node(data, grad, op, label, None if a is None else nodes[a],
-                                  None if b is None else nodes[b], c, items))
+        nodes.append(node(data, grad, op, label, None if a is None else nodes[a],
+                          None if b is None else nodes[b], c, items))
     return nodes[-1]

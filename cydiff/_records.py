@@ -150,7 +150,7 @@ def graph(entries: object, value_type: type, where: str) -> list[Any]:
             continue
         if type(entry) is not tuple:
             raise TypeError(f"{at} must be a Value of this twin or a tuple, not "
-                            f"{_kind(entry)}{_common._other_twin_hint(entry)}")
+                            f"{_kind(entry)}{_common.other_twin_hint(entry)}")
         if len(entry) != 8:
             raise ValueError(f"{at} has {len(entry)} fields, not 8 "
                              "(data, grad, op, label, a, b, c, items)")

@@ -24,7 +24,6 @@ across them, and `cydiff.parallel` spreads blocks of rows over processes.
 
 from __future__ import annotations
 
-import importlib
 import math
 import os
 import threading
@@ -32,7 +31,7 @@ from typing import Any, Optional, Sequence
 
 import numpy
 
-from . import _common, _pickle, _records
+from . import _common, _inputs, _passes, _pickle, _records, _twin
 from ._ops_py import BINARY, FOLDED, LEFT, UNARY, tangent
 from ._spec import CUSTOM, LEAF, SUM
 from ._records import Node
@@ -74,14 +73,14 @@ class Tape:
         """The tape of a graph given as its records (the format of `_pickle`, checked),
         with `inputs` (leaves among the records, each once) as the variables; its other
         leaves are constants."""
-        module = _twin_module(twin, where)
-        records = _records.graph(records, module.Value, where)
+        record = _twin.lookup(_records.check_twin(twin, where))
+        records = _records.graph(records, record.Value, where)
         if isinstance(inputs, (str, bytes)) or not hasattr(inputs, "__iter__"):
             raise TypeError(f"{where}: inputs must be a sequence of Values, not "
                             f"'{_common.type_name(inputs)}'")
         inputs = list(inputs)
         index = {id(entry): i for i, entry in enumerate(records) if type(entry) is not tuple}
-        positions = _input_positions(inputs, module.Value, where)
+        positions = _input_positions(inputs, record.Value, where)
         nodes, constants = [], {}
         for i, entry in enumerate(records):
             if type(entry) is not tuple:
@@ -104,12 +103,11 @@ class Tape:
         (leaves of it, in order, each once) as the variables; its other leaves are
         constants. An input output does not depend on has a gradient of 0."""
         where = "Tape.from_graph"
-        twin = _common._implementation(output)
+        twin = _twin.of(output)
         if twin is None or not hasattr(output, "backward"):
             raise TypeError(f"{where}: output must be a Value, not "
                             f"'{_common.type_name(output)}'")
-        module = _twin_module(twin, where)
-        return cls.from_records(module._graph_records(output), inputs, where, twin)
+        return cls.from_records(twin.graph_records(output), inputs, where, twin.name)
 
     # --- the API ------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -134,32 +132,6 @@ class Tape:
     def __reduce__(self) -> tuple[Any, ...]:
         return (_restore, (1, [tuple(n) for n in self._nodes], self._constants, self._inputs,
                            self._twin))
-
-    def _point(self, x: Any, where: str, what: str = "x") -> Any:
-        """x as a float64 array of n_inputs items, or the error."""
-        if type(x) is numpy.ndarray and x.dtype == numpy.float64 and x.ndim == 1 and x.size:
-            numbers = x  # the training loop's case, without a detour through a list
-        else:
-            from ._functional import _shape
-            numbers = numpy.array(_shape(x, where, what).numbers, dtype=numpy.float64)
-        if len(numbers) != self.n_inputs:
-            raise ValueError(f"{where}: the tape has {self.n_inputs} input(s), {what} has "
-                             f"{len(numbers)}")
-        return numpy.ascontiguousarray(numbers)
-
-    def _rows(self, X: Any, where: str) -> Any:
-        """X as a C-contiguous float64 array of shape (m, n_inputs), or the error."""
-        if isinstance(X, (str, bytes)):
-            raise TypeError(f"{where}: X must be a 2-D array of floats, not "
-                            f"'{_common.type_name(X)}'")
-        try:
-            rows = numpy.ascontiguousarray(X, dtype=numpy.float64)
-        except (TypeError, ValueError):
-            raise TypeError(f"{where}: X must be a 2-D array of floats, not "
-                            f"'{_common.type_name(X)}'") from None
-        if rows.ndim != 2 or rows.shape[1] != self.n_inputs:
-            raise ValueError(f"{where}: X must have shape (m, {self.n_inputs}), not {rows.shape}")
-        return rows
 
     def _forward(self, xs: Sequence[float]) -> list[float]:
         vals = [0.0] * len(self._nodes)
@@ -238,7 +210,7 @@ class Tape:
 
     def value(self, x: Any) -> float:
         """f(x), replayed."""
-        xs = self._point(x, "Tape.value")
+        xs = _inputs.point(self.n_inputs, x, "Tape.value")
         if self._engine is not None:
             value: float = self._engine.value(xs)
             return value
@@ -246,7 +218,7 @@ class Tape:
 
     def value_and_grad(self, x: Any) -> tuple[float, Any]:
         """(f(x), ∇f(x)), replayed forward and backward; the gradient a float64 array."""
-        xs = self._point(x, "Tape.value_and_grad")
+        xs = _inputs.point(self.n_inputs, x, "Tape.value_and_grad")
         grad = numpy.empty(self.n_inputs, dtype=numpy.float64)
         if self._engine is not None:
             value: float = self._engine.value_and_grad(xs, grad)
@@ -262,8 +234,8 @@ class Tape:
     def hvp(self, x: Any, v: Any) -> Any:
         """H(x) v, exact, without forming H: a float64 array, the bits of
         `cydiff.hvp(f, x, v)` (one forward replay, one tangent pass, one sweep back)."""
-        xs = self._point(x, "Tape.hvp")
-        vs = self._point(v, "Tape.hvp", "v")
+        xs = _inputs.point(self.n_inputs, x, "Tape.hvp")
+        vs = _inputs.point(self.n_inputs, v, "Tape.hvp", "v")
         hv = numpy.empty(self.n_inputs, dtype=numpy.float64)
         if self._engine is not None:
             self._engine.hvp(xs, vs, hv)
@@ -274,16 +246,13 @@ class Tape:
     def hessian(self, x: Any) -> Any:
         """H(x), exact: an n×n float64 array whose column j is `hvp(x, e_j)`, the bits
         of `cydiff.hessian(f)(x)` (one forward replay, then a sweep per column)."""
-        xs = self._point(x, "Tape.hessian")
+        xs = _inputs.point(self.n_inputs, x, "Tape.hessian")
         n = self.n_inputs
         H = numpy.empty((n, n), dtype=numpy.float64)
         if self._engine is not None:
             self._engine.hessian(xs, H)
         else:
-            from ._functional import _BLOCK  # the functional API's blocks of columns
-            graph, identity = self._graph(xs), numpy.eye(n)
-            for start in range(0, n, _BLOCK):
-                H[:, start:start + _BLOCK] = graph.hvps(identity[:, start:start + _BLOCK])
+            H[:] = _passes.hessian_matrix(self._graph(xs), n)  # cydiff.hessian's blocks
         return H
 
     def _graph(self, xs: Any) -> Any:
@@ -299,8 +268,8 @@ class Tape:
         row that raises (in row order) raises. The pure replay holds the GIL, so it runs
         the rows in turn, whatever `threads` says."""
         where = "Tape.value_and_grad_batch"
-        _check_count(threads, "threads", where)
-        rows = self._rows(X, where)
+        _inputs.count(threads, "threads", where)
+        rows = _inputs.rows(X, self.n_inputs, where)
         m = len(rows)
         values = numpy.empty(m, dtype=numpy.float64)
         grads = numpy.empty((m, self.n_inputs), dtype=numpy.float64)
@@ -314,11 +283,6 @@ class Tape:
         return values, grads
 
 
-def _twin_module(twin: object, where: str) -> Any:
-    """`cydiff.pure` or `cydiff.compiled`, as twin names it."""
-    return importlib.import_module(f"cydiff.{_records.check_twin(twin, where)}")
-
-
 def _input_positions(inputs: Sequence[Any], value_type: Any, where: str) -> dict[int, int]:
     """id(leaf): its position among the inputs, each a leaf of the twin, each once. A
     replay sets the inputs' values: an op's result given as an input would be replayed
@@ -327,7 +291,7 @@ def _input_positions(inputs: Sequence[Any], value_type: Any, where: str) -> dict
     for k, leaf in enumerate(inputs):
         if type(leaf) is not value_type:
             raise TypeError(f"{where}: inputs[{k}] must be a Value of the graph's twin, not "
-                            f"'{_common.type_name(leaf)}'{_common._other_twin_hint(leaf)}")
+                            f"'{_common.type_name(leaf)}'{_common.other_twin_hint(leaf)}")
         if leaf._children:
             raise ValueError(f"{where}: inputs[{k}] is not a leaf but the result of an op "
                              f"({leaf._op!r}): the inputs of a tape are leaves of its graph")
@@ -336,15 +300,6 @@ def _input_positions(inputs: Sequence[Any], value_type: Any, where: str) -> dict
                              "each input is a leaf of its own")
         positions[id(leaf)] = k
     return positions
-
-
-def _check_count(value: Optional[int], name: str, where: str) -> None:
-    """A count such as threads: a positive int, or None."""
-    if value is not None and type(value) is not int:
-        raise TypeError(f"{where}: {name} must be a positive int or None, not "
-                        f"'{_common.type_name(value)}'")
-    if value is not None and value < 1:
-        raise ValueError(f"{where}: {name} must be at least 1, not {value}")
 
 
 # A thread is worth starting for this many node replays (~0.5 ms of work; starting and
@@ -384,6 +339,13 @@ def _in_blocks(batch: Any, rows: Any, values: Any, grads: Any, threads: int) -> 
             raise error
 
 
+def same_ops(a: Tape, b: Tape) -> bool:
+    """Whether two tapes record the same ops on the same inputs (their constants' values
+    aside): `trace(check=True)` asks it of f traced at two points."""
+    return (a._nodes == b._nodes and a._inputs == b._inputs
+            and a._constants.keys() == b._constants.keys())
+
+
 def _same(a: dict[int, float], b: dict[int, float]) -> bool:
     return a.keys() == b.keys() and all(
         (a[k] == b[k] and math.copysign(1, a[k]) == math.copysign(1, b[k]))
@@ -397,7 +359,7 @@ def _restore(version: int, nodes: list[Any], constants: dict[int, float],
     if type(version) is not int or version != 1:
         raise ValueError(f"cannot unpickle a cydiff Tape: format {version!r}; this cydiff reads 1")
     if twin == "compiled":  # a pure install, or CYDIFF_NO_EXTENSIONS, replays in Python
-        twin = _pickle.implementation(twin).IMPLEMENTATION
-    arrays: tuple[tuple[Node, ...], dict[int, float], tuple[int, ...]] = _pickle._checked(
+        twin = _twin.loadable(twin).name
+    arrays: tuple[tuple[Node, ...], dict[int, float], tuple[int, ...]] = _pickle.checked(
         _records.tape, "Tape", nodes, constants, inputs, twin)
     return Tape._of(*arrays, twin)

@@ -24,19 +24,22 @@ else:
     from ._functions_c import dot
     from ._functions_c import sum as sum
     from ._value_c import Value, node_pool_limit
-    from ._value_c import graph_records as _graph_records
-from ._arrays import bind_arrays
+    from ._value_c import graph_records as _graph_records  # noqa: F401  (tests read it)
+from . import _arrays, _check, _functional, _twin
 from ._check import GradientCheck as GradientCheck
-from ._check import bind_check
-from ._functional import bind
 from ._tape import Tape as Tape
 
-derivative, grad, value_and_grad, jacobian, hessian, jvp, vjp, hvp, trace = bind(
-    Value, Dual, MultiDual, dot, _graph_records)
-gradient_check = bind_check(Value, grad, jacobian)
-values, grads, data = bind_arrays(Value, Dual)
+# The functional API, written once (`_functional`, `_check`, `_arrays`) with a keyword
+# `twin=`, here bound to this twin: f gets this twin's numbers.
+_TWIN = _twin.lookup("compiled")
+(derivative, grad, value_and_grad, jacobian, jacfwd, jacrev, hessian, jvp, vjp, hvp, trace,
+ gradient_check, values, grads, data) = _twin.bind(
+    _TWIN, _functional.derivative, _functional.grad, _functional.value_and_grad,
+    _functional.jacobian, _functional.jacfwd, _functional.jacrev, _functional.hessian,
+    _functional.jvp, _functional.vjp, _functional.hvp, _functional.trace,
+    _check.gradient_check, _arrays.values, _arrays.grads, _arrays.data)
 
-IMPLEMENTATION = "compiled"
+IMPLEMENTATION = _TWIN.name  # "compiled": the twin's name (`cydiff._twin` has its record)
 
 # exp, log, ...: the elementary functions of the op spec
 globals().update({name: getattr(_functions, name) for name in _spec.FUNCTIONS})
@@ -45,6 +48,7 @@ if _typing.TYPE_CHECKING:
 
 __all__ = [
     "Dual", "GradientCheck", "MultiDual", "Tape", "Value", "data", "derivative", "dot", "grad",
-    "gradient_check", "grads", "hessian", "hvp", "jacobian", "jvp", "node_pool_limit", "trace",
-    "value_and_grad", "values", "vjp", *(name for name in _spec.FUNCTIONS if name != "abs"),
+    "gradient_check", "grads", "hessian", "hvp", "jacfwd", "jacobian", "jacrev", "jvp",
+    "node_pool_limit", "trace", "value_and_grad", "values", "vjp",
+    *(name for name in _spec.FUNCTIONS if name != "abs"),
 ]  # abs and sum too, but `import *` should not shadow the builtins

@@ -282,9 +282,8 @@ def train_xor(twin: Any, steps: int = 500, lr: float = 0.5, seed: int = 0,
 def main(argv: Sequence[str] = (), out: Optional[TextIO] = None) -> int:
     out = out or sys.stdout
     import argparse
-    import importlib
 
-    from . import BACKEND, pure
+    from . import _twin, pure
 
     parser = argparse.ArgumentParser(
         prog="python -m cydiff demo",
@@ -298,7 +297,8 @@ def main(argv: Sequence[str] = (), out: Optional[TextIO] = None) -> int:
     parser.add_argument("--no-compare", action="store_true",
                         help="skip timing the pure twin and micrograd")
     args = parser.parse_args(list(argv))
-    twin = importlib.import_module(f"cydiff.{BACKEND}")  # what `import cydiff` uses
+    default = _twin.default()  # what `import cydiff` uses
+    twin, twin_name = default.module, default.name
 
     def say(text: str = "") -> None:
         print(text, file=out)
@@ -306,7 +306,7 @@ def main(argv: Sequence[str] = (), out: Optional[TextIO] = None) -> int:
     if args.xor:
         steps = args.steps or 500
         say(f"XOR: MLP 2-4-1 (tanh, sigmoid out), mean squared error, {steps} steps "
-            f"({twin.IMPLEMENTATION} twin)")
+            f"({twin_name} twin)")
         model, _ = train_xor(twin, steps, report=Progress(steps, out))
         for x, t in zip(*XOR):
             say(f"  {x} -> {model(x).sigmoid().data:.3f}  (target {t:.0f})")
@@ -317,7 +317,7 @@ def main(argv: Sequence[str] = (), out: Optional[TextIO] = None) -> int:
     X, y = two_moons()
     model = MLP(2, [16, 16, 1], twin=twin, seed=1337)
     say(f"two moons ({len(X)} points), MLP 2-16-16-1 ({len(model.parameters())} parameters), "
-        f"max-margin loss + L2, SGD, {steps} steps ({twin.IMPLEMENTATION} twin"
+        f"max-margin loss + L2, SGD, {steps} steps ({twin_name} twin"
         + (", a tape)" if args.tape else ")"))
     if args.tape:
         history = train_moons_tape(model, X, y, twin, steps, Progress(steps, out))
@@ -330,10 +330,10 @@ def main(argv: Sequence[str] = (), out: Optional[TextIO] = None) -> int:
         say()
         say("one training step, timed side by side in this process (median; × the first's "
             "time):")
-        mine = f"cydiff ({twin.IMPLEMENTATION}{', tape' if args.tape else ''})"
+        mine = f"cydiff ({twin_name}{', tape' if args.tape else ''})"
         contenders = {mine: (_tape_step if args.tape else _cydiff_step)(twin, X, y)}
         if args.tape:
-            contenders[f"cydiff ({twin.IMPLEMENTATION})"] = _cydiff_step(twin, X, y)
+            contenders[f"cydiff ({twin_name})"] = _cydiff_step(twin, X, y)
         if twin is not pure:
             contenders["cydiff (pure)"] = _cydiff_step(pure, X, y)
         micrograd = _micrograd_step(X, y)
@@ -344,7 +344,7 @@ def main(argv: Sequence[str] = (), out: Optional[TextIO] = None) -> int:
         for name, t in times.items():
             say(f"  {name:<24} {1e3 * t:>10.2f} ms   {t / base:>7.1f}×")
         if args.tape:
-            say(f"the tape's step is {times[f'cydiff ({twin.IMPLEMENTATION})'] / base:.0f}× "
+            say(f"the tape's step is {times[f'cydiff ({twin_name})'] / base:.0f}× "
                 "faster than building the graph anew")
         if micrograd is None:
             say("  micrograd: not installed (pip install micrograd, or 'cydiff[demo]')")

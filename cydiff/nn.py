@@ -50,7 +50,6 @@ with a ValueError saying why (see its docstring).
 
 from __future__ import annotations
 
-import importlib
 import json
 import math
 import operator
@@ -62,7 +61,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence, Ty
 import numpy as np
 
 from . import _common
-from . import pure as _pure
+from . import _twin as _twins
 
 if TYPE_CHECKING:
     from ._value_py import Value  # type checkers read the pure twin's Value for both
@@ -84,43 +83,23 @@ M = TypeVar("M", bound="Module")
 
 # --- twins -----------------------------------------------------------------------------
 
-def _load_twin(name: str) -> ModuleType:
-    return importlib.import_module(f"cydiff.{name}")
-
-
 def _twin(twin: object, where: str) -> ModuleType:
     """The twin module asked for: None is the one `import cydiff` gives."""
-    if twin is None:
-        import cydiff
-        return _load_twin(cydiff.BACKEND)
-    if isinstance(twin, str):
-        if twin not in ("pure", "compiled"):
-            raise ValueError(f"{where}: unknown twin {twin!r}; valid: 'pure', 'compiled'")
-        return _load_twin(twin)
-    if isinstance(twin, ModuleType):
-        if twin.__name__ in ("cydiff.pure", "cydiff.compiled"):
-            return twin
-        if twin.__name__ == "cydiff":
-            return _load_twin(str(getattr(twin, "BACKEND")))
-    raise TypeError(f"{where}: twin must be 'pure', 'compiled', cydiff.pure or cydiff.compiled, "
-                    f"not {_what(twin)}")
+    return _twins.resolve(twin, where).module
 
 
 def _twin_of(x: object) -> ModuleType | None:
     """The twin module of a cydiff Value, else None."""
-    cls = type(x)
-    if cls is _pure.Value:
-        return _pure
-    if cls.__name__ == "Value" and cls.__module__ == "cydiff._value_c":
-        return _load_twin("compiled")  # imported already: the Value's own twin
-    return None
+    twin = _twins.of(x)
+    return twin.module if twin is not None and type(x) is twin.Value else None
 
 
-def _what(x: object) -> str:
-    """What was given, for a message: the type, and for a cydiff object its twin."""
-    name = f"'{_common.type_name(x)}'"
-    twin = _common._implementation(x)
-    return f"a {twin} {name}" if twin is not None else name
+def _name(twin: ModuleType) -> str:
+    """A twin module's name: "pure" or "compiled"."""
+    return _twins.resolve(twin, "cydiff.nn").name
+
+
+_what = _twins.described  # what was given, for a message: its type, its twin
 
 
 # --- checking arguments ----------------------------------------------------------------
@@ -196,7 +175,7 @@ def _inputs(x: object, n: int, twin: ModuleType, where: str) -> list[Any]:
         c = _common.as_number(item)
         if c is None:
             raise TypeError(f"{where}: input {i} must be a real number or a "
-                            f"{twin.IMPLEMENTATION} Value, not {_what(item)}"
+                            f"{_name(twin)} Value, not {_what(item)}"
                             + _input_hint(item, twin))
         items[i] = c
     return items
@@ -205,8 +184,8 @@ def _inputs(x: object, n: int, twin: ModuleType, where: str) -> list[Any]:
 def _input_hint(item: object, twin: ModuleType) -> str:
     other = _twin_of(item)
     if other is not None:
-        return (f" (the model's parameters are {twin.IMPLEMENTATION} Values and the twins "
-                f"do not mix: build the model with twin='{other.IMPLEMENTATION}')")
+        return (f" (the model's parameters are {_name(twin)} Values and the twins "
+                f"do not mix: build the model with twin='{_name(other)}')")
     if _common.type_name(item) in ("Dual", "MultiDual"):
         return " (the parameters are Values: differentiate a model in reverse mode)"
     if isinstance(item, (list, tuple, np.ndarray)):

@@ -23,8 +23,8 @@ from typing import Any, Optional
 
 import numpy
 
-from . import _common
-from ._tape import Tape, _check_count
+from . import _common, _inputs
+from ._tape import Tape
 
 __all__ = ["map_value_and_grad"]
 
@@ -46,9 +46,9 @@ def map_value_and_grad(tape: Tape, X: Any, executor: Executor, *,
     if not callable(getattr(executor, "submit", None)):
         raise TypeError(f"{where}: executor must be a concurrent.futures.Executor, not "
                         f"'{_common.type_name(executor)}'")
-    _check_count(chunksize, "chunksize", where)
-    _check_count(threads, "threads", where)
-    rows = tape._rows(X, where)
+    _inputs.count(chunksize, "chunksize", where)
+    _inputs.count(threads, "threads", where)
+    rows = _inputs.rows(X, tape.n_inputs, where)
     m = len(rows)
     if chunksize is None:
         chunksize = max(1, -(-m // (4 * (os.cpu_count() or 1))))

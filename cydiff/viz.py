@@ -24,13 +24,13 @@ import os
 import shutil
 from typing import Any, Iterator, Optional, Union
 
-from . import _common
+from . import _common, _twin
 
 __all__ = ["trace", "to_dot", "draw"]
 
 
 def _check_root(root: object, where: str) -> None:
-    if _common._implementation(root) is None or not hasattr(root, "backward"):
+    if _twin.name_of(root) is None or not hasattr(root, "backward"):
         raise TypeError(f"cydiff.viz.{where}: root must be a Value, not "
                         f"'{_common.type_name(root)}'")
 
