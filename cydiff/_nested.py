@@ -174,12 +174,17 @@ def _generic(name: str) -> Callable[[Any], Any]:
     return function
 
 
-# The vocabulary of the spec's derivative formulas, on numbers of any layer.
+# The vocabulary of the spec's formulas (`_ops_py.VOCABULARY`), on numbers of any layer:
+# the functions numbers have as methods, and the rest written with operators.
 _NESTED_VOCABULARY: dict[str, Any] = {
     **{name: _generic(name) for name in
        ("exp", "log", "log1p", "sqrt", "sin", "cos", "sinh", "cosh", "sigmoid")},
     "div": lambda n, p: _over(n, p), "fabs": abs, "cube": lambda s: s * s * s,
+    "pow": lambda a, b: _pow(a, b) if type(a) is float and type(b) is float else a ** b,
+    "tangent": lambda d, t: 0.0 if _is_zero(d) else _scale(d, t),
+    "divide": lambda a, b: a / b, "power": lambda a, b: a ** b,
 }
+assert _NESTED_VOCABULARY.keys() == VOCABULARY.keys()  # a new kernel needs its nested form
 
 
 class Nested:

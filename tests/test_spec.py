@@ -90,3 +90,7 @@ def test_every_spec_formula_compiles(codegen):
 def test_every_function_has_a_closed_form():
     from closed_forms import CLOSED_FORMS
     assert set(CLOSED_FORMS) == set(spec.FUNCTIONS)
+
+
+def test_both_twins_speak_the_same_vocabulary(codegen):
+    assert codegen.VOCABULARY == set(ops_py.VOCABULARY)
