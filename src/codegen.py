@@ -130,12 +130,14 @@ def wrap(names: list[str], indent: str = "    ", width: int = 95) -> str:
 
 
 def unary_formula(op: Any, what: str) -> str:
-    """The C of a unary op's forward value (raising as Python: "forward"; plain libm for
-    the tape's replay: "value") or of its derivative "d" or "d2"."""
+    """The C of a unary op's forward value (raising as Python: "forward"; libm noting where
+    Python would answer otherwise, for the tape's replay: "value") or of its derivative
+    "d" or "d2"."""
     if what in ("d", "d2"):
         return c(getattr(op, what))
     if op.math:
-        return f'math1("{op.math}", {op.math}(x), x)' if what == "forward" else f"{op.math}(x)"
+        return (f'math1("{op.math}", {op.math}(x), x)' if what == "forward"
+                else f"asks({op.math}(x), x, ask)")
     return c(op.value, "x")
 
 
@@ -180,7 +182,6 @@ def namespace(spec: ModuleType) -> dict[str, Any]:
 
     functions = [op for op in unary if op.function]
     return {"spec": spec, "unary": unary, "functions": functions,
-            "formula_ops": [op for op in unary if not op.math],
             "codes": sorted(codes.items(), key=lambda item: item[1]), "name_of": name_of,
             "libm": wrap(["isfinite", "isinf", "isnan", *libm]),
             "unary_codes": wrap([op.name.upper() for op in unary]),

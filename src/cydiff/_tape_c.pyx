@@ -4,7 +4,7 @@
 table of `_ops_c.pxd`), so a replay gives the bits of the Python replay and of a
 fresh graph. No Python object is made per op, and the GIL is released: an op
 computes in C (the table's unary_value, binary_value), and only where Python would
-raise or answer otherwise (asks_python, binary_value's err) does the replay take the
+raise or answer otherwise (unary_value's ask, binary_value's err) does the replay take the
 GIL and compute it as a Value does (unary_forward, binary_forward), so that the
 exception, message included, is Python's own. `hvp` and `hessian` sweep second
 order as `cydiff/_second.py`'s `Graph.hvp` does, with the second derivatives of `_ops_c.pxd`.
@@ -20,7 +20,7 @@ from cpython.mem cimport PyMem_Free, PyMem_Malloc
 
 from cydiff._kernels_c cimport POW_OK, tangent
 from cydiff._ops_c cimport (
-    LEAF, SUM, asks_python, binary_aa, binary_ab, binary_bb, binary_da, binary_db,
+    LEAF, SUM, binary_aa, binary_ab, binary_bb, binary_da, binary_db,
     binary_forward, binary_value, constant_left, folded_kind, is_binary, is_folded, is_unary,
     unary2, unary_deriv, unary_forward, unary_value,
 )
@@ -111,6 +111,7 @@ cdef class Replay:
     cdef int forward(self, const double *x, double *vals) except -1 nogil:
         cdef Py_ssize_t i, k, j, w, xi
         cdef int op, kind, err
+        cdef bint ask
         cdef double total, v, term, u, y
         for i in range(self.n):
             vals[i] = self.init[i]
@@ -122,11 +123,11 @@ cdef class Replay:
             if op == LEAF:
                 continue
             if is_unary(op):
-                u = vals[self.a[i]]
-                y = unary_value(op, u)
-                if asks_python(op, u, y):
+                ask = False
+                y = unary_value(op, vals[self.a[i]], &ask)
+                if ask:
                     with gil:  # the op as a Value computes it: raises, or Python's value
-                        y = unary_forward(op, u)
+                        y = unary_forward(op, vals[self.a[i]])
                 vals[i] = y
             elif is_binary(op) or is_folded(op):
                 if is_binary(op):
