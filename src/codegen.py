@@ -30,7 +30,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 SOURCES = os.path.join(HERE, "cydiff")
 TEMPLATES = ["_ops_c.pxd", "_dual_c.pyx", "_multidual_c.pyx", "_value_c.pyx",
-             "_functions_c.pyx"]
+             "_functions_c.pyx", "_tape_c.pyx"]
 SHARED = "_numbers_c.tp"  # the class surface the number templates share
 
 # The vocabulary of the spec's formulas, by its C names where they differ.
