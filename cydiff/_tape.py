@@ -17,7 +17,7 @@ recorded, so a replay does not run them (nor raise their errors). `hvp` and
 and `cydiff.hessian`.
 
 The pure twin's tapes replay here, in Python; the compiled twin's replay the same
-arrays in C (`src/cydiff/_tape_c.pyx`, the same formulas in the same order),
+arrays in C (`src/cydiff/_tape_c.pyx.tp`, the same formulas in the same order),
 without the GIL, so threads replay at once: `value_and_grad_batch` splits rows
 across them, and `cydiff.parallel` spreads blocks of rows over processes.
 """

@@ -4,7 +4,7 @@ A `Value` is micrograd's node with three internals changed: it stores an op
 code, its children in operand order and any folded constant instead of a
 closure; `backward()` visits the graph in reverse order of creation, without
 recursion; and the local derivatives come from the op table, the same one
-`Dual` uses. `src/cydiff/_value_c.pyx` is the compiled twin.
+`Dual` uses. `src/cydiff/_value_c.pyx.tp` is the compiled twin.
 
 Every node is numbered when it is made, and its children were made before it,
 so creation numbers are a topological order that every graph carries (PyTorch's

@@ -4,7 +4,8 @@
 the Tempita templates `src/cydiff/*.tp` (Tempita comes with Cython) into the Cython
 sources they name — `_ops_c.pxd` (the op table: codes, names, forward values, first
 and second derivatives), `_dual_c.pyx`, `_multidual_c.pyx`, `_value_c.pyx` (the
-classes, whose shared surface is `_numbers_c.tp`) and `_functions_c.pyx`.
+classes, whose shared surface is `_numbers_c.tp`), `_functions_c.pyx` and `_tape_c.pyx`
+(the tape's replay, whose sweeps have a case an op).
 
 setup.py runs it before every build; the generated files are not committed (see
 .gitignore), and a file is rewritten only when its text changes, so that an
