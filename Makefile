@@ -5,7 +5,7 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-SOURCES := $(wildcard src/cydiff/*.pyx src/cydiff/*.pxd src/cydiff/*.tp cydiff/*.py) src/codegen.py \
+SOURCES := $(wildcard src/cydiff/*.pyx src/cydiff/*.pxd src/cydiff/*.tp cydiff/*.py cydiff/*/*.py) src/codegen.py \
            setup.py pyproject.toml
 
 .PHONY: test test-pure demo wheels check-dists lint typecheck fuzz fuzz-asan asan valgrind build \

@@ -16,7 +16,7 @@ import cydiff.compiled as C
 import cydiff.pure as P
 import numpy
 from cydiff import nn
-from cydiff.demo import two_moons
+from cydiff.tools.demo import two_moons
 
 from harness import Contender, Timing, race
 from systems import FLOATS, System, autograd_value_and_grad, jax_value_and_grad

@@ -16,10 +16,10 @@ import os
 import warnings
 from typing import TYPE_CHECKING
 
-from . import _spec
+from . import _spec, _twin
 
 if TYPE_CHECKING:
-    from . import _functions_py
+    from .pure import _functions_py
 
 __version__ = "0.1.0"
 
@@ -60,6 +60,8 @@ else:
             sum, trace, value_and_grad, values, vjp,
         )
         BACKEND = "pure"
+
+_twin.choose(BACKEND)
 
 # exp, log, ...: the elementary functions of the op spec, as the twin has them
 globals().update({name: getattr(_chosen, name) for name in _spec.FUNCTIONS})

@@ -37,8 +37,8 @@ from typing import Any, Callable, Optional
 # class file's constructor from fields, which pickles use), Dual, MultiDual, and the
 # functions (dot)
 _MODULES = {
-    "pure": ("cydiff._value_py", "cydiff._dual_py", "cydiff._multidual_py",
-             "cydiff._functions_py"),
+    "pure": ("cydiff.pure._value_py", "cydiff.pure._dual_py", "cydiff.pure._multidual_py",
+             "cydiff.pure._functions_py"),
     "compiled": ("cydiff._value_c", "cydiff._dual_c", "cydiff._multidual_c",
                  "cydiff._functions_c"),
 }
@@ -102,12 +102,21 @@ def lookup(name: str) -> Twin:
     return twin
 
 
+_chosen = "pure"  # the facade's choice, which it sets by `choose` as it imports
+
+
+def choose(name: str) -> None:
+    """Called once, by the facade: the twin `import cydiff` gives (`cydiff.BACKEND`).
+    The facade tells this layer rather than be imported by it, so no import runs up."""
+    global _chosen
+    _chosen = name
+
+
 def default() -> Twin:
     """The twin `import cydiff` gives. The facade chooses it at import (SPEC: the
-    environment, then the compiled twin, then the pure one with a warning) and names
-    it in `cydiff.BACKEND`; this is its record."""
-    import cydiff
-    return lookup(cydiff.BACKEND)
+    environment, then the compiled twin, then the pure one with a warning), names it
+    in `cydiff.BACKEND` and passes it to `choose`; this is its record."""
+    return lookup(_chosen)
 
 
 def loadable(name: str) -> Twin:

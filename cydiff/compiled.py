@@ -10,13 +10,13 @@ import typing as _typing
 from . import _spec
 
 if _typing.TYPE_CHECKING:  # type checkers read the pure twin's annotations: the API is the same
-    from . import _functions_py as _functions
-    from ._dual_py import Dual
-    from ._multidual_py import MultiDual
-    from ._functions_py import dot
-    from ._functions_py import sum as sum
-    from ._value_py import Value, node_pool_limit
-    from ._value_py import graph_records as _graph_records
+    from .pure import _functions_py as _functions
+    from .pure._dual_py import Dual
+    from .pure._multidual_py import MultiDual
+    from .pure._functions_py import dot
+    from .pure._functions_py import sum as sum
+    from .pure._value_py import Value, node_pool_limit
+    from .pure._value_py import graph_records as _graph_records
 else:
     from . import _functions_c as _functions
     from ._dual_c import Dual
@@ -25,19 +25,20 @@ else:
     from ._functions_c import sum as sum
     from ._value_c import Value, node_pool_limit
     from ._value_c import graph_records as _graph_records  # noqa: F401  (tests read it)
-from . import _arrays, _check, _functional, _twin
-from ._check import GradientCheck as GradientCheck
-from ._tape import Tape as Tape
+from ._transforms import arrays, check, functional
+from . import _twin
+from ._transforms.check import GradientCheck as GradientCheck
+from ._transforms.tape import Tape as Tape
 
 # The functional API, written once (`_functional`, `_check`, `_arrays`) with a keyword
 # `twin=`, here bound to this twin: f gets this twin's numbers.
 _TWIN = _twin.lookup("compiled")
 (derivative, grad, value_and_grad, jacobian, jacfwd, jacrev, hessian, jvp, vjp, hvp, trace,
  gradient_check, values, grads, data) = _twin.bind(
-    _TWIN, _functional.derivative, _functional.grad, _functional.value_and_grad,
-    _functional.jacobian, _functional.jacfwd, _functional.jacrev, _functional.hessian,
-    _functional.jvp, _functional.vjp, _functional.hvp, _functional.trace,
-    _check.gradient_check, _arrays.values, _arrays.grads, _arrays.data)
+    _TWIN, functional.derivative, functional.grad, functional.value_and_grad,
+    functional.jacobian, functional.jacfwd, functional.jacrev, functional.hessian,
+    functional.jvp, functional.vjp, functional.hvp, functional.trace,
+    check.gradient_check, arrays.values, arrays.grads, arrays.data)
 
 IMPLEMENTATION = _TWIN.name  # "compiled": the twin's name (`cydiff._twin` has its record)
 

@@ -23,8 +23,9 @@ from typing import Any, Optional
 
 import numpy
 
-from . import _common, _inputs
-from ._tape import Tape
+from . import _common
+from ._transforms import inputs
+from ._transforms.tape import Tape
 
 __all__ = ["map_value_and_grad"]
 
@@ -46,9 +47,9 @@ def map_value_and_grad(tape: Tape, X: Any, executor: Executor, *,
     if not callable(getattr(executor, "submit", None)):
         raise TypeError(f"{where}: executor must be a concurrent.futures.Executor, not "
                         f"'{_common.type_name(executor)}'")
-    _inputs.count(chunksize, "chunksize", where)
-    _inputs.count(threads, "threads", where)
-    rows = _inputs.rows(X, tape.n_inputs, where)
+    inputs.count(chunksize, "chunksize", where)
+    inputs.count(threads, "threads", where)
+    rows = inputs.rows(X, tape.n_inputs, where)
     m = len(rows)
     if chunksize is None:
         chunksize = max(1, -(-m // (4 * (os.cpu_count() or 1))))

@@ -140,7 +140,7 @@ def loads(m: Any, other: Any, program: Any, mutations: dict[str, list[tuple[Any,
     spoiled by its mutations, and of using what loaded; None if the program's graph
     cannot be built."""
     import cydiff._pickle as p
-    import cydiff._tape as t
+    import cydiff._transforms.tape as t
 
     built = build(m, program)
     if built is None:
@@ -163,7 +163,7 @@ def loads(m: Any, other: Any, program: Any, mutations: dict[str, list[tuple[Any,
         outcome(lambda: graph_use(p.restore_graph(twin, p.FORMAT, graph))),
         outcome(lambda: graph_use(p.restore_leaf(twin, *leaf))),
         outcome(lambda: tape_use(m.Tape(nodes, constants, inputs, twin), points)),
-        outcome(lambda: tape_use(t._restore(1, nodes, constants, inputs, twin), points)),
+        outcome(lambda: tape_use(t.restore(1, nodes, constants, inputs, twin), points)),
         outcome(lambda: tape_use(m.Tape.from_records(graph, leaves, "from_records", twin),
                                  points)),
         outcome(lambda: tape_use(m.Tape.from_graph(root, inputs_given), points)),

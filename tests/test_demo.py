@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import pytest
 
-from cydiff import demo
+from cydiff.tools import demo
 from cydiff.nn import MLP
 
 PNG = b"\x89PNG\r\n\x1a\n"

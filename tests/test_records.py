@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import cydiff._pickle as p
-import cydiff._tape as t
+import cydiff._transforms.tape as t
 from cydiff._ops_py import CODES
 from cydiff._spec import ADD, DOT, LEAF, MUL, MUL_C, SUM
 
@@ -94,7 +94,7 @@ def test_bad_tape_arrays_are_refused_alike(impl, what, part, change, error, word
         impl.Tape(nodes, constants, inputs, twin)
     assert words in str(raised.value) and str(raised.value).startswith("Tape(): ")
     with pytest.raises(ValueError) as unpickled:
-        t._restore(1, nodes, constants, inputs, twin)
+        t.restore(1, nodes, constants, inputs, twin)
     assert str(unpickled.value) == str(raised.value).replace("Tape()", "cannot unpickle a cydiff Tape")
 
 
@@ -210,7 +210,7 @@ def test_a_pickle_naming_no_twin_is_refused(impl):
                                                  "must be"):
                 pickle.loads(pickle.dumps(Tampered(loader, twin, *args)))
         with pytest.raises(ValueError, match="cannot unpickle a cydiff Tape: twin must"):
-            t._restore(1, *good(), twin)
+            t.restore(1, *good(), twin)
 
 
 @pytest.mark.c_extensions

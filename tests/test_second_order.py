@@ -9,7 +9,7 @@ import pytest
 
 from closed_forms import CLOSED_FORMS, KINKS, sample
 from cydiff import numerical
-from cydiff._second import Graph
+from cydiff._transforms.second import Graph
 import programs
 from test_functional import rosenbrock
 

@@ -13,11 +13,11 @@ from typing import Any, Callable, Sequence
 
 import numpy
 
-from . import _common, _twin
-from ._inputs import Shape, outputs
-from ._nested import Nested, new_tag
-from ._second import Graph
-from ._twin import Twin
+from .. import _common, _twin
+from .inputs import Shape, outputs
+from .nested import Nested, new_tag
+from .second import Graph
+from .._twin import Twin
 
 Func = Callable[..., Any]
 

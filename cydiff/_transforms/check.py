@@ -7,8 +7,9 @@ from typing import Any, Optional
 
 import numpy
 
-from . import _common, _functional, _inputs, _twin, numerical
-from ._passes import Func
+from .. import _common, _twin, numerical
+from . import functional, inputs
+from .passes import Func
 
 
 class GradientCheck:
@@ -71,17 +72,17 @@ def gradient_check(f: Func, x: Any, grad: Optional[Any] = None, *,
     where = "cydiff.gradient_check"
     record = _twin.resolve(twin, where)
     _check_options(f, eps, rtol, atol, reference, where)
-    shape = _inputs.shape(x, where)
+    shape = inputs.shape(x, where)
     n = len(shape.numbers)
     if grad is None:
-        analytic = _functional.grad(f, twin=record)(x)
+        analytic = functional.grad(f, twin=record)(x)
     elif callable(grad):
         analytic = grad(x)
     else:
         analytic = grad
     analytic = _gradient(analytic, n, where)
     if reference == "forward":
-        numeric = numpy.asarray(_functional.jacobian(f, mode="forward", twin=record)(x),
+        numeric = numpy.asarray(functional.jacobian(f, mode="forward", twin=record)(x),
                               dtype=numpy.float64)
     else:
         numeric = numerical.gradient(_AtFloats(f, shape, None if grad is not None else record),
@@ -112,7 +113,7 @@ class _AtFloats:
     floats, or of the twin's Values when cydiff's own gradient is checked (so that f may
     use their methods), and the result is a number."""
 
-    def __init__(self, f: Func, shape: _inputs.Shape, twin: Optional[_twin.Twin]) -> None:
+    def __init__(self, f: Func, shape: inputs.Shape, twin: Optional[_twin.Twin]) -> None:
         self.f, self.shape, self.twin = f, shape, twin
 
     def __call__(self, point: Any) -> Any:

@@ -35,7 +35,7 @@ def _pyplot() -> Any:
 def derivatives(path: str) -> str:
     """sin'(x) on [-2π, 2π] three ways — cos(x), cydiff's forward mode, central
     differences — and, beside it, each one's error against cos(x)."""
-    from . import Dual, numerical
+    from .. import Dual, numerical
 
     plt = _pyplot()
     xs = numpy.linspace(-2 * math.pi, 2 * math.pi, 401)
@@ -73,7 +73,7 @@ def step_error(path: str, x: float = 1.0) -> str:
     """The error of finite differences for sin'(1) against the step h, 1e-1 to 1e-12:
     truncation error falls with h (as h one-sided, h² central), rounding error grows
     as eps/h, and the best step lies between; cydiff's derivative has neither."""
-    from . import Dual
+    from .. import Dual
 
     plt = _pyplot()
     hs = numpy.logspace(-12, -1, 221)

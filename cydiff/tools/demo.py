@@ -13,6 +13,7 @@ come from cydiff.
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
 import random
@@ -183,13 +184,13 @@ def _micrograd_step(X: Any, y: Any) -> Optional[Callable[[], None]]:
 
 
 def _cydiff_step(twin: Any, X: Any, y: Any) -> Callable[[], None]:
-    from .nn import MLP
+    from ..nn import MLP
     model = MLP(2, [16, 16, 1], twin=twin, seed=1337)
     return lambda: sgd_step(model, moons_loss(model, X, y, twin.Value)[0], 0)
 
 
 def _tape_step(twin: Any, X: Any, y: Any) -> Callable[[], None]:
-    from .nn import MLP
+    from ..nn import MLP
     model = MLP(2, [16, 16, 1], twin=twin, seed=1337)
     params = model.parameters()
     tape = twin.Tape.from_graph(moons_loss(model, X, y, twin.Value)[0], params)
@@ -259,7 +260,7 @@ def train_xor(twin: Any, steps: int = 500, lr: float = 0.5, seed: int = 0,
               ) -> tuple[Any, list[float]]:
     """The seeds' exercise: a 2-layer network (2-4-1, tanh hidden, sigmoid out) learns
     XOR by gradient descent on the mean squared error."""
-    from .nn import MLP
+    from ..nn import MLP
     model: Any = MLP(2, [4, 1], twin=twin, seed=seed, activation="tanh")
     xs, ys = XOR
     losses = []
@@ -279,11 +280,9 @@ def train_xor(twin: Any, steps: int = 500, lr: float = 0.5, seed: int = 0,
 
 # --- the command --------------------------------------------------------------------------
 
-def main(argv: Sequence[str] = (), out: Optional[TextIO] = None) -> int:
-    out = out or sys.stdout
+def parse(argv: Sequence[str]) -> Any:
+    """The command's arguments (argparse's namespace)."""
     import argparse
-
-    from . import _twin, pure
 
     parser = argparse.ArgumentParser(
         prog="python -m cydiff demo",
@@ -296,13 +295,18 @@ def main(argv: Sequence[str] = (), out: Optional[TextIO] = None) -> int:
                         help="train with a tape: the loss graph recorded once, replayed in C")
     parser.add_argument("--no-compare", action="store_true",
                         help="skip timing the pure twin and micrograd")
-    args = parser.parse_args(list(argv))
+    return parser.parse_args(list(argv))
+
+
+def main(argv: Sequence[str] = (), out: Optional[TextIO] = None) -> int:
+    from .. import _twin
+    from ..nn import MLP
+
+    args = parse(argv)
+    out = out or sys.stdout
+    say = functools.partial(print, file=out)
     default = _twin.default()  # what `import cydiff` uses
     twin, twin_name = default.module, default.name
-
-    def say(text: str = "") -> None:
-        print(text, file=out)
-
     if args.xor:
         steps = args.steps or 500
         say(f"XOR: MLP 2-4-1 (tanh, sigmoid out), mean squared error, {steps} steps "
@@ -313,7 +317,6 @@ def main(argv: Sequence[str] = (), out: Optional[TextIO] = None) -> int:
         return 0
 
     steps = args.steps or 100
-    from .nn import MLP
     X, y = two_moons()
     model = MLP(2, [16, 16, 1], twin=twin, seed=1337)
     say(f"two moons ({len(X)} points), MLP 2-16-16-1 ({len(model.parameters())} parameters), "
@@ -325,44 +328,57 @@ def main(argv: Sequence[str] = (), out: Optional[TextIO] = None) -> int:
         history = train_moons(model, X, y, twin.Value, steps, Progress(steps, out))
     say(f"final loss {history.loss[-1]:.4f}, accuracy {history.accuracy[-1]:.0%}; "
         f"a training step took {1e3 * statistics.median(history.seconds):.2f} ms (median)")
-
     if not args.no_compare:
-        say()
-        say("one training step, timed side by side in this process (median; × the first's "
-            "time):")
-        mine = f"cydiff ({twin_name}{', tape' if args.tape else ''})"
-        contenders = {mine: (_tape_step if args.tape else _cydiff_step)(twin, X, y)}
-        if args.tape:
-            contenders[f"cydiff ({twin_name})"] = _cydiff_step(twin, X, y)
-        if twin is not pure:
-            contenders["cydiff (pure)"] = _cydiff_step(pure, X, y)
-        micrograd = _micrograd_step(X, y)
-        if micrograd is not None:
-            contenders["micrograd"] = micrograd
-        times = step_times(contenders)
-        base = times[mine]
-        for name, t in times.items():
-            say(f"  {name:<24} {1e3 * t:>10.2f} ms   {t / base:>7.1f}×")
-        if args.tape:
-            say(f"the tape's step is {times[f'cydiff ({twin_name})'] / base:.0f}× "
-                "faster than building the graph anew")
-        if micrograd is None:
-            say("  micrograd: not installed (pip install micrograd, or 'cydiff[demo]')")
-        else:
-            say(f"{'the tape' if args.tape else 'cydiff'}'s step is "
-                f"{times['micrograd'] / base:.0f}× faster than micrograd's")
+        compare(twin, twin_name, args.tape, X, y, say)
+    pictures(model, X, y, history, args.out, say)
+    return 0 if history.accuracy[-1] >= 0.95 else 1
 
+
+def compare(twin: Any, twin_name: str, tape: bool, X: Any, y: Any,
+            say: Callable[..., None]) -> None:
+    """One training step timed side by side: this twin (with a tape or not), the pure twin
+    and micrograd where installed."""
+    from .. import pure
+
+    say()
+    say("one training step, timed side by side in this process (median; × the first's "
+        "time):")
+    mine = f"cydiff ({twin_name}{', tape' if tape else ''})"
+    contenders = {mine: (_tape_step if tape else _cydiff_step)(twin, X, y)}
+    if tape:
+        contenders[f"cydiff ({twin_name})"] = _cydiff_step(twin, X, y)
+    if twin is not pure:
+        contenders["cydiff (pure)"] = _cydiff_step(pure, X, y)
+    micrograd = _micrograd_step(X, y)
+    if micrograd is not None:
+        contenders["micrograd"] = micrograd
+    times = step_times(contenders)
+    base = times[mine]
+    for name, t in times.items():
+        say(f"  {name:<24} {1e3 * t:>10.2f} ms   {t / base:>7.1f}×")
+    if tape:
+        say(f"the tape's step is {times[f'cydiff ({twin_name})'] / base:.0f}× "
+            "faster than building the graph anew")
+    if micrograd is None:
+        say("  micrograd: not installed (pip install micrograd, or 'cydiff[demo]')")
+    else:
+        say(f"{'the tape' if tape else 'cydiff'}'s step is "
+            f"{times['micrograd'] / base:.0f}× faster than micrograd's")
+
+
+def pictures(model: Any, X: Any, y: Any, history: Any, where: str,
+             say: Callable[..., None]) -> None:
+    """The decision boundary and the loss curve, as PNGs in `where` (with matplotlib)."""
     plt = _pyplot()
     if plt is None:
         say("pictures skipped: matplotlib is missing (pip install 'cydiff[demo]')")
-        return 0
-    os.makedirs(args.out, exist_ok=True)
-    boundary = os.path.join(args.out, "demo_boundary.png")
-    loss = os.path.join(args.out, "demo_loss.png")
+        return
+    os.makedirs(where, exist_ok=True)
+    boundary = os.path.join(where, "demo_boundary.png")
+    loss = os.path.join(where, "demo_loss.png")
     draw_boundary(model, X, y, boundary, plt)
     draw_loss(history, loss, plt)
     say(f"wrote {boundary} and {loss}")
-    return 0 if history.accuracy[-1] >= 0.95 else 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -13,8 +13,8 @@ from typing import Any, NamedTuple, Optional, Sequence, Union
 
 import numpy
 
-from . import _common, _twin
-from ._nested import Nested
+from .. import _common, _twin
+from .nested import Nested
 
 Result = Union[float, "numpy.ndarray[Any, Any]"]
 

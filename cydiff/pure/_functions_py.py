@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Iterable, Protocol, Union, cast, overload
 
-from . import _common, _spec
-from ._dual_py import Dual, _unary as _dual_unary, dual_dot, dual_sum
-from ._nested import Nested, nested_dot, nested_sum
-from ._multidual_py import MultiDual, _unary as _multidual_unary, multidual_dot, multidual_sum
-from ._ops_py import UNARY
-from ._value_py import Value, _unary as _value_unary, value_dot, value_sum
+from .. import _common, _spec
+from ._dual_py import Dual, dual_unary, dual_dot, dual_sum
+from .._transforms.nested import Nested, nested_dot, nested_sum
+from ._multidual_py import MultiDual, multidual_unary, multidual_dot, multidual_sum
+from .._ops_py import UNARY
+from ._value_py import Value, value_unary, value_dot, value_sum
 
 Number = Union[int, float]
 
@@ -37,11 +37,11 @@ class Elementary(Protocol):
 def _elementary(op: int, name: str, doc: str | None = None) -> Elementary:
     def function(x: Any) -> Any:
         if type(x) is Value:
-            return _value_unary(op, x)
+            return value_unary(op, x)
         if type(x) is Dual:
-            return _dual_unary(op, x)
+            return dual_unary(op, x)
         if type(x) is MultiDual:
-            return _multidual_unary(op, x)
+            return multidual_unary(op, x)
         c = _common.as_number(x)
         if c is None:
             return _common.function_argument_error(name, x)

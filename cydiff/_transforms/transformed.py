@@ -12,11 +12,12 @@ from typing import Any, Optional, cast
 
 import numpy
 
-from . import _common, _inputs, _passes
-from ._inputs import Result, Shape
-from ._nested import Nested, new_tag
-from ._passes import Func, call, nested, nested_tangent, nested_value, refuse_nesting
-from ._twin import Twin
+from .. import _common
+from . import inputs, passes
+from .inputs import Result, Shape
+from .nested import Nested, new_tag
+from .passes import Func, call, nested, nested_tangent, nested_value, refuse_nesting
+from .._twin import Twin
 
 
 class _NoPoint:
@@ -39,7 +40,7 @@ class Aux:
         self.called = False
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        output, aux = _inputs.with_aux(self.f(*args, **kwargs), self.where)
+        output, aux = inputs.with_aux(self.f(*args, **kwargs), self.where)
         if not self.called:
             self.aux, self.called = aux, True
         return output
@@ -82,12 +83,12 @@ class Derivative(Transformed):
 def derivative_at(twin: Twin, f: Func, x: Any) -> Result:
     """f'(x) over twin, one forward pass (see `derivative`)."""
     where = "cydiff.derivative"
-    shape = _inputs.shape(x, where, outer=nested())
+    shape = inputs.shape(x, where, outer=nested())
     if shape.kind != "scalar":
         raise TypeError(f"{where}: x must be a number, not '{_common.type_name(x)}' "
                         "(use jacobian for several inputs)")
-    scalar, _, tangents = _passes.forward(twin, f, shape, [1.0], where)
-    result: Result = _inputs.results(scalar, tangents)
+    scalar, _, tangents = passes.forward(twin, f, shape, [1.0], where)
+    result: Result = inputs.results(scalar, tangents)
     return result
 
 
@@ -96,8 +97,8 @@ class _Gradients(Transformed):
     the arguments `argnums` names."""
 
     def __init__(self, f: Func, twin: Twin, argnums: Any = 0, has_aux: bool = False) -> None:
-        self.positions = _inputs.argnums(argnums, self.where)
-        self.has_aux = _inputs.flag(has_aux, "has_aux", self.where)
+        self.positions = inputs.argnums(argnums, self.where)
+        self.has_aux = inputs.flag(has_aux, "has_aux", self.where)
         super().__init__(f, twin)
         self.argnums = argnums
 
@@ -106,7 +107,7 @@ class _Gradients(Transformed):
 
     def _evaluate(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, Any, Any]:
         """(f's value, the gradients as grad returns them, aux or None)."""
-        _inputs.positions(self.positions, self.argnums, args, self.where)
+        inputs.positions(self.positions, self.argnums, args, self.where)
         f = Aux(self.f, self.where) if self.has_aux else self.f
         if nested():
             value, grads = self._nested(f, args, kwargs)
@@ -122,11 +123,11 @@ class _Gradients(Transformed):
         args_list = list(args)
         shapes, leaves = [], []
         for a in self.positions:
-            shape = _inputs.shape(args[a], where, f"argument {a}")
+            shape = inputs.shape(args[a], where, f"argument {a}")
             shapes.append(shape)
             leaves.append([twin.Value(x) for x in shape.numbers])
             args_list[a] = shape.pack(leaves[-1])
-        scalar, outs = _inputs.outputs(call(f, *args_list, **kwargs), where, twin)
+        scalar, outs = inputs.outputs(call(f, *args_list, **kwargs), where, twin)
         if not scalar:
             raise TypeError(f"{where}: f must return a scalar (a Value or a number), not a "
                             f"{_common.type_name(outs)} of {len(outs)}; use jacobian or vjp")
@@ -136,14 +137,14 @@ class _Gradients(Transformed):
                             "result from the Values f is given")
         if isinstance(out, twin.Value):
             out.backward()
-        return _passes.value_of(twin, out), [shape.result([leaf.grad for leaf in ls])
+        return passes.value_of(twin, out), [shape.result([leaf.grad for leaf in ls])
                                              for shape, ls in zip(shapes, leaves)]
 
     def _nested(self, f: Func, args: tuple[Any, ...],
                 kwargs: dict[str, Any]) -> tuple[Any, list[Any]]:
         """Inside another derivative: one forward pass per input, with Nested numbers."""
         where, twin = self.where, self.twin
-        shapes = [_inputs.shape(args[a], where, f"argument {a}", outer=True)
+        shapes = [inputs.shape(args[a], where, f"argument {a}", outer=True)
                   for a in self.positions]
         value, grads = None, []
         for shape in shapes:
@@ -155,13 +156,13 @@ class _Gradients(Transformed):
                     args_list[a] = other.pack([
                         Nested(tag, x, 1.0 if other is shape and i == k else 0.0)
                         for i, x in enumerate(other.numbers)])
-                scalar, outs = _inputs.outputs(call(f, *args_list, **kwargs), where, twin)
+                scalar, outs = inputs.outputs(call(f, *args_list, **kwargs), where, twin)
                 if not scalar:
                     raise TypeError(f"{where}: f must return a scalar, not a "
                                     f"{_common.type_name(outs)} of {len(outs)}")
                 value = nested_value(outs[0], tag)
                 partials.append(nested_tangent(outs[0], tag))
-            grads.append(_inputs.results(shape.kind == "scalar", partials))
+            grads.append(inputs.results(shape.kind == "scalar", partials))
         return value, grads
 
 
@@ -193,7 +194,7 @@ class Jacobian(Transformed):
         if mode not in ("auto", "forward", "reverse"):
             raise ValueError(f"{where}: mode must be 'auto', 'forward' or 'reverse', not {mode!r}")
         self.where = where
-        self.has_aux = _inputs.flag(has_aux, "has_aux", where)
+        self.has_aux = inputs.flag(has_aux, "has_aux", where)
         super().__init__(f, twin)
         self.mode = mode
 
@@ -203,7 +204,7 @@ class Jacobian(Transformed):
     def __call__(self, x: Any) -> Any:
         f = Aux(self.f, self.where) if self.has_aux else self.f
         outer = nested()  # then forward mode, whatever the mode
-        shape = _inputs.shape(x, self.where, outer=outer)
+        shape = inputs.shape(x, self.where, outer=outer)
         if outer:
             scalar, rows = self._per_input(f, shape)
         else:
@@ -218,11 +219,11 @@ class Jacobian(Transformed):
         if self.mode == "reverse":
             return _reverse_rows(twin, f, shape, where)
         chunk, n = twin.MultiDual.CHUNK, len(shape.numbers)
-        scalar, rows = _passes.chunk_pass(twin, f, shape, 0, where)
+        scalar, rows = passes.chunk_pass(twin, f, shape, 0, where)
         if self.mode == "auto" and len(rows) < -(-n // chunk):  # m < passes: reverse
             return _reverse_rows(twin, f, shape, where)
         for start in range(chunk, n, chunk):
-            scalar_k, more = _passes.chunk_pass(twin, f, shape, start, where)
+            scalar_k, more = passes.chunk_pass(twin, f, shape, start, where)
             if scalar_k != scalar or len(more) != len(rows):
                 raise ValueError(f"{where}: f returned outputs of different "
                                  "shapes on different passes")
@@ -235,7 +236,7 @@ class Jacobian(Transformed):
         n, columns = len(shape.numbers), []
         scalar = True
         for j in range(n):
-            scalar, _, column = _passes.forward(self.twin, f, shape, _passes.unit(j, n),
+            scalar, _, column = passes.forward(self.twin, f, shape, passes.unit(j, n),
                                                 self.where)
             columns.append(column)
             if len(column) != len(columns[0]):
@@ -246,8 +247,8 @@ class Jacobian(Transformed):
 
 def _reverse_rows(twin: Twin, f: Func, shape: Shape,
                   where: str) -> tuple[bool, list[list[Any]]]:
-    leaves, scalar, outs = _passes.reverse_graph(twin, f, shape, where)
-    return scalar, [_passes.pull(twin, leaves, out) for out in outs]
+    leaves, scalar, outs = passes.reverse_graph(twin, f, shape, where)
+    return scalar, [passes.pull(twin, leaves, out) for out in outs]
 
 
 def _matrix(rows: list[list[Any]], n: int, outer: bool) -> numpy.ndarray[Any, Any]:
@@ -279,7 +280,7 @@ class Hessian(Transformed):
 
     def __call__(self, x: Any) -> Result:
         refuse_nesting(self.where)
-        shape = _inputs.shape(x, self.where)
-        graph = _passes.second_order(self.twin, self.f, shape, self.where)
-        matrix = _passes.hessian_matrix(graph, len(shape.numbers))
+        shape = inputs.shape(x, self.where)
+        graph = passes.second_order(self.twin, self.f, shape, self.where)
+        matrix = passes.hessian_matrix(graph, len(shape.numbers))
         return float(matrix[0, 0]) if shape.kind == "scalar" else matrix

@@ -8,11 +8,12 @@ with the table's local derivative times the incoming tangent (the chain rule).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, cast, final, NoReturn, Union
+import operator
+from typing import TYPE_CHECKING, Any, Callable, final, NoReturn, Union
 
-from . import _common, _pickle
-from ._ops_py import BINARY, UNARY, tangent
-from ._spec import ADD, DIV, MUL, POW, SUB, NEG, ABS
+from .. import _common, _pickle
+from ._number_py import Arithmetic
+from .._ops_py import BINARY, UNARY, tangent
 
 Number = Union[int, float]
 
@@ -24,13 +25,13 @@ def _make(val: float, deriv: float) -> Dual:
     return d
 
 
-def _unary(op: int, x: Dual) -> Dual:
+def dual_unary(op: int, x: Dual) -> Dual:
     spec = UNARY[op]
     y = spec.forward(x._val)
     return _make(y, tangent(spec.deriv(x._val, y), x._deriv))
 
 
-def _binary(op: int, a: Dual, b: Dual) -> Dual:
+def _binary(op: int, symbol: str, a: Dual, b: Dual) -> Dual:
     spec = BINARY[op]
     y = spec.forward(a._val, b._val)
     return _make(y, tangent(spec.da(a._val, b._val, y), a._deriv)
@@ -47,27 +48,8 @@ def _with_constant(op: int, x: Dual, c: float, constant_left: bool) -> Dual:
     return _make(y, tangent(spec.da(x._val, c, y), x._deriv))
 
 
-def _operand(op: int, symbol: str, x: Dual, other: object, reflected: bool) -> Dual:
-    if type(other) is Dual:
-        return _binary(op, other, x) if reflected else _binary(op, x, other)
-    c = _common.as_number(other)
-    if c is None:  # a TypeError, or NotImplemented for numpy arrays
-        return cast(Dual, _common.operand_error(symbol, other, x) if reflected
-                    else _common.operand_error(symbol, x, other))
-    return _with_constant(op, x, c, reflected)
-
-
-def _compare(symbol: str, x: Dual, other: object) -> float | Any:
-    if type(other) is Dual:
-        return other._val
-    c = _common.as_number(other)
-    if c is None:
-        return _common.comparison_error(symbol, x, other)
-    return c
-
-
 @final
-class Dual(metaclass=_common.Sealed, unary=_unary):
+class Dual(Arithmetic, metaclass=_common.Sealed, unary=dual_unary):
     """A dual number `val + deriv·ε` (ε² = 0): forward-mode AD.
 
     >>> x = Dual(1.5, 1.0)                  # seed: dx/dx = 1
@@ -82,6 +64,12 @@ class Dual(metaclass=_common.Sealed, unary=_unary):
     __slots__ = ("_val", "_deriv")
     _val: float
     _deriv: float
+
+    # the hooks of the shared operators (`Arithmetic`)
+    _binary = staticmethod(_binary)
+    _with_constant = staticmethod(_with_constant)
+    _unary = staticmethod(dual_unary)
+    _primal = operator.attrgetter("_val")
 
     # Made whole by Dual(...) itself (__new__), as a float is: __init__ is object's and
     # does nothing, so calling it again cannot change the number.
@@ -117,62 +105,11 @@ class Dual(metaclass=_common.Sealed, unary=_unary):
     def __deepcopy__(self, memo: dict[int, Any]) -> Dual:
         return self
 
-    # --- arithmetic -----------------------------------------------------------
-    def __add__(self, other: Dual | Number) -> Dual:
-        return _operand(ADD, "+", self, other, False)
-
-    def __radd__(self, other: Number) -> Dual:
-        return _operand(ADD, "+", self, other, True)
-
-    def __sub__(self, other: Dual | Number) -> Dual:
-        return _operand(SUB, "-", self, other, False)
-
-    def __rsub__(self, other: Number) -> Dual:
-        return _operand(SUB, "-", self, other, True)
-
-    def __mul__(self, other: Dual | Number) -> Dual:
-        return _operand(MUL, "*", self, other, False)
-
-    def __rmul__(self, other: Number) -> Dual:
-        return _operand(MUL, "*", self, other, True)
-
-    def __truediv__(self, other: Dual | Number) -> Dual:
-        return _operand(DIV, "/", self, other, False)
-
-    def __rtruediv__(self, other: Number) -> Dual:
-        return _operand(DIV, "/", self, other, True)
-
-    def __pow__(self, other: Dual | Number, modulo: None = None) -> Dual:
-        if modulo is not None:
-            _common.no_modulo("Dual")
-        return _operand(POW, "** or pow()", self, other, False)
-
-    def __rpow__(self, other: Number, modulo: None = None) -> Dual:
-        if modulo is not None:
-            _common.no_modulo("Dual")
-        return _operand(POW, "** or pow()", self, other, True)
-
-    def __neg__(self) -> Dual:
-        return _unary(NEG, self)
-
-    def __pos__(self) -> Dual:
-        return self
-
-    def __abs__(self) -> Dual:
-        return _unary(ABS, self)
-
-    # --- no silent conversion: the derivative would be lost -------------------
     def __bool__(self) -> bool:
         """As the value's: false at 0.0 and -0.0, true at nan."""
         return self._val != 0.0
 
-    def __float__(self) -> NoReturn:
-        _common.no_float(self)
-
-    def __int__(self) -> NoReturn:
-        _common.no_float(self)
-
-    # --- comparisons look at the value only -----------------------------------
+    # --- == looks at the value only (the orderings too: `Arithmetic`) ----------
     def __eq__(self, other: object) -> bool:
         if type(other) is Dual:
             return self._val == other._val
@@ -187,23 +124,6 @@ class Dual(metaclass=_common.Sealed, unary=_unary):
 
     def __hash__(self) -> int:
         return _common.hash_of(self._val, self)
-
-    def __lt__(self, other: Dual | Number) -> bool:
-        c = _compare("<", self, other)
-        return c if c is NotImplemented else self._val < c
-
-    def __le__(self, other: Dual | Number) -> bool:
-        c = _compare("<=", self, other)
-        return c if c is NotImplemented else self._val <= c
-
-    def __gt__(self, other: Dual | Number) -> bool:
-        c = _compare(">", self, other)
-        return c if c is NotImplemented else self._val > c
-
-    def __ge__(self, other: Dual | Number) -> bool:
-        c = _compare(">=", self, other)
-        return c if c is NotImplemented else self._val >= c
-
 
 
 def dual_sum(items: list[Dual | float]) -> Dual:

@@ -14,11 +14,12 @@ seeded along direction k. `src/cydiff/_multidual_c.pyx` is the compiled twin.
 
 from __future__ import annotations
 
+import operator
 from typing import TYPE_CHECKING, Any, Callable, cast, ClassVar, final, Iterable, NoReturn, Union
 
-from . import _common, _pickle
-from ._ops_py import BINARY, UNARY, tangent
-from ._spec import ADD, DIV, MUL, POW, SUB, NEG, ABS
+from .. import _common, _pickle
+from ._number_py import Arithmetic
+from .._ops_py import BINARY, UNARY, tangent
 
 Number = Union[int, float]
 CHUNK = 8  # partials a MultiDual carries at most
@@ -50,7 +51,7 @@ def _partials(partials: object) -> tuple[float, ...]:
     return tuple(numbers)
 
 
-def _unary(op: int, x: MultiDual) -> MultiDual:
+def multidual_unary(op: int, x: MultiDual) -> MultiDual:
     spec = UNARY[op]
     y = spec.forward(x._val)
     d = spec.deriv(x._val, y)
@@ -78,27 +79,8 @@ def _with_constant(op: int, x: MultiDual, c: float, constant_left: bool) -> Mult
     return _make(y, tuple(tangent(d, p) for p in x._p))
 
 
-def _operand(op: int, symbol: str, x: MultiDual, other: object, reflected: bool) -> MultiDual:
-    if type(other) is MultiDual:
-        return _binary(op, symbol, other, x) if reflected else _binary(op, symbol, x, other)
-    c = _common.as_number(other)
-    if c is None:  # a TypeError, or NotImplemented for numpy arrays
-        return cast(MultiDual, _common.operand_error(symbol, other, x) if reflected
-                    else _common.operand_error(symbol, x, other))
-    return _with_constant(op, x, c, reflected)
-
-
-def _compare(symbol: str, x: MultiDual, other: object) -> float | Any:
-    if type(other) is MultiDual:
-        return other._val
-    c = _common.as_number(other)
-    if c is None:
-        return _common.comparison_error(symbol, x, other)
-    return c
-
-
 @final
-class MultiDual(metaclass=_common.Sealed, unary=_unary):
+class MultiDual(Arithmetic, metaclass=_common.Sealed, unary=multidual_unary):
     """A dual number with up to 8 partials `val + Σ partials[k]·ε_k` (ε_j·ε_k = 0):
     forward-mode AD along several directions at once.
 
@@ -114,6 +96,12 @@ class MultiDual(metaclass=_common.Sealed, unary=_unary):
     __slots__ = ("_val", "_p")
     _val: float
     _p: tuple[float, ...]
+
+    # the hooks of the shared operators (`Arithmetic`)
+    _binary = staticmethod(_binary)
+    _with_constant = staticmethod(_with_constant)
+    _unary = staticmethod(multidual_unary)
+    _primal = operator.attrgetter("_val")
 
     CHUNK: ClassVar[int] = CHUNK
 
@@ -158,62 +146,11 @@ class MultiDual(metaclass=_common.Sealed, unary=_unary):
     def __deepcopy__(self, memo: dict[int, Any]) -> MultiDual:
         return self
 
-    # --- arithmetic -----------------------------------------------------------
-    def __add__(self, other: MultiDual | Number) -> MultiDual:
-        return _operand(ADD, "+", self, other, False)
-
-    def __radd__(self, other: Number) -> MultiDual:
-        return _operand(ADD, "+", self, other, True)
-
-    def __sub__(self, other: MultiDual | Number) -> MultiDual:
-        return _operand(SUB, "-", self, other, False)
-
-    def __rsub__(self, other: Number) -> MultiDual:
-        return _operand(SUB, "-", self, other, True)
-
-    def __mul__(self, other: MultiDual | Number) -> MultiDual:
-        return _operand(MUL, "*", self, other, False)
-
-    def __rmul__(self, other: Number) -> MultiDual:
-        return _operand(MUL, "*", self, other, True)
-
-    def __truediv__(self, other: MultiDual | Number) -> MultiDual:
-        return _operand(DIV, "/", self, other, False)
-
-    def __rtruediv__(self, other: Number) -> MultiDual:
-        return _operand(DIV, "/", self, other, True)
-
-    def __pow__(self, other: MultiDual | Number, modulo: None = None) -> MultiDual:
-        if modulo is not None:
-            _common.no_modulo("MultiDual")
-        return _operand(POW, "** or pow()", self, other, False)
-
-    def __rpow__(self, other: Number, modulo: None = None) -> MultiDual:
-        if modulo is not None:
-            _common.no_modulo("MultiDual")
-        return _operand(POW, "** or pow()", self, other, True)
-
-    def __neg__(self) -> MultiDual:
-        return _unary(NEG, self)
-
-    def __pos__(self) -> MultiDual:
-        return self
-
-    def __abs__(self) -> MultiDual:
-        return _unary(ABS, self)
-
-    # --- no silent conversion: the partials would be lost ---------------------
     def __bool__(self) -> bool:
         """As the value's: false at 0.0 and -0.0, true at nan."""
         return self._val != 0.0
 
-    def __float__(self) -> NoReturn:
-        _common.no_float(self)
-
-    def __int__(self) -> NoReturn:
-        _common.no_float(self)
-
-    # --- comparisons look at the value only -----------------------------------
+    # --- == looks at the value only (the orderings too: `Arithmetic`) ----------
     def __eq__(self, other: object) -> bool:
         if type(other) is MultiDual:
             return self._val == other._val
@@ -228,23 +165,6 @@ class MultiDual(metaclass=_common.Sealed, unary=_unary):
 
     def __hash__(self) -> int:
         return _common.hash_of(self._val, self)
-
-    def __lt__(self, other: MultiDual | Number) -> bool:
-        c = _compare("<", self, other)
-        return c if c is NotImplemented else self._val < c
-
-    def __le__(self, other: MultiDual | Number) -> bool:
-        c = _compare("<=", self, other)
-        return c if c is NotImplemented else self._val <= c
-
-    def __gt__(self, other: MultiDual | Number) -> bool:
-        c = _compare(">", self, other)
-        return c if c is NotImplemented else self._val > c
-
-    def __ge__(self, other: MultiDual | Number) -> bool:
-        c = _compare(">=", self, other)
-        return c if c is NotImplemented else self._val >= c
-
 
 
 def _count(where: str, items: list[MultiDual | float]) -> int:

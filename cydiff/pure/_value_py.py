@@ -28,11 +28,14 @@ Node layout (the compiled twin has the same slots):
 from __future__ import annotations
 
 import itertools
-from typing import TYPE_CHECKING, Any, Callable, cast, final, Iterable, NoReturn, Union
+import operator
+from typing import TYPE_CHECKING, Any, Callable, final, Iterable, NoReturn, Union
 
-from . import _common, _pickle
-from ._ops_py import BINARY, FOLD_LEFT, FOLD_RIGHT, FOLDED, LEFT, OP_NAMES, UNARY, tangent
-from ._spec import ADD, CUSTOM, DIV, DOT, LEAF, MUL, POW, POW_C, SUB, SUM, NEG, ABS
+from .. import _common, _pickle
+from . import _sweeps_py
+from ._number_py import Arithmetic
+from .._ops_py import BINARY, FOLD_LEFT, FOLD_RIGHT, OP_NAMES, UNARY
+from .._spec import CUSTOM, DOT, LEAF, POW_C, SUM
 
 Number = Union[int, float]
 
@@ -57,18 +60,18 @@ def _make(data: float, op: int, a: Value | None = None, b: Value | None = None,
 
 def _node(data: float, grad: float, op: int, label: str, a: Value | None, b: Value | None,
           c: float, items: Any) -> Value:
-    """A node from its fields (unpickling and copying; `_records` checks a pickle's)."""
+    """A node from its fields (unpickling and copying; `cydiff._records` checks a pickle's)."""
     v = _make(data, op, a, b, c, items)
     v._grad = grad
     v._label = label
     return v
 
 
-def _unary(op: int, x: Value) -> Value:
+def value_unary(op: int, x: Value) -> Value:
     return _make(UNARY[op].forward(x._data), op, x)
 
 
-def _binary(op: int, a: Value, b: Value) -> Value:
+def _binary(op: int, symbol: str, a: Value, b: Value) -> Value:
     return _make(BINARY[op].forward(a._data, b._data), op, a, b)
 
 
@@ -78,111 +81,8 @@ def _with_constant(op: int, x: Value, c: float, constant_left: bool) -> Value:
     return _make(BINARY[op].forward(x._data, c), FOLD_RIGHT[op], x, None, c)
 
 
-def _operand(op: int, symbol: str, x: Value, other: object, reflected: bool) -> Value:
-    if type(other) is Value:
-        return _binary(op, other, x) if reflected else _binary(op, x, other)
-    c = _common.as_number(other)
-    if c is None:  # a TypeError, or NotImplemented for numpy arrays
-        return cast(Value, _common.operand_error(symbol, other, x) if reflected
-                    else _common.operand_error(symbol, x, other))
-    return _with_constant(op, x, c, reflected)
-
-
-def _compare(symbol: str, x: Value, other: object) -> float | Any:
-    if type(other) is Value:
-        return other._data
-    c = _common.as_number(other)
-    if c is None:
-        return _common.comparison_error(symbol, x, other)
-    return c
-
-
-def _children(node: Value) -> tuple[Value, ...]:
-    """The node's Value children in operand order (a child used twice comes twice)."""
-    op = node._op_code
-    if op == LEAF:
-        return ()
-    if op == SUM or op == DOT or op == CUSTOM:
-        return tuple(item for item in node._items if type(item) is Value)
-    if op in BINARY:
-        return (node._a, node._b)
-    return (node._a,)
-
-
-def _by_creation(root: Value) -> list[Value]:
-    """Every node reachable from root, newest first: a reverse topological order."""
-    seen = {id(root): root}
-    stack = [root]
-    while stack:
-        for child in _children(stack.pop()):
-            if id(child) not in seen:
-                seen[id(child)] = child
-                stack.append(child)
-    return sorted(seen.values(), key=lambda node: node._seq, reverse=True)
-
-
-def _records(root: Value) -> list[Any]:
-    """root's graph as flat entries in topological order (the format of `_pickle`):
-    a leaf as itself, another node as (data, grad, op, label, a, b, c, items)
-    with its children as indices of earlier entries."""
-    order = _by_creation(root)[::-1]
-    index = {id(node): i for i, node in enumerate(order)}
-    entries: list[Any] = []
-    for node in order:
-        if node._op_code == LEAF:
-            entries.append(node)
-            continue
-        a = None if node._a is None else index[id(node._a)]
-        b = None if node._b is None else index[id(node._b)]
-        items = None if node._items is None else tuple(
-            index[id(item)] if type(item) is Value else item for item in node._items)
-        entries.append((node._data, node._grad, node._op_code, node._label, a, b, node._c, items))
-    return entries
-
-
-graph_records = _records  # for `hessian` and `hvp`, as the compiled twin names it
-
-
-def _backward_step(node: Value) -> None:
-    """Pass node's gradient to its children: child.grad += local derivative × grad
-    (the product as `tangent` takes it: an exact zero on either side gives 0)."""
-    g, op, y = node._grad, node._op_code, node._data
-    if g == 0.0:  # nothing flows
-        return
-    if op in UNARY:
-        a = node._a
-        a._grad += tangent(UNARY[op].deriv(a._data, y), g)
-    elif op in BINARY:
-        a, b = node._a, node._b
-        spec = BINARY[op]
-        a._grad += tangent(spec.da(a._data, b._data, y), g)
-        b._grad += tangent(spec.db(a._data, b._data, y), g)
-    elif op in FOLDED:
-        kind, side = FOLDED[op]
-        a, c = node._a, node._c
-        if side == LEFT:
-            a._grad += tangent(BINARY[kind].db(c, a._data, y), g)
-        else:
-            a._grad += tangent(BINARY[kind].da(a._data, c, y), g)
-    elif op == SUM:
-        for item in node._items:
-            if type(item) is Value:
-                item._grad += g
-    elif op == DOT:
-        items = node._items
-        for i in range(0, len(items), 2):
-            w, x = items[i], items[i + 1]
-            w_data = w._data if type(w) is Value else w
-            x_data = x._data if type(x) is Value else x
-            if type(w) is Value:
-                w._grad += tangent(x_data, g)
-            if type(x) is Value:
-                x._grad += tangent(w_data, g)
-    # LEAF and CUSTOM pass nothing on: a custom op has no known derivative.
-
-
 @final
-class Value(metaclass=_common.Sealed, unary=_unary):
+class Value(Arithmetic, metaclass=_common.Sealed, unary=value_unary):
     """A scalar node of a computation graph: reverse-mode AD.
 
     >>> x, y = Value(2.0), Value(3.0)
@@ -205,6 +105,12 @@ class Value(metaclass=_common.Sealed, unary=_unary):
     _c: float
     _items: Any
     _label: str
+
+    # the hooks of the shared operators (`Arithmetic`)
+    _binary = staticmethod(_binary)
+    _with_constant = staticmethod(_with_constant)
+    _unary = staticmethod(value_unary)
+    _primal = operator.attrgetter("_data")
 
     # A node is made whole by Value(...) itself (__new__), as a float is: __init__ is
     # object's and does nothing, so calling it again cannot change a live node.
@@ -293,7 +199,7 @@ class Value(metaclass=_common.Sealed, unary=_unary):
     @property
     def _children(self) -> tuple[Value, ...]:
         """The Value operands in order (constants are folded into the node)."""
-        return _children(self)
+        return _sweeps_py.children(self)
 
     @_children.setter
     def _children(self, value: object) -> NoReturn:
@@ -306,7 +212,7 @@ class Value(metaclass=_common.Sealed, unary=_unary):
     @property
     def _prev(self) -> set[Value]:
         """The set of Value operands, as micrograd has it."""
-        return set(_children(self))
+        return set(_sweeps_py.children(self))
 
     @_prev.setter
     def _prev(self, value: object) -> NoReturn:
@@ -324,7 +230,7 @@ class Value(metaclass=_common.Sealed, unary=_unary):
         if self._op_code == LEAF:
             return (_pickle.restore_leaf,
                     ("pure", self._data, self._grad, self._label, self._items))
-        return (_pickle.restore_graph, ("pure", _pickle.FORMAT, _records(self)))
+        return (_pickle.restore_graph, ("pure", _pickle.FORMAT, _sweeps_py.graph_records(self)))
 
     def __copy__(self) -> Value:
         """A new node with this one's fields and children (the graph below is shared)."""
@@ -333,7 +239,7 @@ class Value(metaclass=_common.Sealed, unary=_unary):
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Value:
         """A copy of the whole graph below this node (nodes already in memo are reused)."""
-        for node in reversed(_by_creation(self)):
+        for node in reversed(_sweeps_py.by_creation(self)):
             if id(node) in memo:
                 continue
             a, b, items = node._a, node._b, node._items
@@ -353,97 +259,22 @@ class Value(metaclass=_common.Sealed, unary=_unary):
         node is seeded with 1.0, and gradients are accumulated (`+=`) from the
         newest node to the oldest; leaves keep accumulating across calls.
         """
-        order = _by_creation(self)
-        for node in order:
-            if node._op_code != LEAF:
-                node._grad = 0.0
-        self._grad = 1.0
-        for node in order:
-            _backward_step(node)
+        _sweeps_py.backward(self)
 
     def zero_grad(self) -> None:
         """Set the gradient of every node of this graph to 0.0."""
-        for node in _by_creation(self):
-            node._grad = 0.0
+        _sweeps_py.zero_grad(self)
 
     def detach(self) -> Value:
         """A new leaf with the same data: gradients do not flow through it."""
         return _make(self._data, LEAF)
 
-    # --- arithmetic -----------------------------------------------------------
-    def __add__(self, other: Value | Number) -> Value:
-        return _operand(ADD, "+", self, other, False)
-
-    def __radd__(self, other: Number) -> Value:
-        return _operand(ADD, "+", self, other, True)
-
-    def __sub__(self, other: Value | Number) -> Value:
-        return _operand(SUB, "-", self, other, False)
-
-    def __rsub__(self, other: Number) -> Value:
-        return _operand(SUB, "-", self, other, True)
-
-    def __mul__(self, other: Value | Number) -> Value:
-        return _operand(MUL, "*", self, other, False)
-
-    def __rmul__(self, other: Number) -> Value:
-        return _operand(MUL, "*", self, other, True)
-
-    def __truediv__(self, other: Value | Number) -> Value:
-        return _operand(DIV, "/", self, other, False)
-
-    def __rtruediv__(self, other: Number) -> Value:
-        return _operand(DIV, "/", self, other, True)
-
-    def __pow__(self, other: Value | Number, modulo: None = None) -> Value:
-        if modulo is not None:
-            _common.no_modulo("Value")
-        return _operand(POW, "** or pow()", self, other, False)
-
-    def __rpow__(self, other: Number, modulo: None = None) -> Value:
-        if modulo is not None:
-            _common.no_modulo("Value")
-        return _operand(POW, "** or pow()", self, other, True)
-
-    def __neg__(self) -> Value:
-        return _unary(NEG, self)
-
-    def __pos__(self) -> Value:
-        return self
-
-    def __abs__(self) -> Value:
-        return _unary(ABS, self)
-
-    # --- no silent conversion: the gradient would be lost ---------------------
     def __bool__(self) -> bool:
         """As the data's: false at 0.0 and -0.0, true at nan."""
         return self._data != 0.0
 
-    def __float__(self) -> NoReturn:
-        _common.no_float(self)
-
-    def __int__(self) -> NoReturn:
-        _common.no_float(self)
-
     # --- == and hash are identity (graph nodes); ordering compares data --------
     __hash__ = object.__hash__
-
-    def __lt__(self, other: Value | Number) -> bool:
-        c = _compare("<", self, other)
-        return c if c is NotImplemented else self._data < c
-
-    def __le__(self, other: Value | Number) -> bool:
-        c = _compare("<=", self, other)
-        return c if c is NotImplemented else self._data <= c
-
-    def __gt__(self, other: Value | Number) -> bool:
-        c = _compare(">", self, other)
-        return c if c is NotImplemented else self._data > c
-
-    def __ge__(self, other: Value | Number) -> bool:
-        c = _compare(">=", self, other)
-        return c if c is NotImplemented else self._data >= c
-
 
 
 def value_sum(items: list[Value | float]) -> Value:
@@ -485,3 +316,6 @@ def node_pool_limit(nodes: int | None = None) -> int:
         return previous
     _pool_limit = _common.pool_limit(nodes)
     return previous
+
+
+graph_records = _sweeps_py.graph_records  # for pickles, `hessian` and `hvp`

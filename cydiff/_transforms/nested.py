@@ -23,9 +23,11 @@ from __future__ import annotations
 import itertools
 from typing import TYPE_CHECKING, Any, Callable, NoReturn
 
-from . import _common, _spec, _twin
-from ._ops_py import BINARY, CODES, UNARY, VOCABULARY, _div, _log, _pow, formula, tangent
-from ._spec import ADD, DIV, MUL, POW, SUB
+from .. import _common, _spec, _twin
+from .._ops_py import BINARY, CODES, UNARY, VOCABULARY, formula, tangent
+from .._spec import ADD, DIV, MUL, POW, SUB
+
+_div, _log, _pow = VOCABULARY["div"], VOCABULARY["log"], VOCABULARY["pow"]  # on floats
 
 _tags = itertools.count(1)
 

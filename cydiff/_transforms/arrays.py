@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 import numpy
 
-from . import _common, _twin
+from .. import _common, _twin
 
 
 def values(x: Any, *, twin: Any = None) -> Any:

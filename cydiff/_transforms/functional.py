@@ -42,11 +42,12 @@ from typing import Any
 
 import numpy
 
-from . import _common, _inputs, _passes, _tape, _twin
-from ._inputs import Result, Shape
-from ._passes import Func, nested, refuse_nesting
-from ._tape import Tape
-from ._transformed import NO_POINT, Derivative, Grad, Hessian, Jacobian, ValueAndGrad, derivative_at
+from .. import _common, _twin
+from . import inputs, passes
+from .inputs import Result, Shape
+from .passes import Func, nested, refuse_nesting
+from .tape import Tape, same_ops
+from .transformed import NO_POINT, Derivative, Grad, Hessian, Jacobian, ValueAndGrad, derivative_at
 
 __all__ = ["derivative", "grad", "hessian", "hvp", "jacfwd", "jacobian", "jacrev", "jvp",
            "trace", "value_and_grad", "vjp"]
@@ -134,10 +135,10 @@ def jvp(f: Func, x: Any, v: Any, *, twin: Any = None) -> tuple[Result, Result]:
     where = "cydiff.jvp"
     record = _twin.resolve(twin, where)
     outer = nested()
-    shape = _inputs.shape(x, where, outer=outer)
-    direction = _inputs.direction(v, shape, where, outer=outer)
-    scalar, values, tangents = _passes.forward(record, f, shape, direction.numbers, where)
-    return _inputs.results(scalar, values), _inputs.results(scalar, tangents)
+    shape = inputs.shape(x, where, outer=outer)
+    direction = inputs.direction(v, shape, where, outer=outer)
+    scalar, values, tangents = passes.forward(record, f, shape, direction.numbers, where)
+    return inputs.results(scalar, values), inputs.results(scalar, tangents)
 
 
 def vjp(f: Func, x: Any, u: Any, *, twin: Any = None) -> tuple[Result, Result]:
@@ -148,14 +149,14 @@ def vjp(f: Func, x: Any, u: Any, *, twin: Any = None) -> tuple[Result, Result]:
     where = "cydiff.vjp"
     record = _twin.resolve(twin, where)
     refuse_nesting(where)
-    shape = _inputs.shape(x, where)
-    leaves, scalar, outs = _passes.reverse_graph(record, f, shape, where)
-    weights = _inputs.shape(u, where, "u")
+    shape = inputs.shape(x, where)
+    leaves, scalar, outs = passes.reverse_graph(record, f, shape, where)
+    weights = inputs.shape(u, where, "u")
     if (weights.kind == "scalar") != scalar or len(weights.numbers) != len(outs):
         raise ValueError(f"{where}: u must have f's output shape: {len(outs)} number(s), "
                          f"got {len(weights.numbers)}")
-    values = [_passes.value_of(record, out) for out in outs]
-    grads = _passes.pull(record, leaves, record.dot(outs, weights.numbers))
+    values = [passes.value_of(record, out) for out in outs]
+    grads = passes.pull(record, leaves, record.dot(outs, weights.numbers))
     value: Result = values[0] if scalar else numpy.array(values, dtype=numpy.float64)
     return value, shape.result(grads)
 
@@ -170,9 +171,9 @@ def hvp(f: Func, x: Any, v: Any, *, twin: Any = None) -> Result:
     where = "cydiff.hvp"
     record = _twin.resolve(twin, where)
     refuse_nesting(where)
-    shape = _inputs.shape(x, where)
-    direction = _inputs.direction(v, shape, where)
-    graph = _passes.second_order(record, f, shape, where)
+    shape = inputs.shape(x, where)
+    direction = inputs.direction(v, shape, where)
+    graph = passes.second_order(record, f, shape, where)
     return shape.result(graph.hvp(direction.numbers)[1])
 
 
@@ -184,14 +185,14 @@ def trace(f: Func, x0: Any, *, check: bool = False, twin: Any = None) -> Tape:
     record = _twin.resolve(twin, where)
     if not callable(f):
         raise TypeError(f"{where}: f must be callable, not '{_common.type_name(f)}'")
-    _inputs.flag(check, "check", where)
-    shape = _inputs.shape(x0, where, "x0")
-    tape = Tape.from_records(*_passes.scalar_graph(record, f, shape, where), where, record.name)
+    inputs.flag(check, "check", where)
+    shape = inputs.shape(x0, where, "x0")
+    tape = Tape.from_records(*passes.scalar_graph(record, f, shape, where), where, record.name)
     if check:
         moved = Shape(shape.kind, [x + 0.5 * max(abs(x), 1.0) for x in shape.numbers])
-        other = Tape.from_records(*_passes.scalar_graph(record, f, moved, where), where,
+        other = Tape.from_records(*passes.scalar_graph(record, f, moved, where), where,
                                   record.name)
-        if not _tape.same_ops(tape, other):
+        if not same_ops(tape, other):
             raise ValueError(f"{where}: f records different ops at another point: its "
                              "control flow depends on x, so a tape traced at x0 would replay "
                              "the wrong ops elsewhere")

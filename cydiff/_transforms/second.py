@@ -25,8 +25,8 @@ from typing import Any, NamedTuple, Optional, Sequence
 import numpy
 from numpy.typing import NDArray
 
-from ._ops_py import BINARY, FOLDED, LEFT, UNARY, tangent
-from ._spec import CUSTOM, DOT, LEAF, SUM
+from .._ops_py import BINARY, FOLDED, LEFT, UNARY, tangent
+from .._spec import CUSTOM, DOT, LEAF, SUM
 
 
 Array = NDArray[numpy.float64]

@@ -1,0 +1,366 @@
+"""Traced tapes: a graph recorded once as flat arrays, replayed at new inputs.
+
+`cydiff.trace(f, x0)` runs f once on Values and records its graph;
+`Tape.from_graph(output, inputs)` records a graph already built. The tape is the
+graph's records (the format of `_pickle`, topological order) without the
+Values: per node an op code, operand indices, a folded constant, and the items
+of a fused sum or dot; the inputs' indices; the other leaves' values. `value`,
+`grad` and `value_and_grad` replay it: forward with the op table's formulas,
+backward in the order `backward()` visits a graph, with the same products, so a
+replay gives the bits that building the graph anew at x and calling `backward()`
+gives. An op with a kink replays as the op (a relu is evaluated anew); Python
+control flow in f (an `if` on a value) is frozen at trace time, as with
+`jax.jit`: `trace(..., check=True)` re-traces f at a second point and raises if
+the recorded ops differ. Ops whose results do not reach the output are not
+recorded, so a replay does not run them (nor raise their errors). `hvp` and
+`hessian` replay `_second`'s forward-over-reverse sweep, the bits of `cydiff.hvp`
+and `cydiff.hessian`.
+
+The pure twin's tapes replay here, in Python; the compiled twin's replay the same
+arrays in C (`src/cydiff/_tape_c.pyx.tp`, the same formulas in the same order),
+without the GIL, so threads replay at once: `value_and_grad_batch` splits rows
+across them, and `cydiff.parallel` spreads blocks of rows over processes.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+from typing import Any, Optional, Sequence
+
+import numpy
+
+from .. import _common, _pickle, _records, _twin
+from . import inputs, passes
+from .._ops_py import BINARY, FOLDED, LEFT, UNARY, tangent
+from .._spec import CUSTOM, LEAF, SUM
+from .._records import Node
+
+
+class Tape:
+    """A recorded graph, replayed at new inputs (see the module)."""
+
+    __slots__ = ("_nodes", "_constants", "_inputs", "_twin", "_engine")
+    _nodes: tuple[Node, ...]
+    _constants: dict[int, float]  # leaf index -> value, for leaves not inputs
+    _inputs: tuple[int, ...]      # leaf index of each input (-1: f did not use it)
+    _twin: str                    # whose replay: "pure" here, "compiled" in C
+    _engine: Any                  # the compiled replay, or None
+
+    def __new__(cls, nodes: Sequence[tuple[Any, ...]], constants: dict[int, float],
+                inputs: Sequence[int], twin: str = "pure") -> Tape:
+        """A tape from its arrays, checked (`_records.tape` says what they must be). Made
+        whole here, as a number is: __init__ is object's, so calling it again cannot
+        change a tape, nor set its arrays apart from its compiled replay's."""
+        return cls._of(*_records.tape(nodes, constants, inputs, twin, "Tape()"), twin)
+
+    @classmethod
+    def _of(cls, nodes: tuple[Node, ...], constants: dict[int, float], inputs: tuple[int, ...],
+            twin: str) -> Tape:
+        """A tape of arrays that hold together: checked, or recorded from a graph."""
+        tape = object.__new__(cls)
+        tape._nodes, tape._constants, tape._inputs, tape._twin = nodes, constants, inputs, twin
+        tape._engine = None
+        if twin == "compiled":
+            from .._tape_c import Replay  # type: ignore[import-not-found,unused-ignore]
+            tape._engine = Replay(nodes, constants, inputs)
+        return tape
+
+    # --- recording ----------------------------------------------------------------------
+    @classmethod
+    def from_records(cls, records: list[Any], inputs: Sequence[Any],
+                     where: str = "Tape.from_records", twin: str = "pure") -> Tape:
+        """The tape of a graph given as its records (the format of `_pickle`, checked),
+        with `inputs` (leaves among the records, each once) as the variables; its other
+        leaves are constants."""
+        record = _twin.lookup(_records.check_twin(twin, where))
+        records = _records.graph(records, record.Value, where)
+        if isinstance(inputs, (str, bytes)) or not hasattr(inputs, "__iter__"):
+            raise TypeError(f"{where}: inputs must be a sequence of Values, not "
+                            f"'{_common.type_name(inputs)}'")
+        inputs = list(inputs)
+        index = {id(entry): i for i, entry in enumerate(records) if type(entry) is not tuple}
+        positions = _input_positions(inputs, record.Value, where)
+        nodes, constants = [], {}
+        for i, entry in enumerate(records):
+            if type(entry) is not tuple:
+                if id(entry) not in positions:
+                    constants[i] = entry.data
+                nodes.append(Node(LEAF, -1, -1, 0.0, ()))
+                continue
+            _, _, op, _, a, b, c, items = entry
+            if op == CUSTOM:
+                raise ValueError(f"{where}: the graph has a custom op ({items[0]!r}), which a "
+                                 "tape cannot replay: its derivative is unknown")
+            nodes.append(Node(op, -1 if a is None else a, -1 if b is None else b, c,
+                              items if items is not None else ()))
+        return cls._of(tuple(nodes), constants,
+                       tuple(index.get(id(leaf), -1) for leaf in inputs), twin)
+
+    @classmethod
+    def from_graph(cls, output: Any, inputs: Sequence[Any]) -> Tape:
+        """The tape of a graph already built: `output`'s graph, replayed with `inputs`
+        (leaves of it, in order, each once) as the variables; its other leaves are
+        constants. An input output does not depend on has a gradient of 0."""
+        where = "Tape.from_graph"
+        twin = _twin.of(output)
+        if twin is None or not hasattr(output, "backward"):
+            raise TypeError(f"{where}: output must be a Value, not "
+                            f"'{_common.type_name(output)}'")
+        return cls.from_records(twin.graph_records(output), inputs, where, twin.name)
+
+    # --- the API ------------------------------------------------------------------------
+    def __len__(self) -> int:
+        """The number of ops (nodes that are not leaves)."""
+        return sum(1 for node in self._nodes if node.op != LEAF)
+
+    @property
+    def n_inputs(self) -> int:
+        return len(self._inputs)
+
+    def __repr__(self) -> str:
+        return f"Tape({len(self)} ops, {self.n_inputs} inputs, {self._twin} replay)"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Tape):
+            return NotImplemented
+        return (self._nodes == other._nodes and self._inputs == other._inputs
+                and _same(self._constants, other._constants))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (restore, (1, [tuple(n) for n in self._nodes], self._constants, self._inputs,
+                           self._twin))
+
+    def _forward(self, xs: Sequence[float]) -> list[float]:
+        vals = [0.0] * len(self._nodes)
+        for i, value in self._constants.items():
+            vals[i] = value
+        for i, x in zip(self._inputs, xs):
+            if i >= 0:
+                vals[i] = x
+        for i, (op, a, b, c, items) in enumerate(self._nodes):
+            if op == LEAF:
+                continue
+            if op in UNARY:
+                vals[i] = UNARY[op].forward(vals[a])
+            elif op in BINARY:
+                vals[i] = BINARY[op].forward(vals[a], vals[b])
+            elif op in FOLDED:
+                kind, side = FOLDED[op]
+                vals[i] = (BINARY[kind].forward(c, vals[a]) if side == LEFT
+                           else BINARY[kind].forward(vals[a], c))
+            elif op == SUM:
+                total = 0.0
+                for k, item in enumerate(items):
+                    v = vals[item] if type(item) is int else item
+                    total = v if k == 0 else total + v
+                vals[i] = total
+            else:  # DOT
+                total = 0.0
+                for k in range(0, len(items), 2):
+                    w, x = items[k], items[k + 1]
+                    term = (vals[w] if type(w) is int else w) * (vals[x] if type(x) is int else x)
+                    total = term if k == 0 else total + term
+                vals[i] = total
+        return vals
+
+    def _backward(self, vals: list[float]) -> list[float]:
+        """`backward()` from the last node, as the Value graph does it (newest first)."""
+        n = len(self._nodes)
+        g = [0.0] * n
+        g[n - 1] = 1.0
+        for i in range(n - 1, -1, -1):
+            gi = g[i]
+            op, a, b, c, items = self._nodes[i]
+            if gi == 0.0 or op == LEAF:
+                continue
+            y = vals[i]
+            if op in UNARY:
+                g[a] += tangent(UNARY[op].deriv(vals[a], y), gi)
+            elif op in BINARY:
+                spec = BINARY[op]
+                g[a] += tangent(spec.da(vals[a], vals[b], y), gi)
+                g[b] += tangent(spec.db(vals[a], vals[b], y), gi)
+            elif op in FOLDED:
+                kind, side = FOLDED[op]
+                g[a] += tangent(BINARY[kind].db(c, vals[a], y) if side == LEFT
+                                else BINARY[kind].da(vals[a], c, y), gi)
+            elif op == SUM:
+                for item in items:
+                    if type(item) is int:
+                        g[item] += gi
+            else:  # DOT
+                for k in range(0, len(items), 2):
+                    w, x = items[k], items[k + 1]
+                    w_data = vals[w] if type(w) is int else w
+                    x_data = vals[x] if type(x) is int else x
+                    if type(w) is int:
+                        g[w] += tangent(x_data, gi)
+                    if type(x) is int:
+                        g[x] += tangent(w_data, gi)
+        return g
+
+    def _replay(self, xs: Sequence[float]) -> tuple[float, list[float]]:
+        """The Python replay: (f(x), the gradient as a list)."""
+        vals = self._forward(xs)
+        g = self._backward(vals)
+        return vals[-1], [g[i] if i >= 0 else 0.0 for i in self._inputs]
+
+    def value(self, x: Any) -> float:
+        """f(x), replayed."""
+        xs = inputs.point(self.n_inputs, x, "Tape.value")
+        if self._engine is not None:
+            value: float = self._engine.value(xs)
+            return value
+        return self._forward(xs.tolist())[-1]
+
+    def value_and_grad(self, x: Any) -> tuple[float, Any]:
+        """(f(x), ∇f(x)), replayed forward and backward; the gradient a float64 array."""
+        xs = inputs.point(self.n_inputs, x, "Tape.value_and_grad")
+        grad = numpy.empty(self.n_inputs, dtype=numpy.float64)
+        if self._engine is not None:
+            value: float = self._engine.value_and_grad(xs, grad)
+            return value, grad
+        value, grad[:] = self._replay(xs.tolist())
+        return value, grad
+
+    def grad(self, x: Any) -> Any:
+        """∇f(x), replayed: a float64 array."""
+        return self.value_and_grad(x)[1]
+
+    # --- second order: `_second`'s sweep, forward over reverse, on the tape ----------------
+    def hvp(self, x: Any, v: Any) -> Any:
+        """H(x) v, exact, without forming H: a float64 array, the bits of
+        `cydiff.hvp(f, x, v)` (one forward replay, one tangent pass, one sweep back)."""
+        xs = inputs.point(self.n_inputs, x, "Tape.hvp")
+        vs = inputs.point(self.n_inputs, v, "Tape.hvp", "v")
+        hv = numpy.empty(self.n_inputs, dtype=numpy.float64)
+        if self._engine is not None:
+            self._engine.hvp(xs, vs, hv)
+        else:
+            hv[:] = self._graph(xs).hvp(vs.tolist())[1]
+        return hv
+
+    def hessian(self, x: Any) -> Any:
+        """H(x), exact: an n×n float64 array whose column j is `hvp(x, e_j)`, the bits
+        of `cydiff.hessian(f)(x)` (one forward replay, then a sweep per column)."""
+        xs = inputs.point(self.n_inputs, x, "Tape.hessian")
+        n = self.n_inputs
+        H = numpy.empty((n, n), dtype=numpy.float64)
+        if self._engine is not None:
+            self._engine.hessian(xs, H)
+        else:
+            H[:] = passes.hessian_matrix(self._graph(xs), n)  # cydiff.hessian's blocks
+        return H
+
+    def _graph(self, xs: Any) -> Any:
+        from .second import Graph
+        return Graph.of_tape(self._nodes, self._forward(xs.tolist()), self._inputs)
+
+    def value_and_grad_batch(self, X: Any, threads: Optional[int] = None) -> tuple[Any, Any]:
+        """Values (m,) and gradients (m, n) at the rows of X (m, n), each row as
+        `value_and_grad` gives it. The compiled replay splits the rows into `threads`
+        contiguous blocks, each replayed by its own thread with its own scratch, the GIL
+        released (None: one thread per CPU, fewer for a small batch); it never starts
+        more threads than there are rows or CPUs (more could not run at once). The first
+        row that raises (in row order) raises. The pure replay holds the GIL, so it runs
+        the rows in turn, whatever `threads` says."""
+        where = "Tape.value_and_grad_batch"
+        inputs.count(threads, "threads", where)
+        rows = inputs.rows(X, self.n_inputs, where)
+        m = len(rows)
+        values = numpy.empty(m, dtype=numpy.float64)
+        grads = numpy.empty((m, self.n_inputs), dtype=numpy.float64)
+        if self._engine is None:
+            for k in range(m):
+                values[k], grads[k] = self._replay(rows[k].tolist())
+            return values, grads
+        if threads is None:
+            threads = max(1, min(_cpus(), m * len(self._nodes) // _NODES_PER_THREAD))
+        _in_blocks(self._engine.batch, rows, values, grads, max(1, min(threads, m, _cpus())))
+        return values, grads
+
+
+def _input_positions(inputs: Sequence[Any], value_type: Any, where: str) -> dict[int, int]:
+    """id(leaf): its position among the inputs, each a leaf of the twin, each once. A
+    replay sets the inputs' values: an op's result given as an input would be replayed
+    as the op, its value and gradient ignored."""
+    positions: dict[int, int] = {}
+    for k, leaf in enumerate(inputs):
+        if type(leaf) is not value_type:
+            raise TypeError(f"{where}: inputs[{k}] must be a Value of the graph's twin, not "
+                            f"'{_common.type_name(leaf)}'{_common.other_twin_hint(leaf)}")
+        if leaf._children:
+            raise ValueError(f"{where}: inputs[{k}] is not a leaf but the result of an op "
+                             f"({leaf._op!r}): the inputs of a tape are leaves of its graph")
+        if id(leaf) in positions:
+            raise ValueError(f"{where}: inputs[{k}] is inputs[{positions[id(leaf)]}] again: "
+                             "each input is a leaf of its own")
+        positions[id(leaf)] = k
+    return positions
+
+
+# A thread is worth starting for this many node replays (~0.5 ms of work; starting and
+# joining one costs ~0.1-0.2 ms): a 10k-op tape splits 32 rows over 2 threads, not 8 rows.
+_NODES_PER_THREAD = 100_000
+
+
+def _cpus() -> int:
+    """The CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))  # type: ignore[attr-defined,unused-ignore]
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
+
+
+def _in_blocks(batch: Any, rows: Any, values: Any, grads: Any, threads: int) -> None:
+    """batch(rows, values, grads, lo, hi) over `threads` contiguous blocks of rows, the
+    first in this thread; the error of the first block that raised is raised."""
+    m = len(rows)
+    bounds = [m * k // threads for k in range(threads + 1)]
+    errors: list[Optional[BaseException]] = [None] * threads
+
+    def block(k: int) -> None:
+        try:
+            batch(rows, values, grads, bounds[k], bounds[k + 1])
+        except BaseException as error:  # re-raised below, in the caller's thread
+            errors[k] = error
+
+    workers = [threading.Thread(target=block, args=(k,)) for k in range(1, threads)]
+    for worker in workers:
+        worker.start()
+    block(0)
+    for worker in workers:
+        worker.join()
+    for error in errors:
+        if error is not None:
+            raise error
+
+
+def same_ops(a: Tape, b: Tape) -> bool:
+    """Whether two tapes record the same ops on the same inputs (their constants' values
+    aside): `trace(check=True)` asks it of f traced at two points."""
+    return (a._nodes == b._nodes and a._inputs == b._inputs
+            and a._constants.keys() == b._constants.keys())
+
+
+def _same(a: dict[int, float], b: dict[int, float]) -> bool:
+    return a.keys() == b.keys() and all(
+        (a[k] == b[k] and math.copysign(1, a[k]) == math.copysign(1, b[k]))
+        or (a[k] != a[k] and b[k] != b[k]) for k in a)
+
+
+def restore(version: int, nodes: list[Any], constants: dict[int, float],
+             inputs: Sequence[int], twin: str = "pure") -> Tape:
+    """An unpickled tape: its arrays checked as `Tape()` checks them; anything wrong with
+    them is a ValueError (the pickle is corrupt)."""
+    if type(version) is not int or version != 1:
+        raise ValueError(f"cannot unpickle a cydiff Tape: format {version!r}; this cydiff reads 1")
+    if twin == "compiled":  # a pure install, or CYDIFF_NO_EXTENSIONS, replays in Python
+        twin = _twin.loadable(twin).name
+    arrays: tuple[tuple[Node, ...], dict[int, float], tuple[int, ...]] = _pickle.checked(
+        _records.tape, "Tape", nodes, constants, inputs, twin)
+    return Tape._of(*arrays, twin)

@@ -1,0 +1,131 @@
+"""The operators every number of the pure twin shares, written once.
+
+`Dual`, `MultiDual` and `Value` derive from `Arithmetic`, which gives each of them, from
+the tables below, `+ - * / **` with a number on either side, unary `- + abs`, the
+orderings `< <= > >=`, and the refusal of `float()` and `int()` (the derivative would
+be lost). What differs per class are four hooks, its own arithmetic on its fields:
+
+    _binary(op, symbol, a, b)              a op b, both of the class (op an `_spec` code)
+    _with_constant(op, x, c, left)         x op c, or c op x where `left`
+    _unary(op, x)                          op(x): neg and abs here, the rest by `Sealed`
+    _primal(x)                             the value an ordering compares
+
+A number on the other side is what `_common.as_number` accepts (int, float, numpy
+scalars, ...); anything else is Python's TypeError, or NotImplemented for numpy
+arrays, so that numpy applies the operator elementwise. Each class gets its own
+functions, made when the class is (`__init_subclass__`), with the class and its hooks
+at hand: as fast as a hand-written method. The compiled twin's classes share their
+operators through a template (`src/cydiff/_numbers_c.tp`) in the same way.
+"""
+
+from __future__ import annotations
+
+import operator
+from typing import TYPE_CHECKING, Any, Callable, NoReturn, TypeVar, Union
+
+from .. import _common
+from .._spec import ABS, ADD, DIV, MUL, NEG, POW, SUB
+
+N = TypeVar("N", bound="Arithmetic")
+Number = Union[int, float]
+
+OPERATORS = (  # method, op code, the operator in error messages, reflected
+    ("__add__", ADD, "+", False), ("__radd__", ADD, "+", True),
+    ("__sub__", SUB, "-", False), ("__rsub__", SUB, "-", True),
+    ("__mul__", MUL, "*", False), ("__rmul__", MUL, "*", True),
+    ("__truediv__", DIV, "/", False), ("__rtruediv__", DIV, "/", True),
+    ("__pow__", POW, "** or pow()", False), ("__rpow__", POW, "** or pow()", True),
+)
+ORDERINGS = (("__lt__", "<", operator.lt), ("__le__", "<=", operator.le),
+             ("__gt__", ">", operator.gt), ("__ge__", ">=", operator.ge))
+UNARY_OPERATORS = (("__neg__", NEG), ("__abs__", ABS))
+
+
+def _binary_operator(cls: Any, op: int, symbol: str, reflected: bool) -> Callable[..., Any]:
+    """cls's `x op other` (or `other op x` where reflected)."""
+    binary, with_constant, as_number = cls._binary, cls._with_constant, _common.as_number
+
+    def method(self: Any, other: object) -> Any:
+        if type(other) is cls:
+            return binary(op, symbol, other, self) if reflected else binary(op, symbol, self, other)
+        c = as_number(other)
+        if c is None:  # a TypeError, or NotImplemented for numpy arrays
+            return (_common.operand_error(symbol, other, self) if reflected
+                    else _common.operand_error(symbol, self, other))
+        return with_constant(op, self, c, reflected)
+
+    if op != POW:
+        return method
+    name = cls.__name__
+
+    def power(self: Any, other: object, modulo: None = None) -> Any:
+        if modulo is not None:
+            _common.no_modulo(name)
+        return method(self, other)
+    return power
+
+
+def _ordering(cls: Any, symbol: str, test: Callable[[float, float], bool]) -> Callable[..., Any]:
+    """cls's `x < other` & co: test(x's value, other's value)."""
+    primal, as_number = cls._primal, _common.as_number
+
+    def method(self: Any, other: object) -> Any:
+        if type(other) is cls:
+            return test(primal(self), primal(other))
+        c = as_number(other)
+        if c is None:
+            return _common.comparison_error(symbol, self, other)
+        return test(primal(self), c)
+    return method
+
+
+def _unary_operator(cls: Any, op: int) -> Callable[[Any], Any]:
+    """cls's `-x` or `abs(x)`."""
+    unary = cls._unary
+
+    def method(self: Any) -> Any:
+        return unary(op, self)
+    return method
+
+
+class Arithmetic:
+    """The operators of a pure-twin number (see the module); a class gives the hooks."""
+
+    __slots__ = ()
+
+    def __init_subclass__(cls) -> None:
+        super().__init_subclass__()
+        made = [(name, _binary_operator(cls, op, symbol, reflected))
+                for name, op, symbol, reflected in OPERATORS]
+        made += [(name, _ordering(cls, symbol, test)) for name, symbol, test in ORDERINGS]
+        made += [(name, _unary_operator(cls, op)) for name, op in UNARY_OPERATORS]
+        for name, method in made:
+            method.__name__, method.__qualname__ = name, f"{cls.__name__}.{name}"
+            type.__setattr__(cls, name, method)  # past `Sealed`, which refuses later changes
+
+    if TYPE_CHECKING:  # what the tables above make, for type checkers
+        def __add__(self: N, other: N | Number) -> N: ...
+        def __radd__(self: N, other: Number) -> N: ...
+        def __sub__(self: N, other: N | Number) -> N: ...
+        def __rsub__(self: N, other: Number) -> N: ...
+        def __mul__(self: N, other: N | Number) -> N: ...
+        def __rmul__(self: N, other: Number) -> N: ...
+        def __truediv__(self: N, other: N | Number) -> N: ...
+        def __rtruediv__(self: N, other: Number) -> N: ...
+        def __pow__(self: N, other: N | Number, modulo: None = None) -> N: ...
+        def __rpow__(self: N, other: Number, modulo: None = None) -> N: ...
+        def __neg__(self: N) -> N: ...
+        def __abs__(self: N) -> N: ...
+        def __lt__(self: N, other: N | Number) -> bool: ...
+        def __le__(self: N, other: N | Number) -> bool: ...
+        def __gt__(self: N, other: N | Number) -> bool: ...
+        def __ge__(self: N, other: N | Number) -> bool: ...
+
+    def __pos__(self: N) -> N:
+        return self
+
+    def __float__(self) -> NoReturn:
+        _common.no_float(self)
+
+    def __int__(self) -> NoReturn:
+        _common.no_float(self)
