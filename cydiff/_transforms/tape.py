@@ -16,7 +16,7 @@ recorded, so a replay does not run them (nor raise their errors). `hvp` and
 `hessian` replay `_second`'s forward-over-reverse sweep, the bits of `cydiff.hvp`
 and `cydiff.hessian`.
 
-The pure twin's tapes replay here, in Python; the compiled twin's replay the same
+The pure twin's tapes replay in Python (`replay`); the compiled twin's replay the same
 arrays in C (`src/cydiff/_tape_c.pyx.tp`, the same formulas in the same order),
 without the GIL, so threads replay at once: `value_and_grad_batch` splits rows
 across them, and `cydiff.parallel` spreads blocks of rows over processes.
@@ -32,9 +32,8 @@ from typing import Any, Optional, Sequence
 import numpy
 
 from .. import _common, _pickle, _records, _twin
-from . import inputs, passes
-from .._ops_py import BINARY, FOLDED, LEFT, UNARY, tangent
-from .._spec import CUSTOM, LEAF, SUM
+from . import inputs, passes, replay
+from .._spec import CUSTOM, LEAF
 from .._records import Node
 
 
@@ -134,88 +133,13 @@ class Tape:
         return (restore, (1, [tuple(n) for n in self._nodes], self._constants, self._inputs,
                            self._twin))
 
-    def _forward(self, xs: Sequence[float]) -> list[float]:
-        vals = [0.0] * len(self._nodes)
-        for i, value in self._constants.items():
-            vals[i] = value
-        for i, x in zip(self._inputs, xs):
-            if i >= 0:
-                vals[i] = x
-        for i, (op, a, b, c, items) in enumerate(self._nodes):
-            if op == LEAF:
-                continue
-            if op in UNARY:
-                vals[i] = UNARY[op].forward(vals[a])
-            elif op in BINARY:
-                vals[i] = BINARY[op].forward(vals[a], vals[b])
-            elif op in FOLDED:
-                kind, side = FOLDED[op]
-                vals[i] = (BINARY[kind].forward(c, vals[a]) if side == LEFT
-                           else BINARY[kind].forward(vals[a], c))
-            elif op == SUM:
-                total = 0.0
-                for k, item in enumerate(items):
-                    v = vals[item] if type(item) is int else item
-                    total = v if k == 0 else total + v
-                vals[i] = total
-            else:  # DOT
-                total = 0.0
-                for k in range(0, len(items), 2):
-                    w, x = items[k], items[k + 1]
-                    term = (vals[w] if type(w) is int else w) * (vals[x] if type(x) is int else x)
-                    total = term if k == 0 else total + term
-                vals[i] = total
-        return vals
-
-    def _backward(self, vals: list[float]) -> list[float]:
-        """`backward()` from the last node, as the Value graph does it (newest first)."""
-        n = len(self._nodes)
-        g = [0.0] * n
-        g[n - 1] = 1.0
-        for i in range(n - 1, -1, -1):
-            gi = g[i]
-            op, a, b, c, items = self._nodes[i]
-            if gi == 0.0 or op == LEAF:
-                continue
-            y = vals[i]
-            if op in UNARY:
-                g[a] += tangent(UNARY[op].deriv(vals[a], y), gi)
-            elif op in BINARY:
-                spec = BINARY[op]
-                g[a] += tangent(spec.da(vals[a], vals[b], y), gi)
-                g[b] += tangent(spec.db(vals[a], vals[b], y), gi)
-            elif op in FOLDED:
-                kind, side = FOLDED[op]
-                g[a] += tangent(BINARY[kind].db(c, vals[a], y) if side == LEFT
-                                else BINARY[kind].da(vals[a], c, y), gi)
-            elif op == SUM:
-                for item in items:
-                    if type(item) is int:
-                        g[item] += gi
-            else:  # DOT
-                for k in range(0, len(items), 2):
-                    w, x = items[k], items[k + 1]
-                    w_data = vals[w] if type(w) is int else w
-                    x_data = vals[x] if type(x) is int else x
-                    if type(w) is int:
-                        g[w] += tangent(x_data, gi)
-                    if type(x) is int:
-                        g[x] += tangent(w_data, gi)
-        return g
-
-    def _replay(self, xs: Sequence[float]) -> tuple[float, list[float]]:
-        """The Python replay: (f(x), the gradient as a list)."""
-        vals = self._forward(xs)
-        g = self._backward(vals)
-        return vals[-1], [g[i] if i >= 0 else 0.0 for i in self._inputs]
-
     def value(self, x: Any) -> float:
         """f(x), replayed."""
         xs = inputs.point(self.n_inputs, x, "Tape.value")
         if self._engine is not None:
             value: float = self._engine.value(xs)
             return value
-        return self._forward(xs.tolist())[-1]
+        return replay.forward(self._nodes, self._constants, self._inputs, xs.tolist())[-1]
 
     def value_and_grad(self, x: Any) -> tuple[float, Any]:
         """(f(x), ∇f(x)), replayed forward and backward; the gradient a float64 array."""
@@ -224,7 +148,8 @@ class Tape:
         if self._engine is not None:
             value: float = self._engine.value_and_grad(xs, grad)
             return value, grad
-        value, grad[:] = self._replay(xs.tolist())
+        value, grad[:] = replay.value_and_grad(self._nodes, self._constants, self._inputs,
+                                                  xs.tolist())
         return value, grad
 
     def grad(self, x: Any) -> Any:
@@ -258,7 +183,9 @@ class Tape:
 
     def _graph(self, xs: Any) -> Any:
         from .second import Graph
-        return Graph.of_tape(self._nodes, self._forward(xs.tolist()), self._inputs)
+        return Graph.of_tape(
+            self._nodes, replay.forward(self._nodes, self._constants, self._inputs, xs.tolist()),
+            self._inputs)
 
     def value_and_grad_batch(self, X: Any, threads: Optional[int] = None) -> tuple[Any, Any]:
         """Values (m,) and gradients (m, n) at the rows of X (m, n), each row as
@@ -276,7 +203,8 @@ class Tape:
         grads = numpy.empty((m, self.n_inputs), dtype=numpy.float64)
         if self._engine is None:
             for k in range(m):
-                values[k], grads[k] = self._replay(rows[k].tolist())
+                values[k], grads[k] = replay.value_and_grad(
+                    self._nodes, self._constants, self._inputs, rows[k].tolist())
             return values, grads
         if threads is None:
             threads = max(1, min(_cpus(), m * len(self._nodes) // _NODES_PER_THREAD))
