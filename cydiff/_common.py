@@ -58,7 +58,7 @@ def _is_array(x: object) -> bool:
 
 
 def is_nested(x: object) -> bool:
-    """Whether x is a number of a nested derivative (`cydiff._nested.Nested`)."""
+    """Whether x is a number of a nested derivative (`cydiff._transforms.nested.Nested`)."""
     return getattr(type(x), "_cydiff_nested", False) is True
 
 

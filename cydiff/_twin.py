@@ -15,9 +15,9 @@ ever after, so `is` compares twins. A record pickles by its name.
   the module `cydiff.pure`, `cydiff.compiled` or `cydiff`) as a record.
 - `name_of(x)`, `of(x)`: the twin of a cydiff number, by its class.
 
-The shared functions (`cydiff._functional`, `_check`, `_arrays`) take a keyword-only
+The shared functions (`cydiff._transforms`: functional, check, arrays) take a keyword-only
 `twin=`; `TwinFunction` binds it for the twin modules: `cydiff.pure.grad` is
-`TwinFunction(_functional.grad, lookup("pure"))`, which reads as the function it wraps
+`TwinFunction(functional.grad, lookup("pure"))`, which reads as the function it wraps
 (name, docstring, signature without `twin`, `help()` and Sphinx's autodoc treat it as
 a routine) and pickles by name, as `cydiff.pure.grad`.
 

@@ -11,34 +11,30 @@ from . import _spec
 
 if _typing.TYPE_CHECKING:  # type checkers read the pure twin's annotations: the API is the same
     from .pure import _functions_py as _functions
-    from .pure._dual_py import Dual
-    from .pure._multidual_py import MultiDual
-    from .pure._functions_py import dot
+    from .pure._dual_py import Dual as Dual
+    from .pure._multidual_py import MultiDual as MultiDual
+    from .pure._functions_py import dot as dot
     from .pure._functions_py import sum as sum
-    from .pure._value_py import Value, node_pool_limit
+    from .pure._value_py import Value as Value, node_pool_limit as node_pool_limit
     from .pure._value_py import graph_records as _graph_records
 else:
     from . import _functions_c as _functions
-    from ._dual_c import Dual
-    from ._multidual_c import MultiDual
-    from ._functions_c import dot
+    from ._dual_c import Dual as Dual
+    from ._multidual_c import MultiDual as MultiDual
+    from ._functions_c import dot as dot
     from ._functions_c import sum as sum
-    from ._value_c import Value, node_pool_limit
+    from ._value_c import Value as Value, node_pool_limit as node_pool_limit
     from ._value_c import graph_records as _graph_records  # noqa: F401  (tests read it)
-from ._transforms import arrays, check, functional
+from ._transforms import exports
 from . import _twin
 from ._transforms.check import GradientCheck as GradientCheck
 from ._transforms.tape import Tape as Tape
 
-# The functional API, written once (`_functional`, `_check`, `_arrays`) with a keyword
-# `twin=`, here bound to this twin: f gets this twin's numbers.
+# The functional API, written once (`cydiff._transforms`) with a keyword `twin=`, here
+# bound to this twin: f gets this twin's numbers.
 _TWIN = _twin.lookup("compiled")
 (derivative, grad, value_and_grad, jacobian, jacfwd, jacrev, hessian, jvp, vjp, hvp, trace,
- gradient_check, values, grads, data) = _twin.bind(
-    _TWIN, functional.derivative, functional.grad, functional.value_and_grad,
-    functional.jacobian, functional.jacfwd, functional.jacrev, functional.hessian,
-    functional.jvp, functional.vjp, functional.hvp, functional.trace,
-    check.gradient_check, arrays.values, arrays.grads, arrays.data)
+ gradient_check, values, grads, data) = exports.bound(_TWIN)
 
 IMPLEMENTATION = _TWIN.name  # "compiled": the twin's name (`cydiff._twin` has its record)
 
@@ -47,9 +43,4 @@ globals().update({name: getattr(_functions, name) for name in _spec.FUNCTIONS})
 if _typing.TYPE_CHECKING:
     def __getattr__(name: str) -> _functions.Elementary: ...
 
-__all__ = [
-    "Dual", "GradientCheck", "MultiDual", "Tape", "Value", "data", "derivative", "dot", "grad",
-    "gradient_check", "grads", "hessian", "hvp", "jacfwd", "jacobian", "jacrev", "jvp",
-    "node_pool_limit", "trace", "value_and_grad", "values", "vjp",
-    *(name for name in _spec.FUNCTIONS if name != "abs"),
-]  # abs and sum too, but `import *` should not shadow the builtins
+__all__ = exports.NAMES

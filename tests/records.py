@@ -88,7 +88,7 @@ def outcome(action: Callable[[], Any]) -> Any:
     try:
         return ("gave", canonical(action()))
     except Exception as e:  # noqa: BLE001 - the exception is the outcome
-        message = str(e).replace("cydiff._value_c.", "").replace("cydiff._value_py.", "")
+        message = str(e).replace("cydiff._value_c.", "").replace("cydiff.pure._value_py.", "")
         return ("raised", type(e), message.replace("compiled", "TWIN").replace("pure", "TWIN"))
 
 

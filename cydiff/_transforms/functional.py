@@ -32,8 +32,8 @@ by its name too.
 
 Inputs `x` are a number or a 1-D list, tuple or numpy array of numbers; f gets the
 same kind of container (a numpy array as an object array) with Values or Duals in
-place of the numbers (see `_inputs`). Results are floats, or numpy float64 arrays
-shaped as JAX shapes them: output shape + input shape. The passes are in `_passes`.
+place of the numbers (see `inputs`). Results are floats, or numpy float64 arrays
+shaped as JAX shapes them: output shape + input shape. The passes are in `passes`.
 """
 
 from __future__ import annotations
@@ -164,7 +164,7 @@ def vjp(f: Func, x: Any, u: Any, *, twin: Any = None) -> tuple[Result, Result]:
 def hvp(f: Func, x: Any, v: Any, *, twin: Any = None) -> Result:
     """H v, the Hessian of a scalar f at x times v, exact and without forming H:
     forward over reverse: f's graph is built once (by the twin) and swept once
-    (in Python, for both twins: see `_second`).
+    (in Python, for both twins: see `second`).
 
     v has x's shape, and so has the result.
     """

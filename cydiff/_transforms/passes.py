@@ -2,7 +2,7 @@
 pass with Duals, one with MultiDuals (a chunk of inputs at once), a graph of Values
 and a backward pass, and the graph of a scalar f as the records a second-order sweep
 or a tape reads. And nesting: a pass that runs inside another derivative's f seeds
-tagged `Nested` numbers instead (see `_nested`).
+tagged `Nested` numbers instead (see `nested`).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def nested() -> bool:
     """Whether this call runs inside an f that another cydiff derivative is evaluating.
 
     Then its inputs may be that derivative's numbers, and f may close over them: the
-    call seeds tagged `Nested` numbers instead of Duals or Values (see `_nested`)."""
+    call seeds tagged `Nested` numbers instead of Duals or Values (see `nested`)."""
     return getattr(_inside, "depth", 0) > 0
 
 
@@ -185,7 +185,7 @@ def scalar_graph(twin: Twin, f: Func, shape: Shape, where: str) -> tuple[list[An
 
 
 def second_order(twin: Twin, f: Func, shape: Shape, where: str) -> Graph:
-    """A scalar f's graph, ready for `_second`'s forward-over-reverse sweeps."""
+    """A scalar f's graph, ready for `second`'s forward-over-reverse sweeps."""
     return Graph(*scalar_graph(twin, f, shape, where))
 
 

@@ -13,7 +13,7 @@ control flow in f (an `if` on a value) is frozen at trace time, as with
 `jax.jit`: `trace(..., check=True)` re-traces f at a second point and raises if
 the recorded ops differ. Ops whose results do not reach the output are not
 recorded, so a replay does not run them (nor raise their errors). `hvp` and
-`hessian` replay `_second`'s forward-over-reverse sweep, the bits of `cydiff.hvp`
+`hessian` replay `second`'s forward-over-reverse sweep, the bits of `cydiff.hvp`
 and `cydiff.hessian`.
 
 The pure twin's tapes replay in Python (`replay`); the compiled twin's replay the same
@@ -156,7 +156,7 @@ class Tape:
         """∇f(x), replayed: a float64 array."""
         return self.value_and_grad(x)[1]
 
-    # --- second order: `_second`'s sweep, forward over reverse, on the tape ----------------
+    # --- second order: `second`'s sweep, forward over reverse, on the tape ----------------
     def hvp(self, x: Any, v: Any) -> Any:
         """H(x) v, exact, without forming H: a float64 array, the bits of
         `cydiff.hvp(f, x, v)` (one forward replay, one tangent pass, one sweep back)."""

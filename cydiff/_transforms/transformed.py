@@ -1,4 +1,4 @@
-"""What the transforms of `_functional` return: f's derivative as a function of the
+"""What the transforms of `functional` return: f's derivative as a function of the
 point, an object of a module-level class rather than a closure, so that it pickles
 (when f does), reads as f (`functools.wraps`: `__name__`, `__doc__`, `__wrapped__`)
 and binds as a method as a function would.

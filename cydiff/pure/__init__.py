@@ -1,34 +1,30 @@
 """The pure-Python reference implementation: `from cydiff.pure import Value, Dual`.
 
 It is the oracle of the test suite and the code to read: the op spec is
-`cydiff/_spec.py`, its formulas in Python `cydiff/_ops_py.py`, the classes in
-`_dual_py.py`, `_multidual_py.py` and `_value_py.py`.
+`cydiff/_spec.py`, its formulas in Python `cydiff/_ops_py.py`, the operators every number
+shares `_number_py.py`, the classes `_dual_py.py`, `_multidual_py.py` and `_value_py.py`.
 """
 
 import typing as _typing
 
 from . import _functions_py
 from .. import _spec
-from ._dual_py import Dual
-from ._multidual_py import MultiDual
-from ._functions_py import dot
+from ._dual_py import Dual as Dual
+from ._multidual_py import MultiDual as MultiDual
+from ._functions_py import dot as dot
 from ._functions_py import sum as sum  # re-exported, kept out of __all__
-from ._value_py import Value, node_pool_limit
+from ._value_py import Value as Value, node_pool_limit as node_pool_limit
 from ._value_py import graph_records as _graph_records  # noqa: F401  (tests read it)
-from .._transforms import arrays, check, functional
+from .._transforms import exports
 from .. import _twin
 from .._transforms.check import GradientCheck as GradientCheck
 from .._transforms.tape import Tape as Tape
 
-# The functional API, written once (`_functional`, `_check`, `_arrays`) with a keyword
-# `twin=`, here bound to this twin: f gets this twin's numbers.
+# The functional API, written once (`cydiff._transforms`) with a keyword `twin=`, here
+# bound to this twin: f gets this twin's numbers.
 _TWIN = _twin.lookup("pure")
 (derivative, grad, value_and_grad, jacobian, jacfwd, jacrev, hessian, jvp, vjp, hvp, trace,
- gradient_check, values, grads, data) = _twin.bind(
-    _TWIN, functional.derivative, functional.grad, functional.value_and_grad,
-    functional.jacobian, functional.jacfwd, functional.jacrev, functional.hessian,
-    functional.jvp, functional.vjp, functional.hvp, functional.trace,
-    check.gradient_check, arrays.values, arrays.grads, arrays.data)
+ gradient_check, values, grads, data) = exports.bound(_TWIN)
 
 IMPLEMENTATION = _TWIN.name  # "pure": the twin's name (`cydiff._twin` has its record)
 
@@ -37,9 +33,4 @@ globals().update({name: getattr(_functions_py, name) for name in _spec.FUNCTIONS
 if _typing.TYPE_CHECKING:
     def __getattr__(name: str) -> _functions_py.Elementary: ...
 
-__all__ = [
-    "Dual", "GradientCheck", "MultiDual", "Tape", "Value", "data", "derivative", "dot", "grad",
-    "gradient_check", "grads", "hessian", "hvp", "jacfwd", "jacobian", "jacrev", "jvp",
-    "node_pool_limit", "trace", "value_and_grad", "values", "vjp",
-    *(name for name in _spec.FUNCTIONS if name != "abs"),
-]  # abs and sum too, but `import *` should not shadow the builtins
+__all__ = exports.NAMES
