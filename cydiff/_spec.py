@@ -4,8 +4,9 @@ One entry an op: its stored code, its names, its forward value and its first and
 second local derivatives. Everything else derives from this table: the pure twin's
 op table (`_ops_py`, which evaluates these formulas) and its methods and functions;
 the compiled twin's op table, methods and functions (generated from it at build time
-by `src/codegen.py`); nested numbers (`_transforms.nested`), second order (`_transforms.second` and the
-tapes' C sweep), the package's exports and the tests' op lists.
+by `src/codegen.py`); nested numbers (`_transforms.nested`), second order
+(`_transforms.second` and the tapes' C sweep), the package's exports and the tests' op
+lists.
 
 Formulas are expressions in x and y = f(x) (a, b and y = a op b for the binary ops),
 written in the small language both twins speak: Python's syntax without `/` and

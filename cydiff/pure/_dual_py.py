@@ -9,10 +9,10 @@ with the table's local derivative times the incoming tangent (the chain rule).
 from __future__ import annotations
 
 import operator
-from typing import TYPE_CHECKING, Any, Callable, final, NoReturn, Union
+from typing import TYPE_CHECKING, Any, Callable, final, Union
 
 from .. import _common, _pickle
-from ._number_py import Arithmetic
+from ._number_py import ByValue
 from .._ops_py import BINARY, UNARY, tangent
 
 Number = Union[int, float]
@@ -49,7 +49,7 @@ def _with_constant(op: int, x: Dual, c: float, constant_left: bool) -> Dual:
 
 
 @final
-class Dual(Arithmetic, metaclass=_common.Sealed, unary=dual_unary):
+class Dual(ByValue, metaclass=_common.Sealed, unary=dual_unary):
     """A dual number `val + deriv·ε` (ε² = 0): forward-mode AD.
 
     >>> x = Dual(1.5, 1.0)                  # seed: dx/dx = 1
@@ -65,7 +65,7 @@ class Dual(Arithmetic, metaclass=_common.Sealed, unary=dual_unary):
     _val: float
     _deriv: float
 
-    # the hooks of the shared operators (`Arithmetic`)
+    # the hooks of the shared operators (`ByValue`, an `Arithmetic`)
     _binary = staticmethod(_binary)
     _with_constant = staticmethod(_with_constant)
     _unary = staticmethod(dual_unary)
@@ -87,43 +87,12 @@ class Dual(Arithmetic, metaclass=_common.Sealed, unary=dual_unary):
         """The derivative along the seeded direction."""
         return self._deriv
 
-    def __setattr__(self, name: str, value: object) -> NoReturn:
-        _common.immutable("Dual", name)
-
-    def __delattr__(self, name: str) -> NoReturn:
-        _common.immutable("Dual", name)
-
     def __repr__(self) -> str:
         return f"Dual(val={self._val:.6f}, deriv={self._deriv:.6f})"
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_pickle.restore_dual, ("pure", self._val, self._deriv))
 
-    def __copy__(self) -> Dual:
-        return self  # immutable
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> Dual:
-        return self
-
-    def __bool__(self) -> bool:
-        """As the value's: false at 0.0 and -0.0, true at nan."""
-        return self._val != 0.0
-
-    # --- == looks at the value only (the orderings too: `Arithmetic`) ----------
-    def __eq__(self, other: object) -> bool:
-        if type(other) is Dual:
-            return self._val == other._val
-        c = _common.as_number(other)
-        return NotImplemented if c is None else self._val == c
-
-    def __ne__(self, other: object) -> bool:
-        if type(other) is Dual:
-            return self._val != other._val
-        c = _common.as_number(other)
-        return NotImplemented if c is None else self._val != c
-
-    def __hash__(self) -> int:
-        return _common.hash_of(self._val, self)
 
 
 def dual_sum(items: list[Dual | float]) -> Dual:

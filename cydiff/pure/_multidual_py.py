@@ -15,10 +15,10 @@ seeded along direction k. `src/cydiff/_multidual_c.pyx` is the compiled twin.
 from __future__ import annotations
 
 import operator
-from typing import TYPE_CHECKING, Any, Callable, cast, ClassVar, final, Iterable, NoReturn, Union
+from typing import TYPE_CHECKING, Any, Callable, cast, ClassVar, final, Iterable, Union
 
 from .. import _common, _pickle
-from ._number_py import Arithmetic
+from ._number_py import ByValue
 from .._ops_py import BINARY, UNARY, tangent
 
 Number = Union[int, float]
@@ -80,7 +80,7 @@ def _with_constant(op: int, x: MultiDual, c: float, constant_left: bool) -> Mult
 
 
 @final
-class MultiDual(Arithmetic, metaclass=_common.Sealed, unary=multidual_unary):
+class MultiDual(ByValue, metaclass=_common.Sealed, unary=multidual_unary):
     """A dual number with up to 8 partials `val + Σ partials[k]·ε_k` (ε_j·ε_k = 0):
     forward-mode AD along several directions at once.
 
@@ -97,7 +97,7 @@ class MultiDual(Arithmetic, metaclass=_common.Sealed, unary=multidual_unary):
     _val: float
     _p: tuple[float, ...]
 
-    # the hooks of the shared operators (`Arithmetic`)
+    # the hooks of the shared operators (`ByValue`, an `Arithmetic`)
     _binary = staticmethod(_binary)
     _with_constant = staticmethod(_with_constant)
     _unary = staticmethod(multidual_unary)
@@ -126,12 +126,6 @@ class MultiDual(Arithmetic, metaclass=_common.Sealed, unary=multidual_unary):
         """The number of partials (seeded directions), 0 to CHUNK."""
         return len(self._p)
 
-    def __setattr__(self, name: str, value: object) -> NoReturn:
-        _common.immutable("MultiDual", name)
-
-    def __delattr__(self, name: str) -> NoReturn:
-        _common.immutable("MultiDual", name)
-
     def __repr__(self) -> str:
         inner = ", ".join(f"{p:.6f}" for p in self._p)
         comma = "," if len(self._p) == 1 else ""
@@ -140,31 +134,6 @@ class MultiDual(Arithmetic, metaclass=_common.Sealed, unary=multidual_unary):
     def __reduce__(self) -> tuple[Any, ...]:
         return (_pickle.restore_multidual, ("pure", self._val, self._p))
 
-    def __copy__(self) -> MultiDual:
-        return self  # immutable
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> MultiDual:
-        return self
-
-    def __bool__(self) -> bool:
-        """As the value's: false at 0.0 and -0.0, true at nan."""
-        return self._val != 0.0
-
-    # --- == looks at the value only (the orderings too: `Arithmetic`) ----------
-    def __eq__(self, other: object) -> bool:
-        if type(other) is MultiDual:
-            return self._val == other._val
-        c = _common.as_number(other)
-        return NotImplemented if c is None else self._val == c
-
-    def __ne__(self, other: object) -> bool:
-        if type(other) is MultiDual:
-            return self._val != other._val
-        c = _common.as_number(other)
-        return NotImplemented if c is None else self._val != c
-
-    def __hash__(self) -> int:
-        return _common.hash_of(self._val, self)
 
 
 def _count(where: str, items: list[MultiDual | float]) -> int:

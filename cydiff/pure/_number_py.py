@@ -54,15 +54,20 @@ def _binary_operator(cls: Any, op: int, symbol: str, reflected: bool) -> Callabl
                     else _common.operand_error(symbol, self, other))
         return with_constant(op, self, c, reflected)
 
-    if op != POW:
-        return method
     name = cls.__name__
 
-    def power(self: Any, other: object, modulo: None = None) -> Any:
-        if modulo is not None:
+    def power(self: Any, other: object, modulo: None = None) -> Any:  # method, and pow()'s
+        if modulo is not None:                                         # third argument
             _common.no_modulo(name)
-        return method(self, other)
-    return power
+        if type(other) is cls:
+            return binary(op, symbol, other, self) if reflected else binary(op, symbol, self, other)
+        c = as_number(other)
+        if c is None:
+            return (_common.operand_error(symbol, other, self) if reflected
+                    else _common.operand_error(symbol, self, other))
+        return with_constant(op, self, c, reflected)
+
+    return power if op == POW else method
 
 
 def _ordering(cls: Any, symbol: str, test: Callable[[float, float], bool]) -> Callable[..., Any]:
@@ -88,6 +93,18 @@ def _unary_operator(cls: Any, op: int) -> Callable[[Any], Any]:
     return method
 
 
+def _equality(cls: Any, test: Callable[[float, float], bool]) -> Callable[..., Any]:
+    """cls's `x == other` or `x != other` by value; NotImplemented for what is no number."""
+    primal, as_number = cls._primal, _common.as_number
+
+    def method(self: Any, other: object) -> Any:
+        if type(other) is cls:
+            return test(primal(self), primal(other))
+        c = as_number(other)
+        return NotImplemented if c is None else test(primal(self), c)
+    return method
+
+
 class Arithmetic:
     """The operators of a pure-twin number (see the module); a class gives the hooks."""
 
@@ -95,6 +112,8 @@ class Arithmetic:
 
     def __init_subclass__(cls) -> None:
         super().__init_subclass__()
+        if "_binary" not in cls.__dict__:  # a base (ByValue), not a number: no hooks
+            return
         made = [(name, _binary_operator(cls, op, symbol, reflected))
                 for name, op, symbol, reflected in OPERATORS]
         made += [(name, _ordering(cls, symbol, test)) for name, symbol, test in ORDERINGS]
@@ -103,7 +122,8 @@ class Arithmetic:
             method.__name__, method.__qualname__ = name, f"{cls.__name__}.{name}"
             type.__setattr__(cls, name, method)  # past `Sealed`, which refuses later changes
 
-    if TYPE_CHECKING:  # what the tables above make, for type checkers
+    if TYPE_CHECKING:  # the hooks a class gives, and what the tables above make from them
+        _primal: Callable[[Any], float]
         def __add__(self: N, other: N | Number) -> N: ...
         def __radd__(self: N, other: Number) -> N: ...
         def __sub__(self: N, other: N | Number) -> N: ...
@@ -124,8 +144,46 @@ class Arithmetic:
     def __pos__(self: N) -> N:
         return self
 
+    def __bool__(self) -> bool:
+        """As the value's: false at 0.0 and -0.0, true at nan."""
+        return bool(type(self)._primal(self) != 0.0)
+
     def __float__(self) -> NoReturn:
         _common.no_float(self)
 
     def __int__(self) -> NoReturn:
         _common.no_float(self)
+
+
+class ByValue(Arithmetic):
+    """A forward-mode number (`Dual`, `MultiDual`): immutable, so a copy is the number
+    itself, and equal, as its hash, by value, as the orderings compare. (A `Value` is a
+    graph node: `==` and hash are its identity.)"""
+
+    __slots__ = ()
+
+    def __init_subclass__(cls) -> None:
+        super().__init_subclass__()
+        for name, test in (("__eq__", operator.eq), ("__ne__", operator.ne)):
+            method = _equality(cls, test)
+            method.__name__, method.__qualname__ = name, f"{cls.__name__}.{name}"
+            type.__setattr__(cls, name, method)
+
+    if TYPE_CHECKING:
+        def __eq__(self, other: object) -> bool: ...
+        def __ne__(self, other: object) -> bool: ...
+
+    def __hash__(self) -> int:
+        return _common.hash_of(type(self)._primal(self), self)
+
+    def __setattr__(self, name: str, value: object) -> NoReturn:
+        _common.immutable(type(self).__name__, name)
+
+    def __delattr__(self, name: str) -> NoReturn:
+        _common.immutable(type(self).__name__, name)
+
+    def __copy__(self: N) -> N:
+        return self
+
+    def __deepcopy__(self: N, memo: dict[int, Any]) -> N:
+        return self

@@ -269,9 +269,6 @@ class Value(Arithmetic, metaclass=_common.Sealed, unary=value_unary):
         """A new leaf with the same data: gradients do not flow through it."""
         return _make(self._data, LEAF)
 
-    def __bool__(self) -> bool:
-        """As the data's: false at 0.0 and -0.0, true at nan."""
-        return self._data != 0.0
 
     # --- == and hash are identity (graph nodes); ordering compares data --------
     __hash__ = object.__hash__
