@@ -1,13 +1,17 @@
 """Generates the compiled twin's op table, number classes and functions from the op spec.
 
-`cydiff/_spec.py` writes every op once. For the compiled twin, this script renders
-the Tempita templates `src/cydiff/*.tp` (Tempita comes with Cython) into the Cython
-sources they name — `_ops_c.pxd` (the op table: codes, names, forward values, first
-and second derivatives), `_dual_c.pyx`, `_multidual_c.pyx`, `_value_c.pyx` (the
-classes), `_functions_c.pyx` and `_tape_c.pyx` (the tape's replay, whose sweeps have a
-case an op). The three number classes share one surface, written once: their operators,
-conversions, comparisons and elementary methods (`_numbers_c.tp`) and the functions the
-operators call (`_operands_c.tp`), rendered for each class from what differs (`NUMBERS`).
+`cydiff/_spec.py` writes every op once. For the compiled twin, this script renders the
+Tempita templates `src/cydiff/*.tp` (Tempita comes with Cython) into the Cython sources
+they name — `_ops_c.pxd` (the op table: codes, names, forward values, first and second
+derivatives), `_dual_c.pyx`, `_multidual_c.pyx`, `_value_c.pyx` (the classes),
+`_functions_c.pyx` and `_tape_c.pyx` (the tape's replay, whose sweeps have a case an
+op). A template can render fragments of its own, one a job (`_value_c.pyx.tp`: a node's
+life, sweeps, records, freeing), into its one file, where Cython's `include` would not
+do: the C code's error positions then name several files, which changed the size of cold
+code and moved the hot code after it (Value's backward was 12% slower). The three number
+classes share one surface, written once: their operators, conversions, comparisons and
+elementary methods (`_numbers_c.tp`) and the functions the operators call
+(`_operands_c.tp`), rendered for each class from what differs (`NUMBERS`).
 
 setup.py runs it before every build; the generated files are not committed (see
 .gitignore), and a file is rewritten only when its text changes, so that an
@@ -240,6 +244,13 @@ def render(name: str, spec: ModuleType) -> str:
 
     names["operand_functions"] = surface("_operands_c.tp")  # before the class
     names["number_methods"] = surface("_numbers_c.tp")      # in it
+
+    def fragment(part: str) -> str:
+        """A fragment of this template, one job of its module, rendered in its place."""
+        with open(os.path.join(SOURCES, part), encoding="utf-8") as f:
+            return Tempita.Template(f.read(), name=part).substitute(names).strip("\n")
+
+    names["fragment"] = fragment
     body = Tempita.Template(text, name=name + ".tp").substitute(names)
     return header + body.lstrip("\n")
 
