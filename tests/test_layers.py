@@ -17,13 +17,16 @@ import sys
 
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-PACKAGE = ROOT / "cydiff"
-TEMPLATES = ROOT / "src" / "cydiff"
+import cydiff
+
+PACKAGE = pathlib.Path(cydiff.__file__).resolve().parent  # installed, or the checkout's
+# the compiled twin's templates, where the tests sit in a checkout (not beside an install)
+TEMPLATES = pathlib.Path(__file__).resolve().parent.parent / "src" / "cydiff"
 
 
 def module_name(path: pathlib.Path) -> str:
-    parts = path.relative_to(ROOT if path.is_relative_to(PACKAGE) else ROOT / "src").parts
+    parts = path.relative_to(PACKAGE.parent if path.is_relative_to(PACKAGE)
+                             else TEMPLATES.parent).parts
     name = ".".join(parts).split(".py")[0]  # .py, .pyx.tp
     return name.removesuffix(".__init__")
 
@@ -198,6 +201,18 @@ def test_import_cydiff_leaves_the_pure_twin_unloaded():
 
 # The house's sizes: a module holds one job, a function one step.
 LONG_MODULES: dict[str, int] = {}  # none: a module that grows past this splits by job
+
+
+def test_short_templates():
+    """The compiled twin's hand-written sources too: templates and their fragments."""
+    if not TEMPLATES.is_dir():
+        pytest.skip("src/cydiff is not beside the tests (an installed package)")
+    written = [p for p in TEMPLATES.iterdir() if p.suffix == ".tp" or (  # not generated:
+        p.suffix in (".pyx", ".pxd") and not p.with_name(p.name + ".tp").exists())]
+    assert any(p.name == "_value_sweeps_c.tp" for p in written)
+    for path in written:
+        lines = len(path.read_text().splitlines())
+        assert lines <= 400, f"{path.name}: {lines} lines"
 
 
 @pytest.mark.parametrize("module", sorted(name for name, (path, _) in sources().items()

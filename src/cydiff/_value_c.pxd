@@ -7,7 +7,7 @@ from cydiff._ops_c cimport unary_forward
 
 @cython.final
 cdef class Value:
-    # The slots of `cydiff/_value_py.py`, 80 bytes a node. The object slots are raw
+    # The slots of `cydiff/pure/_value_py.py`, 80 bytes a node. The object slots are raw
     # pointers to references the node owns (NULL where unused): _value_c makes and
     # frees nodes itself (see "The life of a node" there).
     cdef double _data          # forward value
