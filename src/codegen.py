@@ -6,7 +6,8 @@ they name — `_ops_c.pxd` (the op table: codes, names, forward values, first an
 derivatives), `_dual_c.pyx`, `_multidual_c.pyx`, `_value_c.pyx` (the classes),
 `_functions_c.pyx` and `_tape_c.pyx` (the tape's replay, whose sweeps have a case an
 op). A template can render fragments of its own, one a job (`_value_c.pyx.tp`: a node's
-life, sweeps, records, freeing), into its one file, where Cython's `include` would not
+life, sweeps, records, freeing; `_tape_c.pyx.tp`: first- and second-order replay), into
+its one file, where Cython's `include` would not
 do: the C code's error positions then name several files, which changed the size of cold
 code and moved the hot code after it (Value's backward was 12% slower). The three number
 classes share one surface, written once: their operators, conversions, comparisons and
