@@ -133,9 +133,10 @@ class Sealed(type):
     """The metaclass of the pure twin's classes: like the compiled twin's (static types),
     they can be neither subclassed nor changed, with Python's own words for those.
 
-    `class Dual(metaclass=Sealed, unary=_unary)` also gives the class a method for every
-    elementary function of the op spec (`x.exp()` is `_unary(EXP, x)`), and numpy's
-    names for them, so that a new op in the spec is a method of every number.
+    `class Dual(ByValue, metaclass=Sealed, unary=dual_unary)` also gives the class a
+    method for every elementary function of the op spec (`x.exp()` is
+    `dual_unary(EXP, x)`), and numpy's names for them, so that a new op in the spec is a
+    method of every number.
     """
 
     def __new__(mcs, name: str, bases: tuple[type, ...], namespace: dict[str, Any],
