@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import ast
 import pathlib
-import subprocess
-import sys
 
 import pytest
 
 import cydiff
+from child import run_python
 
 PACKAGE = pathlib.Path(cydiff.__file__).resolve().parent  # installed, or the checkout's
 # the compiled twin's templates, where the tests sit in a checkout (not beside an install)
@@ -191,12 +190,14 @@ def test_no_module_reaches_into_another_modules_privates():
     assert private_reaches() == []
 
 
+@pytest.mark.c_extensions
 def test_import_cydiff_leaves_the_pure_twin_unloaded():
-    code = ("import sys, cydiff; "
-            "print(sorted(m for m in sys.modules if m.startswith('cydiff.pure')))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, env=None).stdout
-    assert out.strip() == "[]"
+    show = "; print(cydiff.BACKEND, sorted(m for m in sys.modules if m.startswith('cydiff.pure')))"
+    result = run_python("import sys, cydiff" + show)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "compiled []"
+    result = run_python("import sys, cydiff, cydiff.pure" + show)  # and loads it when asked
+    assert "'cydiff.pure._value_py'" in result.stdout, result.stderr
 
 
 # The house's sizes: a module holds one job, a function one step.
