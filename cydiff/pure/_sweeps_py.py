@@ -1,6 +1,6 @@
 """The walks over a graph of the pure twin's Values, in creation order: a node's children,
 every node newest first (a reverse topological order), the graph as flat records, and
-the reverse sweep. `src/cydiff/_value_c.pyx.tp` has the compiled twin's.
+the reverse sweep. The compiled twin's are `src/cydiff/_value_sweeps_c.tp`.
 
 The nodes' items (SUM, DOT, CUSTOM) hold nodes beside floats (and a custom op's name);
 a node's own type tells them apart, so this module needs no class of its own.
