@@ -148,9 +148,8 @@ def test_the_checker_finds_a_circle():
 def test_no_import_circle():
     edges = graph()
     assert len(edges) > 20  # the walk found the package
-    # a package's __init__ runs before its modules, so a module importing its own package's
-    # names (`from . import x` in cydiff/pure/_value_py) is not a circle through __init__:
-    # count only module-to-module edges, each package as its __init__'s own imports
+    # `from . import x` is an edge to the module x, not to the package: a package counts
+    # by its __init__'s own imports, as Python runs them
     assert cycles(edges) == []
 
 
@@ -161,23 +160,19 @@ def private_reaches() -> list[str]:
     out = []
     for name, (path, is_package) in sorted(found.items()):
         tree = parse(path)
-        aliases: dict[str, str] = {}  # local name -> cydiff module it is bound to
+        taken_modules = []
+        for target, names in imports(name, path, is_package, modules):
+            taken_modules += [] if names else [target]
+            for taken in names:
+                if taken.startswith("_") and not taken.startswith("__"):
+                    out.append(f"{name}: from {target} import {taken}")
+        bound = {}  # local name -> the cydiff module it names
         for node in runtime_nodes(tree):
             if isinstance(node, ast.ImportFrom):
-                for target, names in imports(name, path, is_package, modules):
-                    for taken in names:
-                        if taken.startswith("_") and not taken.startswith("__"):
-                            out.append(f"{name}: from {target} import {taken}")
                 for alias in node.names:
-                    aliases.setdefault(alias.asname or alias.name, "")
-        bound = {}
-        for node in runtime_nodes(tree):
-            if isinstance(node, ast.ImportFrom):
-                for target, names in imports(name, path, is_package, modules):
-                    if not names:
-                        for alias in node.names:
-                            if target.endswith("." + alias.name):
-                                bound[alias.asname or alias.name] = target
+                    for target in taken_modules:
+                        if target.endswith("." + alias.name):
+                            bound[alias.asname or alias.name] = target
         for node in runtime_nodes(tree):
             if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
                     and node.value.id in bound and node.attr.startswith("_")
