@@ -18,7 +18,7 @@ if _typing.TYPE_CHECKING:  # type checkers read the pure twin's annotations: the
     from .pure._value_py import Value as Value, node_pool_limit as node_pool_limit
     from .pure._value_py import graph_records as _graph_records
 else:
-    from . import _functions_c as _functions
+    import cydiff._functions_c as _functions  # ImportError: "No module named ..." where unbuilt
     from ._dual_c import Dual as Dual
     from ._multidual_c import MultiDual as MultiDual
     from ._functions_c import dot as dot
