@@ -106,6 +106,29 @@ UNARY: tuple[Unary, ...] = (
     # erf' = 2/sqrt(pi) e**(-x²)
     Unary(36, "erf", math="erf", d="1.1283791670955126 * exp(-(x * x))",
           d2="-2.0 * x * (1.1283791670955126 * exp(-(x * x)))", doc="The error function."),
+    # 1 / ln 2 and 1 / ln 10
+    Unary(37, "log2", math="log2", d="div(1.4426950408889634, x)",
+          d2="-div(1.4426950408889634, x * x)",
+          doc="Logarithm to base 2; ValueError for x <= 0, as math.log2."),
+    Unary(38, "log10", math="log10", d="div(0.4342944819032518, x)",
+          d2="-div(0.4342944819032518, x * x)",
+          doc="Logarithm to base 10; ValueError for x <= 0, as math.log10."),
+    # 1 / sqrt(1 + x²) is 1 / |x| to the last bit where x² would overflow
+    Unary(39, "asinh", math="asinh", numpy="arcsinh",
+          d="div(1.0, sqrt(1.0 + x * x)) if fabs(x) < 1e150 else div(1.0, fabs(x))",
+          d2="-div(x, cube(sqrt(1.0 + x * x))) if fabs(x) < 1e100 else -div(1.0, x * fabs(x))",
+          doc="Inverse hyperbolic sine."),
+    # (x - 1)(x + 1), not x² - 1: exact near x = 1
+    Unary(40, "acosh", math="acosh", numpy="arccosh",
+          d="div(1.0, sqrt((x - 1.0) * (x + 1.0))) if x < 1e150 else div(1.0, x)",
+          d2="-div(x, cube(sqrt((x - 1.0) * (x + 1.0)))) if x < 1e100 else -div(1.0, x * x)",
+          doc="Inverse hyperbolic cosine; ValueError for x < 1, as math.acosh."),
+    Unary(41, "atanh", math="atanh", numpy="arctanh", d="div(1.0, (1.0 - x) * (1.0 + x))",
+          d2="div(2.0 * x, ((1.0 - x) * (1.0 + x)) * ((1.0 - x) * (1.0 + x)))",
+          doc="Inverse hyperbolic tangent; ValueError for |x| >= 1, as math.atanh."),
+    Unary(42, "erfc", math="erfc", d="-1.1283791670955126 * exp(-(x * x))",
+          d2="2.0 * x * (1.1283791670955126 * exp(-(x * x)))",
+          doc="1 - erf(x), accurate where erf(x) is near 1."),
 )
 
 # The conventions of the first derivatives hold in the second: d/da a**b = 0 at b == 0

@@ -25,6 +25,12 @@ CLOSED_FORMS = {
     "softplus": (lambda x: math.log1p(math.exp(x)), lambda x: 1.0 / (1.0 + math.exp(-x)),
                  (-8.0, 8.0)),
     "erf": (math.erf, lambda x: 2.0 / math.sqrt(math.pi) * math.exp(-x * x), (-3.0, 3.0)),
+    "log2": (math.log2, lambda x: 1.0 / (x * math.log(2.0)), (0.1, 10.0)),
+    "log10": (math.log10, lambda x: 1.0 / (x * math.log(10.0)), (0.1, 10.0)),
+    "asinh": (math.asinh, lambda x: 1.0 / math.sqrt(1.0 + x * x), (-5.0, 5.0)),
+    "acosh": (math.acosh, lambda x: 1.0 / math.sqrt(x * x - 1.0), (1.0, 6.0)),
+    "atanh": (math.atanh, lambda x: 1.0 / (1.0 - x * x), (-0.95, 0.95)),
+    "erfc": (math.erfc, lambda x: -2.0 / math.sqrt(math.pi) * math.exp(-x * x), (-3.0, 3.0)),
 }
 
 KINKS = {"relu": [0.0], "abs": [0.0]}
