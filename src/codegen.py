@@ -83,8 +83,10 @@ def load_spec() -> ModuleType:
 class _ToC(ast.NodeTransformer):
     """A spec formula as Cython, checked against the formula language."""
 
-    def __init__(self, variables: Iterable[str], expression: str) -> None:
+    def __init__(self, variables: Iterable[str], expression: str,
+                 rename: dict[str, str] | None = None) -> None:
         self.variables, self.expression = set(variables), expression
+        self.rename = rename or {}
 
     def refuse(self, why: str) -> None:
         raise ValueError(f"op spec formula {self.expression!r}: {why}")
@@ -92,7 +94,7 @@ class _ToC(ast.NodeTransformer):
     def visit_Name(self, node: ast.Name) -> ast.Name:
         if node.id not in self.variables and node.id not in VOCABULARY:
             self.refuse(f"unknown name {node.id!r}")
-        return ast.Name(C_NAMES.get(node.id, node.id), node.ctx)
+        return ast.Name(self.rename.get(node.id) or C_NAMES.get(node.id, node.id), node.ctx)
 
     def visit_Call(self, node: ast.Call) -> ast.AST:
         if not isinstance(node.func, ast.Name) or node.func.id not in VOCABULARY or node.keywords:
@@ -119,9 +121,10 @@ class _ToC(ast.NodeTransformer):
         return super().generic_visit(node)
 
 
-def c(expression: str, variables: str = "x, y") -> str:
-    """A spec formula in Cython."""
-    tree = _ToC(variables.split(", "), expression).visit(ast.parse(expression, mode="eval"))
+def c(expression: str, variables: str = "x, y", **rename: str) -> str:
+    """A spec formula in Cython, its variables renamed as asked (x="u")."""
+    tree = _ToC(variables.split(", "), expression, rename).visit(
+        ast.parse(expression, mode="eval"))
     return ast.unparse(tree)
 
 
@@ -159,6 +162,14 @@ def wrap(names: list[str], indent: str = "    ", width: int = 95) -> str:
     return "\n".join([*lines, line.rstrip()])
 
 
+# The ops a tape's replay computes inside its loop: those cheaper than a call. The others
+# go through one out-of-line method each way, so that the loop's code stays the same
+# however many ops the spec has (six more unary cases in the loop measured the replay
+# 14% slower, none of them run: GCC laid the loop out anew).
+TAPE_INLINE = ("NEG", "RELU", "ABS", "ADD", "SUB", "MUL", "DIV", "POW",
+               "ADD_C", "SUB_C", "RSUB_C", "MUL_C", "DIV_C", "RDIV_C", "POW_C", "RPOW_C")
+
+
 def unary_formula(op: Any, what: str) -> str:
     """The C of a unary op's forward value (raising as Python: "forward"; libm noting where
     Python would answer otherwise, for the tape's replay: "value") or of its derivative
@@ -169,6 +180,13 @@ def unary_formula(op: Any, what: str) -> str:
         return (f'math1("{op.math}", {op.math}(x), x)' if what == "forward"
                 else f"asks({op.math}(x), x, ask)")
     return c(op.value, "x")
+
+
+def inline_c(op: Any, what: str, x: str) -> str:
+    """A unary op's value ("value") or derivative ("d") in C, its x renamed: written out in
+    the tape's loops, where a call of unary_deriv measured GCC not inlining it."""
+    assert not op.math, f"{op.name}: a libm op is never in TAPE_INLINE"
+    return c(getattr(op, what), x=x)
 
 
 def namespace(spec: ModuleType) -> dict[str, Any]:
@@ -211,12 +229,18 @@ def namespace(spec: ModuleType) -> dict[str, Any]:
         return ranges(op.code for op in ops)
 
     functions = [op for op in unary if op.function]
+    inline_unary = [op for op in unary if op.name.upper() in TAPE_INLINE]
     return {"spec": spec, "unary": unary, "functions": functions,
             "codes": sorted(codes.items(), key=lambda item: item[1]), "name_of": name_of,
             "libm": wrap(["isfinite", "isinf", "isnan", *libm]),
             "unary_codes": wrap([op.name.upper() for op in unary]),
             "function_codes": wrap([op.name.upper() for op in unary if op.function]),
             "blank_unless_first": lambda op: "" if op.code == functions[0].code else "\n",
+            "inline_unary": inline_unary,
+            "inline_binary": [op for op in spec.BINARY if name_of[op.code] in TAPE_INLINE],
+            "inline_folded": [op for op in spec.FOLDED if name_of[op.code] in TAPE_INLINE],
+            "inline_codes": wrap([op.name.upper() for op in inline_unary]),
+            "inline_c": inline_c,
             "unary_switch": unary_switch, "binary_switch": binary_switch, "codes_of": codes_of,
             "folded_switch": "\n".join(folded), "fold_switch": fold_switch,
             "operators": [(DUNDERS[op.name], name_of[op.code], op.name) for op in spec.BINARY
