@@ -196,7 +196,7 @@ def namespace(spec: ModuleType) -> dict[str, Any]:
              if name.isupper() and type(getattr(spec, name)) is int and name != "N_OPS"}
     codes.update({op.name.upper(): op.code for op in unary})
     assert len(set(codes.values())) == len(codes), "two ops share a code"
-    assert spec.N_OPS <= 64, "Value._meta keeps an op code in 6 bits (_value_c.pxd)"
+    assert spec.N_OPS <= 256, "Value._meta keeps an op code in 8 bits (_value_c.pxd)"
     libm = sorted({op.math for op in unary if op.math} | LIBM)
     name_of = {code: name for name, code in codes.items()}
 
