@@ -13,7 +13,8 @@ from setuptools import Extension, setup
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "src"))
 import codegen  # noqa: E402  the compiled twin's sources from the op spec
 
-MODULES = ["_kernels_c", "_dual_c", "_multidual_c", "_value_c", "_functions_c", "_tape_c"]
+MODULES = ["_kernels_c", "_gamma_c", "_dual_c", "_multidual_c", "_value_c", "_functions_c",
+           "_tape_c"]
 
 
 def extensions():

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import numbers
 import sys
-from typing import Any, Callable, NoReturn
+from typing import Any, Callable, NoReturn, cast
 
 from . import _twin
 
@@ -192,10 +192,24 @@ def op_string(name: str, c: float) -> str:
 # The C code computes with libm and detects the cases in which Python raises;
 # then it asks Python itself, so that type and message are Python's own.
 
+def math_function(name: str) -> Callable[[float], float]:
+    """math.<name>; for math.exp2 and math.cbrt before Python 3.11, the C library's
+    function, checked as math checks it (`_libm`)."""
+    function = getattr(math, name, None)
+    if function is None:
+        from . import _libm
+        function = getattr(_libm, name)
+    return cast(Callable[[float], float], function)
+
+
 def python_math(name: str, x: float) -> float:
     """math.<name>(x): raises exactly what Python raises there."""
-    result: float = getattr(math, name)(x)
-    return result
+    return math_function(name)(x)
+
+
+def round_digits_error(x: object, ndigits: object) -> NoReturn:
+    raise TypeError(f"round() of a {type(x).__name__} takes no digits but 0 (it rounds to an "
+                    f"integer, x.rint()), not {ndigits!r}")
 
 
 def python_div(a: float, b: float) -> float:

@@ -20,7 +20,8 @@ import re
 from typing import Any, Callable, NamedTuple
 
 from . import _spec
-from ._common import NEGATIVE_FRACTIONAL_POWER
+from ._common import NEGATIVE_FRACTIONAL_POWER, math_function
+from ._gamma_py import digamma, trigamma
 from ._spec import ADD, CUSTOM, DOT, LEAF, MUL, SUM
 
 inf = math.inf
@@ -104,6 +105,26 @@ def _sinh(x: float) -> float:
         return math.copysign(inf, x)
 
 
+# C's rounding functions: floats, with the sign of x (ceil(-0.5) is -0.0), and inf and
+# nan as they are; Python's give ints, and raise there.
+
+def _floor(x: float) -> float:
+    return math.copysign(float(math.floor(x)), x) if math.isfinite(x) else x
+
+
+def _ceil(x: float) -> float:
+    return math.copysign(float(math.ceil(x)), x) if math.isfinite(x) else x
+
+
+def _trunc(x: float) -> float:
+    return math.copysign(float(math.trunc(x)), x) if math.isfinite(x) else x
+
+
+def _rint(x: float) -> float:
+    """Halves to even, as round() and C's rint in its default rounding mode."""
+    return math.copysign(float(round(x)), x) if math.isfinite(x) else x
+
+
 def _cosh(x: float) -> float:
     try:
         return math.cosh(x)
@@ -160,6 +181,8 @@ VOCABULARY: dict[str, Callable[..., float]] = {
     "div": _div, "pow": _pow, "exp": _exp, "log": _log, "log1p": _log1p, "sqrt": _sqrt,
     "sin": _sin, "cos": _cos, "sinh": _sinh, "cosh": _cosh, "fabs": abs, "sigmoid": sigmoid,
     "cube": cube, "tangent": tangent, "divide": divide, "power": power,
+    "floor": _floor, "ceil": _ceil, "trunc": _trunc, "rint": _rint,
+    "digamma": digamma, "trigamma": trigamma,
 }
 
 
@@ -194,7 +217,7 @@ class Binary(NamedTuple):
 
 UNARY: dict[int, Unary] = {
     op.code: Unary(_spec.op_name(op),
-                   getattr(math, op.math) if op.math else formula("x", op.value),
+                   math_function(op.math) if op.math else formula("x", op.value),
                    formula("x, y", op.d), formula("x, y", op.d2), op.name)
     for op in _spec.UNARY
 }

@@ -35,6 +35,7 @@ ADD, SUB, MUL, DIV, POW = 2, 3, 4, 5, 6                  # binary, both operands
 # binary with one operand a folded constant c: x+c, x-c, c-x, x*c, x/c, c/x, x**c, c**x
 ADD_C, SUB_C, RSUB_C, MUL_C, DIV_C, RDIV_C, POW_C, RPOW_C = 7, 8, 9, 10, 11, 12, 13, 14
 NEG, ABS = 15, 25                                        # unary ops behind operators
+FLOOR, CEIL, TRUNC, RINT = 43, 44, 45, 46                # and behind math.floor & co
 SUM, DOT = 34, 35                                        # n-ary, fused
 
 
@@ -129,6 +130,31 @@ UNARY: tuple[Unary, ...] = (
     Unary(42, "erfc", math="erfc", d="-1.1283791670955126 * exp(-(x * x))",
           d2="2.0 * x * (1.1283791670955126 * exp(-(x * x)))",
           doc="1 - erf(x), accurate where erf(x) is near 1."),
+    # Piecewise constant: the derivative is 0 everywhere, at the steps too (as JAX and
+    # PyTorch define it). C's rounding functions, as floats; inf and nan stay.
+    Unary(43, "floor", value="floor(x)", d="0.0", d2="0.0",
+          doc="The largest integer <= x, as a float (math.floor's value); floor' = 0."),
+    Unary(44, "ceil", value="ceil(x)", d="0.0", d2="0.0",
+          doc="The smallest integer >= x, as a float (math.ceil's value); ceil' = 0."),
+    Unary(45, "trunc", value="trunc(x)", d="0.0", d2="0.0",
+          doc="x rounded toward 0, as a float (math.trunc's value); trunc' = 0."),
+    Unary(46, "rint", value="rint(x)", d="0.0", d2="0.0",
+          doc="x rounded to the nearest integer, halves to even (round's value), as a "
+              "float; rint' = 0."),
+    Unary(47, "sign", d="0.0", d2="0.0",
+          value="1.0 if x > 0.0 else (-1.0 if x < 0.0 else (0.0 if x == 0.0 else x))",
+          doc="-1.0, 0.0 or 1.0 as x is negative, zero or positive; "
+                                 "nan for nan; sign' = 0."),
+    # ln 2 and (ln 2)²
+    Unary(48, "exp2", math="exp2", d="0.6931471805599453 * y", d2="0.48045301391820144 * y",
+          doc="2 ** x (math.exp2; the C library's exp2 before Python 3.11)."),
+    # cbrt' = 1/(3 y²), cbrt'' = -2/(9 x y²): infinite at 0, as the slope is
+    Unary(49, "cbrt", math="cbrt", d="div(1.0, 3.0 * (y * y))",
+          d2="-div(2.0, 9.0 * (x * (y * y)))",
+          doc="The real cube root (math.cbrt; the C library's cbrt before Python 3.11)."),
+    # lgamma' is the digamma function ψ, lgamma'' the trigamma function ψ₁ (_gamma_py)
+    Unary(50, "lgamma", math="lgamma", d="digamma(x)", d2="trigamma(x)",
+          doc="log |Γ(x)|; ValueError at 0 and the negative integers, as math.lgamma."),
 )
 
 # The conventions of the first derivatives hold in the second: d/da a**b = 0 at b == 0

@@ -65,8 +65,11 @@ DUNDERS = {"+": "__add__", "-": "__sub__", "*": "__mul__", "/": "__truediv__"}
 
 # The vocabulary of the spec's formulas, by its C names where they differ.
 C_NAMES = {"div": "ieee_div", "pow": "ieee_pow", "log": "ieee_log", "sqrt": "ieee_sqrt"}
-LIBM = {"exp", "log1p", "sin", "cos", "sinh", "cosh", "fabs"}
-KERNELS = {"sigmoid", "cube", "tangent", "divide", "power"}
+LIBM = {"exp", "log1p", "sin", "cos", "sinh", "cosh", "fabs", "floor", "ceil", "trunc", "rint"}
+KERNELS = {"sigmoid", "cube", "tangent", "divide", "power", "digamma", "trigamma"}
+# A forward value computed by cydiff itself where libm's is not math's: CPython computes
+# lgamma itself (_gamma_c.pyx).
+C_MATH = {"lgamma": "cpython_lgamma"}
 VOCABULARY = set(C_NAMES) | LIBM | KERNELS
 
 
@@ -177,8 +180,8 @@ def unary_formula(op: Any, what: str) -> str:
     if what in ("d", "d2"):
         return c(getattr(op, what))
     if op.math:
-        return (f'math1("{op.math}", {op.math}(x), x)' if what == "forward"
-                else f"asks({op.math}(x), x, ask)")
+        call = f"{C_MATH.get(op.math, op.math)}(x)"
+        return f'math1("{op.math}", {call}, x)' if what == "forward" else f"asks({call}, x, ask)"
     return c(op.value, "x")
 
 
@@ -197,7 +200,7 @@ def namespace(spec: ModuleType) -> dict[str, Any]:
     codes.update({op.name.upper(): op.code for op in unary})
     assert len(set(codes.values())) == len(codes), "two ops share a code"
     assert spec.N_OPS <= 256, "Value._meta keeps an op code in 8 bits (_value_c.pxd)"
-    libm = sorted({op.math for op in unary if op.math} | LIBM)
+    libm = sorted({op.math for op in unary if op.math and op.math not in C_MATH} | LIBM)
     name_of = {code: name for name, code in codes.items()}
 
     def unary_switch(what: str) -> str:

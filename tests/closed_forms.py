@@ -2,6 +2,8 @@
 
 import math
 
+import scipy.special
+
 CLOSED_FORMS = {
     # name: (f, f', (low, high))
     "exp": (math.exp, math.exp, (-5.0, 5.0)),
@@ -31,9 +33,26 @@ CLOSED_FORMS = {
     "acosh": (math.acosh, lambda x: 1.0 / math.sqrt(x * x - 1.0), (1.0, 6.0)),
     "atanh": (math.atanh, lambda x: 1.0 / (1.0 - x * x), (-0.95, 0.95)),
     "erfc": (math.erfc, lambda x: -2.0 / math.sqrt(math.pi) * math.exp(-x * x), (-3.0, 3.0)),
+    "floor": (lambda x: float(math.floor(x)), lambda x: 0.0, (-3.0, 3.0)),
+    "ceil": (lambda x: float(math.ceil(x)), lambda x: 0.0, (-3.0, 3.0)),
+    "trunc": (lambda x: float(math.trunc(x)), lambda x: 0.0, (-3.0, 3.0)),
+    "rint": (lambda x: float(round(x)), lambda x: 0.0, (-3.0, 3.0)),
+    "sign": (lambda x: float((x > 0) - (x < 0)), lambda x: 0.0, (-3.0, 3.0)),
+    "exp2": (lambda x: 2.0 ** x, lambda x: math.log(2.0) * 2.0 ** x, (-5.0, 5.0)),
+    "cbrt": (lambda x: math.copysign(abs(x) ** (1.0 / 3.0), x),
+             lambda x: abs(x) ** (-2.0 / 3.0) / 3.0, (-8.0, 8.0)),
+    "lgamma": (math.lgamma, lambda x: float(scipy.special.digamma(x)), (0.05, 8.0)),
 }
 
-KINKS = {"relu": [0.0], "abs": [0.0]}
+
+def _nearest_integer(x):
+    return float(round(x))
+
+
+# each kinked function's kink nearest x (a step of f, or of f')
+KINKS = {"relu": lambda x: 0.0, "abs": lambda x: 0.0, "sign": lambda x: 0.0,
+         "cbrt": lambda x: 0.0, "floor": _nearest_integer, "ceil": _nearest_integer,
+         "trunc": _nearest_integer, "rint": lambda x: math.floor(x) + 0.5}
 
 
 def sample(name, rng, k):
@@ -42,6 +61,10 @@ def sample(name, rng, k):
     points = []
     while len(points) < k:
         x = rng.uniform(low, high)
-        if all(abs(x - kink) > 1e-3 for kink in KINKS.get(name, [])):
+        # beyond the reach of the tests' difference steps (up to 1e-3·max(1, |x|))
+        if name not in KINKS or abs(x - KINKS[name](x)) > 2e-3 * max(1.0, abs(x)):
             points.append(x)
     return points
+
+# the functions whose derivative is a step: differences of f' must not reach across it
+STEP_DERIVATIVES = {"relu", "abs", "sign", "floor", "ceil", "trunc", "rint"}

@@ -93,8 +93,9 @@ def test_random_programs(impl):
             if not close(coarse, fine, 1e-5):
                 continue  # a kink or a pole nearby: differences are no reference there
             exact = values[i].grad
-            if math.isnan(exact) and any(math.isinf(v.grad) for v in values):
-                continue  # an infinite local derivative times a zero that is x - x: AD's inf·0
+            if math.isnan(exact) and any(not math.isfinite(v.grad) for v in values[n:]):
+                continue  # a non-finite local derivative times a zero that is x - x (x / x
+                #           into acos, whose slope at 1 is -inf): AD's inf·0, not a slope
             assert close(exact, fine, 1e-5), (str(program), i, exact, fine)
             seeds = [1.0 if k == i else 0.0 for k in range(n)]
             duals = [impl.Dual(x, s) for x, s in zip(program.inputs, seeds)]

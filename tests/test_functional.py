@@ -325,7 +325,9 @@ def test_nested_second_derivatives_of_random_programs(pure, compiled):
         if isinstance(results[0], bytes):
             agreed += 1
             nested, hessian = second(compiled, program, "nested"), second(compiled, program, "h")
-            if math.isfinite(hessian) and abs(hessian) < 1e12:
+            # where one is nan, an infinite local derivative met a zero tangent (acosh
+            # of x / x): AD's inf·0, which the two orders of sweeping meet differently
+            if math.isfinite(hessian) and math.isfinite(nested) and abs(hessian) < 1e12:
                 assert nested == pytest.approx(hessian, rel=1e-9, abs=1e-9), repr(program)
                 close += 1
     assert agreed > 150 and close > 100

@@ -149,7 +149,8 @@ def test_unary_ops_match_duals(impl, name):
         for partials in PARTIALS:
             for how in ("method", "function", "numpy"):
                 if how == "function" and name.startswith("arc") or \
-                        how == "numpy" and NUMPY_NAMES.get(name, name) not in dir(np):
+                        how == "numpy" and NUMPY_NAMES.get(name, name) not in dir(np) or \
+                        how == "numpy" and name == "sign":  # numpy's object sign compares: an int
                     continue
                 assert_matches_duals(impl, run_with(how), [partials])
 

@@ -24,6 +24,7 @@ import itertools
 from typing import TYPE_CHECKING, Any, Callable, NoReturn
 
 from .. import _common, _spec, _twin
+from .._gamma_py import digamma, trigamma
 from .._ops_py import BINARY, CODES, UNARY, VOCABULARY, formula, tangent
 from .._spec import ADD, DIV, MUL, POW, SUB
 
@@ -176,6 +177,27 @@ def _generic(name: str) -> Callable[[Any], Any]:
     return function
 
 
+def _digamma(z: Any) -> Any:
+    """ψ = lgamma' on any number: ψ(p) + ψ₁(p)·t on a Nested, so nested derivatives of
+    lgamma go two deep."""
+    if type(z) is float:
+        return digamma(z)
+    if type(z) is Nested:
+        return Nested(z.tag, _digamma(z.primal),
+                      0.0 if _is_zero(z.tangent) else _scale(_trigamma(z.primal), z.tangent))
+    return _beyond_trigamma(z)
+
+
+def _trigamma(z: Any) -> Any:
+    return trigamma(z) if type(z) is float else _beyond_trigamma(z)
+
+
+def _beyond_trigamma(z: Any) -> Any:
+    raise NotImplementedError(
+        f"cydiff: lgamma's derivatives are implemented to the second (digamma, trigamma), "
+        f"not deeper: a nested derivative asked for one of {type(z).__name__}")
+
+
 # The vocabulary of the spec's formulas (`_ops_py.VOCABULARY`), on numbers of any layer:
 # the functions numbers have as methods, and the rest written with operators.
 _NESTED_VOCABULARY: dict[str, Any] = {
@@ -185,6 +207,8 @@ _NESTED_VOCABULARY: dict[str, Any] = {
     "pow": lambda a, b: _pow(a, b) if type(a) is float and type(b) is float else a ** b,
     "tangent": lambda d, t: 0.0 if _is_zero(d) else _scale(d, t),
     "divide": lambda a, b: a / b, "power": lambda a, b: a ** b,
+    "floor": _generic("floor"), "ceil": _generic("ceil"), "trunc": _generic("trunc"),
+    "rint": _generic("rint"), "digamma": _digamma, "trigamma": _trigamma,
 }
 assert _NESTED_VOCABULARY.keys() == VOCABULARY.keys()  # a new kernel needs its nested form
 

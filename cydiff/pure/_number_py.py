@@ -21,10 +21,10 @@ operators through a template (`src/cydiff/_numbers_c.tp`) in the same way.
 from __future__ import annotations
 
 import operator
-from typing import TYPE_CHECKING, Any, Callable, NoReturn, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Callable, NoReturn, TypeVar, Union, cast
 
 from .. import _common
-from .._spec import ABS, ADD, DIV, MUL, NEG, POW, SUB
+from .._spec import ABS, ADD, CEIL, DIV, FLOOR, MUL, NEG, POW, RINT, SUB, TRUNC
 
 N = TypeVar("N", bound="Arithmetic")
 Number = Union[int, float]
@@ -38,7 +38,10 @@ OPERATORS = (  # method, op code, the operator in error messages, reflected
 )
 ORDERINGS = (("__lt__", "<", operator.lt), ("__le__", "<=", operator.le),
              ("__gt__", ">", operator.gt), ("__ge__", ">=", operator.ge))
-UNARY_OPERATORS = (("__neg__", NEG), ("__abs__", ABS))
+# math.floor(x), math.ceil(x) and math.trunc(x) (and numpy's np.floor & co on object
+# arrays, which call them) give a number of x's kind, as -x does
+UNARY_OPERATORS = (("__neg__", NEG), ("__abs__", ABS), ("__floor__", FLOOR),
+                   ("__ceil__", CEIL), ("__trunc__", TRUNC))
 
 
 def _binary_operator(cls: Any, op: int, symbol: str, reflected: bool) -> Callable[..., Any]:
@@ -85,7 +88,7 @@ def _ordering(cls: Any, symbol: str, test: Callable[[float, float], bool]) -> Ca
 
 
 def _unary_operator(cls: Any, op: int) -> Callable[[Any], Any]:
-    """cls's `-x` or `abs(x)`."""
+    """cls's `-x`, `abs(x)`, `math.floor(x)` & co."""
     unary = cls._unary
 
     def method(self: Any) -> Any:
@@ -136,6 +139,9 @@ class Arithmetic:
         def __rpow__(self: N, other: Number, modulo: None = None) -> N: ...
         def __neg__(self: N) -> N: ...
         def __abs__(self: N) -> N: ...
+        def __floor__(self: N) -> N: ...
+        def __ceil__(self: N) -> N: ...
+        def __trunc__(self: N) -> N: ...
         def __lt__(self: N, other: N | Number) -> bool: ...
         def __le__(self: N, other: N | Number) -> bool: ...
         def __gt__(self: N, other: N | Number) -> bool: ...
@@ -143,6 +149,12 @@ class Arithmetic:
 
     def __pos__(self: N) -> N:
         return self
+
+    def __round__(self: N, ndigits: int | None = None) -> N:
+        """round(x) and round(x, 0) (np.round on object arrays): x.rint(), halves to even."""
+        if ndigits is not None and ndigits != 0:
+            _common.round_digits_error(self, ndigits)
+        return cast(N, cast(Any, type(self))._unary(RINT, self))
 
     def __bool__(self) -> bool:
         """As the value's: false at 0.0 and -0.0, true at nan."""
