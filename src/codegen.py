@@ -199,9 +199,10 @@ def namespace(spec: ModuleType) -> dict[str, Any]:
              if name.isupper() and type(getattr(spec, name)) is int and name != "N_OPS"}
     codes.update({op.name.upper(): op.code for op in unary})
     assert len(set(codes.values())) == len(codes), "two ops share a code"
-    # 6 bits: widened to 8 (an op mask of 255), Value's backward measured 45% slower; why
-    # is to be found before the binary functions need codes past 63
-    assert spec.N_OPS <= 64, "Value._meta keeps an op code in 6 bits (_value_c.pxd)"
+    # 7 bits and FOUND = 128 keep the sweep's bit tests in the low byte: with FOUND = 256
+    # GCC tests and sets it through %ah/%ch, whose partial-register merges on the chain of
+    # found children made Value's backward 45% slower
+    assert spec.N_OPS <= 128, "Value._meta keeps an op code in 7 bits (_value_c.pxd)"
     libm = sorted({op.math for op in unary if op.math and op.math not in C_MATH} | LIBM)
     name_of = {code: name for name, code in codes.items()}
 

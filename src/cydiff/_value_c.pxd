@@ -17,15 +17,17 @@ cdef class Value:
     cdef PyObject *_b          # the second Value operand of a binary op
     cdef PyObject *_items      # n-ary: tuple whose Values are the children; LEAF: the `_op` str
     cdef PyObject *_label      # a str; NULL reads as ''
-    cdef unsigned long long _meta  # creation number << 7 | FOUND (64) | op code (< 64)
+    cdef unsigned long long _meta  # creation number << 8 | FOUND (128) | op code (< 128)
 
 
 cdef enum:
-    FOUND = 64                 # the bit of _meta a sweep sets on a node it has found
+    OP_MASK = 127              # the bits of _meta that hold the op code (N_OPS <= 128)
+    FOUND = 128                # the bit of _meta a sweep sets on a node it has found
+    CREATION_SHIFT = 8         # the creation number is above them
 
 
 cdef inline int op_of(Value v) noexcept:
-    return <int>(v._meta & 63)
+    return <int>(v._meta & OP_MASK)
 
 
 cdef Value make_value(double data, int op, Value a, Value b, double c, object items)
