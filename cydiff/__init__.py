@@ -64,7 +64,7 @@ else:
 _twin.choose(BACKEND)
 
 # exp, log, ...: the elementary functions of the op spec, as the twin has them
-globals().update({name: getattr(_chosen, name) for name in _spec.FUNCTIONS})
+globals().update({name: getattr(_chosen, name) for name in _spec.EXPORTED})
 if TYPE_CHECKING:
     def __getattr__(name: str) -> _functions_py.Elementary: ...
 
@@ -77,5 +77,5 @@ __all__ = [
     "BACKEND", "Dual", "GradientCheck", "MultiDual", "Tape", "Value", "data", "derivative", "dot",
     "grad", "gradient_check", "grads", "hessian", "hvp", "jacfwd", "jacobian", "jacrev", "jvp",
     "node_pool_limit", "trace", "value_and_grad", "values", "vjp",
-    *(name for name in _spec.FUNCTIONS if name != "abs"),
+    *(name for name in _spec.EXPORTED if name != "abs"),
 ]  # abs and sum too, but `import *` should not shadow the builtins

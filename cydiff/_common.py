@@ -57,6 +57,11 @@ def _is_array(x: object) -> bool:
     return _twin.name_of(x) is None and hasattr(type(x), "__array_ufunc__")
 
 
+def is_array(x: object) -> bool:
+    """Whether x is a numpy array (or another array-like with ufuncs), not a number."""
+    return _is_array(x) and not isinstance(x, numbers.Number) and getattr(x, "ndim", 1) != 0
+
+
 def is_nested(x: object) -> bool:
     """Whether x is a number of a nested derivative (`cydiff._transforms.nested.Nested`)."""
     return getattr(type(x), "_cydiff_nested", False) is True
@@ -207,6 +212,12 @@ def python_math(name: str, x: float) -> float:
     return math_function(name)(x)
 
 
+def python_math2(name: str, a: float, b: float) -> float:
+    """math.<name>(a, b): Python's value (math.hypot's own algorithm), or its exception."""
+    result: float = getattr(math, name)(a, b)
+    return result
+
+
 def round_digits_error(x: object, ndigits: object) -> NoReturn:
     raise TypeError(f"round() of a {type(x).__name__} takes no digits but 0 (it rounds to an "
                     f"integer, x.rint()), not {ndigits!r}")
@@ -231,13 +242,43 @@ def other_twin_hint(x: object) -> str:
             "the pure and compiled ones do not mix)")
 
 
-def function_argument_error(name: str, x: object) -> Any:
+def elementwise(function: Callable[..., Any], *args: Any) -> Any:
+    """function on numpy arrays (and numbers), element by element as numpy broadcasts
+    them: a float array where every result is a float, else an object array."""
+    import numpy
+
+    out = numpy.frompyfunc(function, len(args), 1)(*args)
+    if isinstance(out, numpy.ndarray) and all(type(item) is float for item in out.flat):
+        return out.astype(float)
+    return out
+
+
+def function_argument_error(name: str, x: object,
+                            function: Callable[[Any], Any] | None = None) -> Any:
     """A function's argument that is not a number, Value or Dual: a TypeError, but
-    a nested derivative's number computes the function itself (its method)."""
+    a nested derivative's number computes the function itself (its method), and a
+    numpy array maps it elementwise."""
     if is_nested(x):
         return getattr(x, name)()
+    if function is not None and is_array(x):
+        return elementwise(function, x)
     raise TypeError(f"{name}() argument must be a real number, Value or Dual, "
                     f"not '{type_name(x)}'" + other_twin_hint(x))
+
+
+def binary_arguments(function: Callable[[Any, Any], Any], name: str, twin: str, a: object,
+                     b: object) -> Any:
+    """A binary function's arguments that are not two numbers, or a Value, Dual or
+    MultiDual of `twin` and a number, or two of one kind (nor a nested derivative's
+    number): numpy arrays map it elementwise; anything else is a TypeError naming it."""
+    if is_array(a) or is_array(b):
+        return elementwise(function, a, b)
+    twin_a, twin_b = _twin.name_of(a), _twin.name_of(b)
+    if twin_a is not None and twin_a == twin_b:
+        raise TypeError(f"{name}() cannot mix '{type_name(a)}' and '{type_name(b)}'")
+    bad = a if as_number(a) is None and twin_a != twin else b  # not one of twin's numbers
+    raise TypeError(f"{name}() argument must be a real number, Value or Dual, "
+                    f"not '{type_name(bad)}'" + other_twin_hint(bad))
 
 
 def not_iterable(name: str, x: object) -> NoReturn:

@@ -1,8 +1,10 @@
-"""math.exp2 and math.cbrt for Pythons before 3.11, which lack them.
+"""The C library's functions that the pure twin needs and Python's math lacks.
 
-Python 3.11's math.exp2 and math.cbrt call the C library's exp2 and cbrt, as the compiled
-twin does; before 3.11 the pure twin calls them too (through ctypes), checked as
-CPython's math module checks a libm result, so that the twins agree on every Python.
+math.exp2 and math.cbrt for Pythons before 3.11: Python 3.11's call the C library's exp2
+and cbrt, as the compiled twin does; before 3.11 the pure twin calls them too (through
+ctypes), checked as CPython's math module checks a libm result, so that the twins agree
+on every Python. And the C library's hypot, which atan2's derivatives are written with:
+math.hypot is CPython's own algorithm, whose last bit can differ.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ _LIBM = _c_library()
 for _name in ("exp2", "cbrt"):
     getattr(_LIBM, _name).restype = ctypes.c_double
     getattr(_LIBM, _name).argtypes = [ctypes.c_double]
+_LIBM.hypot.restype = ctypes.c_double
+_LIBM.hypot.argtypes = [ctypes.c_double, ctypes.c_double]
 
 
 def _checked(x: float, r: float, can_overflow: bool) -> float:
@@ -47,3 +51,9 @@ def cbrt(x: float) -> float:
     """The real cube root, as Python 3.11's math.cbrt."""
     x = float(x)
     return _checked(x, _LIBM.cbrt(x), False)
+
+
+def c_hypot(a: float, b: float) -> float:
+    """The C library's hypot(a, b): never raises (inf where it overflows)."""
+    result: float = _LIBM.hypot(a, b)
+    return result

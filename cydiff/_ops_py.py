@@ -22,6 +22,7 @@ from typing import Any, Callable, NamedTuple
 from . import _spec
 from ._common import NEGATIVE_FRACTIONAL_POWER, math_function
 from ._gamma_py import digamma, trigamma
+from ._libm import c_hypot
 from ._spec import ADD, CUSTOM, DOT, LEAF, MUL, SUM
 
 inf = math.inf
@@ -182,7 +183,7 @@ VOCABULARY: dict[str, Callable[..., float]] = {
     "sin": _sin, "cos": _cos, "sinh": _sinh, "cosh": _cosh, "fabs": abs, "sigmoid": sigmoid,
     "cube": cube, "tangent": tangent, "divide": divide, "power": power,
     "floor": _floor, "ceil": _ceil, "trunc": _trunc, "rint": _rint,
-    "digamma": digamma, "trigamma": trigamma,
+    "digamma": digamma, "trigamma": trigamma, "hypot": c_hypot, "copysign": math.copysign,
 }
 
 
@@ -223,7 +224,7 @@ UNARY: dict[int, Unary] = {
 }
 
 BINARY: dict[int, Binary] = {
-    op.code: Binary(op.name, formula("a, b", op.value),
+    op.code: Binary(op.name, getattr(math, op.math) if op.math else formula("a, b", op.value),
                     *(formula("a, b, y", e) for e in (op.da, op.db, op.daa, op.dab, op.dbb)))
     for op in _spec.BINARY
 }
@@ -233,9 +234,11 @@ FOLD_RIGHT = {op.binary: op.code for op in _spec.FOLDED if not op.left}
 # x + c and c + x are the same IEEE sum (likewise *): ADD_C and MUL_C serve both sides.
 FOLD_LEFT = {op.binary: op.code for op in _spec.FOLDED if op.left or op.binary in (ADD, MUL)}
 
-# the unary op of each method name (numpy's names too)
+# the unary op of each method name (numpy's names too), and the binary function's
 CODES: dict[str, int] = {op.name: op.code for op in _spec.UNARY}
 CODES.update({alias: CODES[name] for alias, name in _spec.ALIASES.items()})
+BINARY_CODES: dict[str, int] = {op.name: op.code for op in _spec.BINARY if op.function}
+BINARY_CODES.update({alias: BINARY_CODES[name] for alias, name in _spec.BINARY_ALIASES.items()})
 
 OP_NAMES: dict[int, str] = {
     LEAF: "", CUSTOM: "", SUM: "sum", DOT: "dot",

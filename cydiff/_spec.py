@@ -37,6 +37,10 @@ ADD_C, SUB_C, RSUB_C, MUL_C, DIV_C, RDIV_C, POW_C, RPOW_C = 7, 8, 9, 10, 11, 12,
 NEG, ABS = 15, 25                                        # unary ops behind operators
 FLOOR, CEIL, TRUNC, RINT = 43, 44, 45, 46                # and behind math.floor & co
 SUM, DOT = 34, 35                                        # n-ary, fused
+# binary functions (cydiff.atan2(a, b) & co; folded forms from code 63 on, in FOLDED)
+ATAN2, HYPOT, COPYSIGN, FMOD, MINIMUM, MAXIMUM = 51, 52, 53, 54, 55, 56
+LESS, GREATER, LESS_EQUAL, GREATER_EQUAL = 57, 58, 59, 60  # 1.0 or 0.0: recorded branches
+WHEN, UNLESS = 61, 62                                    # where(c, a, b)'s two halves
 
 
 class Unary(NamedTuple):
@@ -54,13 +58,17 @@ class Unary(NamedTuple):
 
 class Binary(NamedTuple):
     code: int
-    name: str               # Value._op, and the operator
+    name: str               # Value._op: the operator, or the function (`cydiff.atan2(a, b)`)
     value: str              # y = a op b (divide and power raise as Python's / and **)
     da: str                 # dy/da from a, b and y
     db: str                 # dy/db
     daa: str                # d²y/da²
     dab: str                # d²y/da db
     dbb: str                # d²y/db²
+    math: str = ""          # or y is math.<math>(a, b), raising what it raises
+    function: bool = False  # a cydiff function and a method (`x.atan2(b)`), not an operator
+    numpy: str = ""         # numpy's name of the function, where it is another
+    doc: str = ""
 
 
 class Folded(NamedTuple):
@@ -172,6 +180,64 @@ BINARY: tuple[Binary, ...] = (
            daa="0.0 if b == 0.0 or b == 1.0 else b * (b - 1.0) * pow(a, b - 2.0)",
            dab="0.0 if a == 0.0 and b > 0.0 else tangent(pow(a, b - 1.0), 1.0 + b * log(a))",
            dbb="0.0 if a == 0.0 and b > 0.0 else tangent(y, log(a) * log(a))"),
+    # atan2' through r = hypot(a, b) (libm's: no overflow of a² + b²): d/da = b/r², d/db =
+    # -a/r²; nan at the origin, where atan2 jumps
+    Binary(ATAN2, "atan2", "", math="atan2", function=True, numpy="arctan2",
+           da="div(div(b, hypot(a, b)), hypot(a, b))",
+           db="-div(div(a, hypot(a, b)), hypot(a, b))",
+           daa="-2.0 * div(div(a, hypot(a, b)) * div(b, hypot(a, b)), hypot(a, b) * hypot(a, b))",
+           dab="div((div(a, hypot(a, b)) - div(b, hypot(a, b))) * "
+               "(div(a, hypot(a, b)) + div(b, hypot(a, b))), hypot(a, b) * hypot(a, b))",
+           dbb="2.0 * div(div(a, hypot(a, b)) * div(b, hypot(a, b)), hypot(a, b) * hypot(a, b))",
+           doc="The angle of the point (b, a), in [-pi, pi] (math.atan2(a, b))."),
+    # hypot' = a/y, b/y; 0 at the origin, as abs'(0)
+    Binary(HYPOT, "hypot", "", math="hypot", function=True,
+           da="0.0 if y == 0.0 else div(a, y)", db="0.0 if y == 0.0 else div(b, y)",
+           daa="0.0 if y == 0.0 else div(div(b, y) * div(b, y), y)",
+           dab="0.0 if y == 0.0 else -div(div(a, y) * div(b, y), y)",
+           dbb="0.0 if y == 0.0 else div(div(a, y) * div(a, y), y)",
+           doc="sqrt(a*a + b*b) without overflow (math.hypot); hypot' = 0 at the origin."),
+    # |a| with b's sign: d/da is sign(a) (0 at a == 0, as abs) times b's sign
+    Binary(COPYSIGN, "copysign", "", math="copysign", function=True,
+           da="(1.0 if a > 0.0 else (-1.0 if a < 0.0 else 0.0)) * copysign(1.0, b)",
+           db="0.0", daa="0.0", dab="0.0", dbb="0.0",
+           doc="|a| with the sign of b (math.copysign); d/db = 0."),
+    # a - n b with n = trunc(a / b), the exact integer (a - y) / b, not the rounded a / b
+    Binary(FMOD, "fmod", "", math="fmod", function=True,
+           da="1.0", db="-rint(div(a - y, b))", daa="0.0", dab="0.0", dbb="0.0",
+           doc="The remainder of a / b, with a's sign (math.fmod; ValueError at b == 0)."),
+    # numpy's: nan if either is nan, b at a tie (minimum(0.0, -0.0) is -0.0); a tie's
+    # derivative is shared, half each (as JAX and PyTorch)
+    Binary(MINIMUM, "minimum", "a if a < b or a != a else b", function=True,
+           da="0.5 if a == b else (1.0 if a < b or a != a else 0.0)",
+           db="0.5 if a == b else (0.0 if a < b or a != a else 1.0)",
+           daa="0.0", dab="0.0", dbb="0.0",
+           doc="The smaller of a and b (numpy's minimum); a tie shares the derivative."),
+    Binary(MAXIMUM, "maximum", "a if a > b or a != a else b", function=True,
+           da="0.5 if a == b else (1.0 if a > b or a != a else 0.0)",
+           db="0.5 if a == b else (0.0 if a > b or a != a else 1.0)",
+           daa="0.0", dab="0.0", dbb="0.0",
+           doc="The larger of a and b (numpy's maximum); a tie shares the derivative."),
+    # Comparisons as numbers: a condition built of them is a node, which tapes replay
+    Binary(LESS, "less", "1.0 if a < b else 0.0", function=True,
+           da="0.0", db="0.0", daa="0.0", dab="0.0", dbb="0.0",
+           doc="1.0 if a < b else 0.0, a number that records the test (derivative 0)."),
+    Binary(GREATER, "greater", "1.0 if a > b else 0.0", function=True,
+           da="0.0", db="0.0", daa="0.0", dab="0.0", dbb="0.0",
+           doc="1.0 if a > b else 0.0, a number that records the test (derivative 0)."),
+    Binary(LESS_EQUAL, "less_equal", "1.0 if a <= b else 0.0", function=True,
+           da="0.0", db="0.0", daa="0.0", dab="0.0", dbb="0.0",
+           doc="1.0 if a <= b else 0.0, a number that records the test (derivative 0)."),
+    Binary(GREATER_EQUAL, "greater_equal", "1.0 if a >= b else 0.0", function=True,
+           da="0.0", db="0.0", daa="0.0", dab="0.0", dbb="0.0",
+           doc="1.0 if a >= b else 0.0, a number that records the test (derivative 0)."),
+    # where(c, a, b) is when(c, a) + unless(c, b): the half not taken is -0.0, and
+    # x + -0.0 is x to the bit (-0.0 too), so neither an inf nor a nan of the branch not
+    # taken reaches the value or the derivative
+    Binary(WHEN, "when", "b if a != 0.0 else -0.0",
+           da="0.0", db="1.0 if a != 0.0 else 0.0", daa="0.0", dab="0.0", dbb="0.0"),
+    Binary(UNLESS, "unless", "-0.0 if a != 0.0 else b",
+           da="0.0", db="0.0 if a != 0.0 else 1.0", daa="0.0", dab="0.0", dbb="0.0"),
 )
 
 # x + c and c + x are the same IEEE sum (likewise *): they share ADD_C and MUL_C.
@@ -179,11 +245,20 @@ FOLDED: tuple[Folded, ...] = (
     Folded(ADD_C, ADD, False), Folded(SUB_C, SUB, False), Folded(RSUB_C, SUB, True),
     Folded(MUL_C, MUL, False), Folded(DIV_C, DIV, False), Folded(RDIV_C, DIV, True),
     Folded(POW_C, POW, False), Folded(RPOW_C, POW, True),
+    # the binary functions': the constant on the right from 63, on the left from 75 (a
+    # where's condition is never a constant: a plain bool picks a branch there and then)
+    *(Folded(63 + i, op, False) for i, op in enumerate(range(ATAN2, UNLESS + 1))),
+    *(Folded(75 + i, op, True) for i, op in enumerate(range(ATAN2, GREATER_EQUAL + 1))),
 )
 
 N_OPS = 1 + max(SUM, DOT, *(op.code for ops in (UNARY, BINARY, FOLDED) for op in ops))
 FUNCTIONS = tuple(op.name for op in UNARY if op.function)   # cydiff.exp & co, methods too
 ALIASES = {op.numpy: op.name for op in UNARY if op.numpy}   # numpy's names, methods too
+BINARY_FUNCTIONS = tuple(op.name for op in BINARY if op.function)  # cydiff.atan2(a, b) & co
+BINARY_ALIASES = {op.numpy: op.name for op in BINARY if op.numpy}
+# what each twin's functions module gives by the spec: cydiff.exp & co, numpy's names for
+# them (cydiff.arcsinh), the binary functions and clip and where, built of them
+EXPORTED = (*FUNCTIONS, *ALIASES, *BINARY_FUNCTIONS, *BINARY_ALIASES, "clip", "where")
 
 
 def op_name(op: Unary) -> str:

@@ -65,7 +65,8 @@ DUNDERS = {"+": "__add__", "-": "__sub__", "*": "__mul__", "/": "__truediv__"}
 
 # The vocabulary of the spec's formulas, by its C names where they differ.
 C_NAMES = {"div": "ieee_div", "pow": "ieee_pow", "log": "ieee_log", "sqrt": "ieee_sqrt"}
-LIBM = {"exp", "log1p", "sin", "cos", "sinh", "cosh", "fabs", "floor", "ceil", "trunc", "rint"}
+LIBM = {"exp", "log1p", "sin", "cos", "sinh", "cosh", "fabs", "floor", "ceil", "trunc", "rint",
+        "hypot", "copysign"}
 KERNELS = {"sigmoid", "cube", "tangent", "divide", "power", "digamma", "trigamma"}
 # A forward value computed by cydiff itself where libm's is not math's: CPython computes
 # lgamma itself (_gamma_c.pyx).
@@ -139,7 +140,8 @@ def switch(cases: list[tuple[str, str]], indent: str = "    ") -> str:
             lines.append(f"{indent}else:  # {code}")
         else:
             lines.append(f"{indent}{'if' if i == 0 else 'elif'} op == {code}:")
-        lines.append(f"{indent}    return {result}")
+        line = f"{indent}    return {result}"
+        lines.append(line + ("  # no-cython-lint (a spec formula)" if len(line) > 110 else ""))
     return "\n".join(lines)
 
 
@@ -185,6 +187,18 @@ def unary_formula(op: Any, what: str) -> str:
     return c(op.value, "x")
 
 
+def binary_formula(op: Any, what: str) -> str:
+    """The C of a binary op's forward value: raising as Python ("forward"), or libm's
+    noting in *err where Python would raise or answer otherwise, for the tape's replay
+    ("value"). math.hypot is CPython's own algorithm: Python always answers it."""
+    if not op.math:
+        return c(op.value, "a, b")
+    if op.math == "hypot":
+        return f'py_math2("{op.math}", a, b)' if what == "forward" else "ask_python(err)"
+    call = f"{op.math}(a, b)"
+    return f'math2("{op.math}", {call}, a, b)' if what == "forward" else f"asks2({call}, a, b, err)"
+
+
 def inline_c(op: Any, what: str, x: str) -> str:
     """A unary op's value ("value") or derivative ("d") in C, its x renamed: written out in
     the tape's loops, where a call of unary_deriv measured GCC not inlining it."""
@@ -198,20 +212,26 @@ def namespace(spec: ModuleType) -> dict[str, Any]:
     codes = {name: getattr(spec, name) for name in dir(spec)
              if name.isupper() and type(getattr(spec, name)) is int and name != "N_OPS"}
     codes.update({op.name.upper(): op.code for op in unary})
+    for op in spec.FOLDED:  # the binary functions' folded forms: ATAN2_C, RATAN2_C, ...
+        kind = next(name for name, code in codes.items() if code == op.binary)
+        codes.setdefault(("R" if op.left else "") + kind + "_C", op.code)
     assert len(set(codes.values())) == len(codes), "two ops share a code"
     # 7 bits and FOUND = 128 keep the sweep's bit tests in the low byte: with FOUND = 256
     # GCC tests and sets it through %ah/%ch, whose partial-register merges on the chain of
     # found children made Value's backward 45% slower
     assert spec.N_OPS <= 128, "Value._meta keeps an op code in 7 bits (_value_c.pxd)"
-    libm = sorted({op.math for op in unary if op.math and op.math not in C_MATH} | LIBM)
+    libm = sorted({op.math for op in unary if op.math and op.math not in C_MATH} | LIBM
+                  | {op.math for op in spec.BINARY if op.math})
     name_of = {code: name for name, code in codes.items()}
 
     def unary_switch(what: str) -> str:
         return switch([(op.name.upper(), unary_formula(op, what)) for op in unary])
 
     def binary_switch(what: str) -> str:
-        variables = "a, b" if what == "value" else "a, b, y"
-        return switch([(name_of[op.code], c(getattr(op, what), variables))
+        if what == "value":
+            return switch([(name_of[op.code], binary_formula(op, "forward"))
+                           for op in spec.BINARY])
+        return switch([(name_of[op.code], c(getattr(op, what), "a, b, y"))
                        for op in spec.BINARY])
 
     def folds(left: bool) -> list[tuple[int, int]]:
@@ -238,15 +258,20 @@ def namespace(spec: ModuleType) -> dict[str, Any]:
     inline_unary = [op for op in unary if op.name.upper() in TAPE_INLINE]
     return {"spec": spec, "unary": unary, "functions": functions,
             "codes": sorted(codes.items(), key=lambda item: item[1]), "name_of": name_of,
-            "libm": wrap(["isfinite", "isinf", "isnan", *libm]),
+            "libm": wrap(["NAN", "isfinite", "isinf", "isnan", *libm]),
             "unary_codes": wrap([op.name.upper() for op in unary]),
+            "method_codes": wrap([name_of[op.code] for op in spec.BINARY if op.function]),
+            "binary_function_codes": wrap([name_of[op.code] for op in spec.BINARY
+                                           if op.function or op.code in (spec.WHEN, spec.UNLESS)]),
+            "binary_codes": wrap([name_of[op.code] for op in (*spec.BINARY, *spec.FOLDED)]),
             "function_codes": wrap([op.name.upper() for op in unary if op.function]),
             "blank_unless_first": lambda op: "" if op.code == functions[0].code else "\n",
             "inline_unary": inline_unary,
             "inline_binary": [op for op in spec.BINARY if name_of[op.code] in TAPE_INLINE],
             "inline_folded": [op for op in spec.FOLDED if name_of[op.code] in TAPE_INLINE],
             "inline_codes": wrap([op.name.upper() for op in inline_unary]),
-            "inline_c": inline_c,
+            "inline_c": inline_c, "binary_formula": binary_formula,
+            "binary_functions": [op for op in spec.BINARY if op.function],
             "unary_switch": unary_switch, "binary_switch": binary_switch, "codes_of": codes_of,
             "folded_switch": "\n".join(folded), "fold_switch": fold_switch,
             "operators": [(DUNDERS[op.name], name_of[op.code], op.name) for op in spec.BINARY

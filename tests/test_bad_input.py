@@ -6,7 +6,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from cydiff._spec import FUNCTIONS
+from cydiff._spec import BINARY_FUNCTIONS, EXPORTED as ALL_FUNCTIONS, FUNCTIONS
 
 BAD = ["3", None, [1.0], (1.0,), 1j, b"1", {"a": 1}]
 
@@ -148,8 +148,8 @@ def test_numpy_arrays_broadcast_like_floats(impl):
     assert [d.deriv for d in out] == [1.0, 1.0]
     with pytest.raises(TypeError, match="'ndarray'"):
         impl.Value(np.array([1.0]))
-    with pytest.raises(TypeError, match="'ndarray'"):
-        impl.exp(np.array([1.0]))
+    # cydiff's functions map arrays elementwise (test_numpy_interop has the rest)
+    assert impl.exp(np.array([1.0])).tolist() == [math.exp(1.0)]
 
 
 @pytest.mark.c_extensions
@@ -194,6 +194,13 @@ def entry_points(impl, v):
     }
     for name in FUNCTIONS:
         points[f"{name}(x)"] = lambda x, f=getattr(impl, name): f(x)
+    for name in BINARY_FUNCTIONS:
+        points[f"{name}(v, x)"] = lambda x, f=getattr(impl, name): f(v, x)
+        points[f"{name}(x, v)"] = lambda x, f=getattr(impl, name): f(x, v)
+        points[f"{name}(x, 1.0)"] = lambda x, f=getattr(impl, name): f(x, 1.0)
+    points["clip(x, 0, 1)"] = lambda x: impl.clip(x, 0.0, 1.0)
+    points["clip(v, x, 1)"] = lambda x: impl.clip(v, x, 1.0)
+    points["where(v, x, 1)"] = lambda x: impl.where(v, x, 1.0)
     for symbol, op in (("+", lambda a, b: a + b), ("-", lambda a, b: a - b),
                        ("*", lambda a, b: a * b), ("/", lambda a, b: a / b),
                        ("**", lambda a, b: a ** b), ("<", lambda a, b: a < b),
@@ -211,9 +218,12 @@ def test_every_entry_point_names_what_it_was_given(impl, pure, compiled):
     for where, call in entry_points(impl, v).items():
         for bad, name in bad_inputs(impl, other):
             operator = where.startswith(("v ", "x "))
-            right_input = ((name == "Dual" and where.split("(")[0] in FUNCTIONS)  # forward mode
+            function = where.split("(")[0]
+            right_input = ((name == "Dual" and where.endswith("(x)") and function in FUNCTIONS)
+                           or (name == "Dual" and where.endswith(("(x, 1.0)", "(x, 0, 1)")))
                            or (name == "str" and ("_op" in where or "label" in where))
-                           or (name == "ndarray" and operator))  # arrays broadcast, as with floats
+                           or (name == "ndarray" and operator)  # arrays broadcast, as with floats
+                           or (name == "ndarray" and function in ALL_FUNCTIONS))  # and map
             if right_input:
                 continue
             with pytest.raises(TypeError) as raised:

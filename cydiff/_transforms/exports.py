@@ -16,7 +16,7 @@ FUNCTIONS = (functional.derivative, functional.grad, functional.value_and_grad,
 # `__all__` of a twin's module; abs and sum are exported too, but `import *` should not
 # shadow the builtins
 NAMES = ["Dual", "GradientCheck", "MultiDual", "Tape", "Value", "dot", "node_pool_limit",
-         *(f.__name__ for f in FUNCTIONS), *(name for name in _spec.FUNCTIONS if name != "abs")]
+         *(f.__name__ for f in FUNCTIONS), *(name for name in _spec.EXPORTED if name != "abs")]
 
 
 def bound(twin: _twin.Twin) -> list[_twin.TwinFunction]:

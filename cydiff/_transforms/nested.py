@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Callable, NoReturn
 from .. import _common, _spec, _twin
 from .._gamma_py import digamma, trigamma
 from .._ops_py import BINARY, CODES, UNARY, VOCABULARY, formula, tangent
-from .._spec import ADD, DIV, MUL, POW, SUB
+from .._spec import ADD, COPYSIGN, DIV, HYPOT, MUL, POW, SUB
 
 _div, _log, _pow = VOCABULARY["div"], VOCABULARY["log"], VOCABULARY["pow"]  # on floats
 
@@ -177,6 +177,28 @@ def _generic(name: str) -> Callable[[Any], Any]:
     return function
 
 
+def _apply2(op: int, a: Any, b: Any) -> Any:
+    """The binary function op of a and b: the table's value on floats, else cydiff's
+    function of the twin of the number among them (or Nested's)."""
+    if type(a) is float and type(b) is float:
+        return BINARY[op].forward(a, b)
+    if isinstance(a, Nested) or isinstance(b, Nested):
+        return nested_binary(op, a, b)
+    twin = _twin.of(a) or _twin.of(b)
+    assert twin is not None, "a part of a Nested is a float, a cydiff number or a Nested"
+    return getattr(twin.module, BINARY[op].name)(a, b)
+
+
+def _generic2(op: int) -> Callable[[Any, Any], Any]:
+    """The spec's binary kernel on any numbers: libm's on floats, else cydiff's function
+    (for hypot: math.hypot's value, in the last bit perhaps not libm's)."""
+    kernel = VOCABULARY[BINARY[op].name]
+
+    def function(a: Any, b: Any) -> Any:
+        return kernel(a, b) if type(a) is float and type(b) is float else _apply2(op, a, b)
+    return function
+
+
 def _digamma(z: Any) -> Any:
     """ψ = lgamma' on any number: ψ(p) + ψ₁(p)·t on a Nested, so nested derivatives of
     lgamma go two deep."""
@@ -209,6 +231,7 @@ _NESTED_VOCABULARY: dict[str, Any] = {
     "divide": lambda a, b: a / b, "power": lambda a, b: a ** b,
     "floor": _generic("floor"), "ceil": _generic("ceil"), "trunc": _generic("trunc"),
     "rint": _generic("rint"), "digamma": _digamma, "trigamma": _trigamma,
+    "hypot": _generic2(HYPOT), "copysign": _generic2(COPYSIGN),
 }
 assert _NESTED_VOCABULARY.keys() == VOCABULARY.keys()  # a new kernel needs its nested form
 
@@ -311,6 +334,44 @@ for _op in _spec.UNARY:
         setattr(Nested, _op.name, _method)
         if _op.numpy:
             setattr(Nested, _op.numpy, _method)
+
+
+# The binary functions' derivatives, from the op spec: each formula on the parts.
+_DA = {op.code: formula("a, b, y", op.da, _NESTED_VOCABULARY) for op in _spec.BINARY}
+_DB = {op.code: formula("a, b, y", op.db, _NESTED_VOCABULARY) for op in _spec.BINARY}
+
+
+def nested_binary(op: int, a: Any, b: Any) -> Nested:
+    """cydiff's binary function op (atan2, minimum, ...) of a and b, one of them Nested:
+    the chain rule on the parts at the newer tag, the other a constant of it."""
+    for x in (a, b):
+        if _operand(x) is None:
+            _common.function_argument_error(BINARY[op].name, x)
+    tag = max(_tag(a), _tag(b))
+    ap, at = _parts(_operand(a), tag)
+    bp, bt = _parts(_operand(b), tag)
+    spec = BINARY[op]
+    if type(ap) is float and type(at) is float and type(bp) is float and type(bt) is float:
+        y = spec.forward(ap, bp)  # the innermost layer: what a Dual computes, to the bit
+        return Nested(tag, y, tangent(spec.da(ap, bp, y), at) + tangent(spec.db(ap, bp, y), bt))
+    y = _apply2(op, ap, bp)
+    da = 0.0 if _is_zero(at) else _scale(_DA[op](ap, bp, y), at)
+    db = 0.0 if _is_zero(bt) else _scale(_DB[op](ap, bp, y), bt)
+    return Nested(tag, y, _add(da, db))
+
+
+def _binary_method(op: int) -> Callable[[Nested, Any], Nested]:
+    def method(self: Nested, other: Any) -> Nested:
+        return nested_binary(op, self, other)
+    method.__name__ = BINARY[op].name
+    return method
+
+
+for _op2 in _spec.BINARY:
+    if _op2.function:
+        setattr(Nested, _op2.name, _binary_method(_op2.code))
+        if _op2.numpy:
+            setattr(Nested, _op2.numpy, _binary_method(_op2.code))
 
 
 def nested_sum(terms: list[Any]) -> Any:

@@ -29,7 +29,7 @@ _TWIN = _twin.lookup("pure")
 IMPLEMENTATION = _TWIN.name  # "pure": the twin's name (`cydiff._twin` has its record)
 
 # exp, log, ...: the elementary functions of the op spec
-globals().update({name: getattr(_functions_py, name) for name in _spec.FUNCTIONS})
+globals().update({name: getattr(_functions_py, name) for name in _spec.EXPORTED})
 if _typing.TYPE_CHECKING:
     def __getattr__(name: str) -> _functions_py.Elementary: ...
 

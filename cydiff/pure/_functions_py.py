@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any, Iterable, Protocol, Union, cast, overload
 
 from .. import _common, _spec
 from ._dual_py import Dual, dual_unary, dual_dot, dual_sum
-from .._transforms.nested import Nested, nested_dot, nested_sum
+from .._transforms.nested import Nested, nested_binary, nested_dot, nested_sum
 from ._multidual_py import MultiDual, multidual_unary, multidual_dot, multidual_sum
-from .._ops_py import UNARY
+from .._ops_py import BINARY, UNARY
 from ._value_py import Value, value_unary, value_dot, value_sum
 
 Number = Union[int, float]
@@ -34,6 +34,26 @@ class Elementary(Protocol):
     def __call__(self, x: Number) -> float: ...
 
 
+class BinaryFunction(Protocol):
+    """A binary function: a Value (Dual, MultiDual) and a number or a number of its
+    kind give that kind, two numbers a float."""
+
+    @overload
+    def __call__(self, a: Value, b: Value | Number) -> Value: ...
+    @overload
+    def __call__(self, a: Number, b: Value) -> Value: ...
+    @overload
+    def __call__(self, a: Dual, b: Dual | Number) -> Dual: ...
+    @overload
+    def __call__(self, a: Number, b: Dual) -> Dual: ...
+    @overload
+    def __call__(self, a: MultiDual, b: MultiDual | Number) -> MultiDual: ...
+    @overload
+    def __call__(self, a: Number, b: MultiDual) -> MultiDual: ...
+    @overload
+    def __call__(self, a: Number, b: Number) -> float: ...
+
+
 def _elementary(op: int, name: str, doc: str | None = None) -> Elementary:
     def function(x: Any) -> Any:
         if type(x) is Value:
@@ -44,7 +64,7 @@ def _elementary(op: int, name: str, doc: str | None = None) -> Elementary:
             return multidual_unary(op, x)
         c = _common.as_number(x)
         if c is None:
-            return _common.function_argument_error(name, x)
+            return _common.function_argument_error(name, x, function)
         return UNARY[op].forward(c)
 
     function.__name__ = function.__qualname__ = name
@@ -58,8 +78,65 @@ for _op in _spec.UNARY:
     if _op.function:
         globals()[_op.name] = _elementary(_op.code, _op.name, _op.doc or None)
 
+_KINDS = (Value, Dual, MultiDual)
+
+
+def _binary_function(op: int, name: str, doc: str | None = None) -> BinaryFunction:
+    def function(a: Any, b: Any) -> Any:
+        kind = type(a)
+        if kind in _KINDS:
+            if type(b) is kind:
+                return kind._binary(op, name, a, b)
+            c = _common.as_number(b)
+            if c is not None:
+                return kind._with_constant(op, a, c, False)
+        elif type(b) in _KINDS:
+            c = _common.as_number(a)
+            if c is not None:
+                return type(b)._with_constant(op, b, c, True)
+        else:
+            ca, cb = _common.as_number(a), _common.as_number(b)
+            if ca is not None and cb is not None:
+                return BINARY[op].forward(ca, cb)
+        if _common.is_nested(a) or _common.is_nested(b):
+            return nested_binary(op, a, b)
+        return _common.binary_arguments(function, name, "pure", a, b)
+
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = doc
+    return cast(BinaryFunction, function)
+
+
+# atan2, hypot, ..., less, ...: one function a binary function of the spec; and numpy's
+# names of the functions (arcsinh, arctan2)
+for _op2 in _spec.BINARY:
+    if _op2.function:
+        globals()[_op2.name] = _binary_function(_op2.code, _op2.name, _op2.doc or None)
+for _alias, _name in (*_spec.ALIASES.items(), *_spec.BINARY_ALIASES.items()):
+    globals()[_alias] = globals()[_name]
+_when = _binary_function(_spec.WHEN, "when")
+_unless = _binary_function(_spec.UNLESS, "unless")
+
 if TYPE_CHECKING:
-    def __getattr__(name: str) -> Elementary: ...
+    def __getattr__(name: str) -> Any: ...
+
+
+def clip(x: Any, lo: Any, hi: Any) -> Any:
+    """x limited to [lo, hi]: minimum(maximum(x, lo), hi), as numpy's clip (at x == lo
+    or x == hi, half the derivative: the tie of maximum or minimum)."""
+    return globals()["minimum"](globals()["maximum"](x, lo), hi)
+
+
+def where(cond: Any, a: Any, b: Any) -> Any:
+    """a where cond is true (nonzero), else b. A condition that is a Value, Dual or
+    MultiDual (one built with less, greater, ...) is recorded: a tape decides anew at
+    every point; the derivative flows to the branch taken only, and an inf or nan in the
+    other never reaches it. A plain condition (a bool) picks a or b as it is."""
+    if type(cond) in _KINDS or _common.is_nested(cond):
+        return _when(cond, a) + _unless(cond, b)
+    if _common.is_array(cond) or _common.is_array(a) or _common.is_array(b):
+        return _common.elementwise(where, cond, a, b)
+    return a if cond else b
 
 
 # --- fused n-ary nodes ---------------------------------------------------------

@@ -23,7 +23,7 @@ from __future__ import annotations
 import operator
 from typing import TYPE_CHECKING, Any, Callable, NoReturn, TypeVar, Union, cast
 
-from .. import _common
+from .. import _common, _spec
 from .._spec import ABS, ADD, CEIL, DIV, FLOOR, MUL, NEG, POW, RINT, SUB, TRUNC
 
 N = TypeVar("N", bound="Arithmetic")
@@ -42,6 +42,10 @@ ORDERINGS = (("__lt__", "<", operator.lt), ("__le__", "<=", operator.le),
 # arrays, which call them) give a number of x's kind, as -x does
 UNARY_OPERATORS = (("__neg__", NEG), ("__abs__", ABS), ("__floor__", FLOOR),
                    ("__ceil__", CEIL), ("__trunc__", TRUNC))
+# x.atan2(other) & co, the binary functions with x on the left (numpy's np.arctan2,
+# np.hypot and np.fmod on object arrays call them), by their names and numpy's
+BINARY_METHODS = tuple((name, op.code, op.doc) for op in _spec.BINARY if op.function
+                       for name in (op.name, op.numpy) if name)
 
 
 def _binary_operator(cls: Any, op: int, symbol: str, reflected: bool) -> Callable[..., Any]:
@@ -121,6 +125,9 @@ class Arithmetic:
                 for name, op, symbol, reflected in OPERATORS]
         made += [(name, _ordering(cls, symbol, test)) for name, symbol, test in ORDERINGS]
         made += [(name, _unary_operator(cls, op)) for name, op in UNARY_OPERATORS]
+        for name, op, doc in BINARY_METHODS:
+            made.append((name, _binary_operator(cls, op, name, False)))
+            made[-1][1].__doc__ = doc
         for name, method in made:
             method.__name__, method.__qualname__ = name, f"{cls.__name__}.{name}"
             type.__setattr__(cls, name, method)  # past `Sealed`, which refuses later changes

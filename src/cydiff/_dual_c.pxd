@@ -22,3 +22,4 @@ cdef inline Dual dual_unary(int op, Dual x):
 
 cdef Dual dual_sum(list items)
 cdef Dual dual_dot(list ws, list xs)
+cdef object dual_binop(int op, str name, object a, object b)

@@ -27,8 +27,10 @@ cdef enum:
     POW_ZERO_DIVISION = 1   # 0.0 ** negative (and, for binary_value, x / 0.0)
     POW_COMPLEX = 2         # negative ** fraction
     POW_RANGE = 3           # overflow
+    POW_ASK = 4             # math.<f>(a, b) raises there, or is not libm's (hypot)
 
 cdef double py_math(str name, double x) except? -1.0   # Python's math.<name>(x)
+cdef double py_math2(str name, double a, double b) except? -1.0  # math.<name>(a, b)
 cdef double py_div(double a, double b) except? -1.0    # Python's a / b
 cdef double power(double a, double b) except? -1.0     # Python's a ** b, never complex
 cdef double pow_core(double a, double b, int *err) noexcept nogil
@@ -40,6 +42,32 @@ cdef inline double math1(str name, double r, double x) except? -1.0:
     if (isnan(r) and not isnan(x)) or (isinf(r) and isfinite(x)):
         return py_math(name, x)
     return r
+
+
+cdef inline bint math2_error(double r, double a, double b) noexcept nogil:
+    """CPython's math_2 test: a nan from numbers, or an infinity from finite ones."""
+    return ((isnan(r) and not isnan(a) and not isnan(b))
+            or (isinf(r) and isfinite(a) and isfinite(b)))
+
+
+cdef inline double math2(str name, double r, double a, double b) except? -1.0:
+    """r = f(a, b) from libm, checked as CPython's math module checks it."""
+    if math2_error(r, a, b):
+        return py_math2(name, a, b)
+    return r
+
+
+cdef inline double asks2(double r, double a, double b, int *err) noexcept nogil:
+    """r, noting in *err where math2 would ask Python (for the tape's replay)."""
+    if math2_error(r, a, b):
+        err[0] = POW_ASK
+    return r
+
+
+cdef inline double ask_python(int *err) noexcept nogil:
+    """No value in C: Python answers (math.hypot, CPython's own algorithm)."""
+    err[0] = POW_ASK
+    return 0.0
 
 
 # --- IEEE 754 versions of the operations Python makes raise --------------------

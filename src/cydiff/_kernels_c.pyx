@@ -17,6 +17,11 @@ cdef double py_math(str name, double x) except? -1.0:
     return python_math(name, x)
 
 
+cdef double py_math2(str name, double a, double b) except? -1.0:
+    from cydiff._common import python_math2
+    return python_math2(name, a, b)
+
+
 cdef double py_div(double a, double b) except? -1.0:
     from cydiff._common import python_div
     return python_div(a, b)

@@ -32,3 +32,4 @@ cdef inline MultiDual multidual_unary(int op, MultiDual x):
 
 cdef MultiDual multidual_sum(list items)
 cdef MultiDual multidual_dot(list ws, list xs)
+cdef object multidual_binop(int op, str name, object a, object b)

@@ -40,3 +40,4 @@ cdef inline Value value_unary(int op, Value x):
 
 cdef Value value_sum(list items)
 cdef Value value_dot(list ws, list xs)
+cdef object value_binop(int op, str name, object a, object b)
