@@ -197,9 +197,16 @@ def op_string(name: str, c: float) -> str:
 # The C code computes with libm and detects the cases in which Python raises;
 # then it asks Python itself, so that type and message are Python's own.
 
+def reciprocal(x: float) -> float:
+    """1.0 / x, as Python divides: the op spec's `math` function that math lacks."""
+    return 1.0 / x
+
+
 def math_function(name: str) -> Callable[[float], float]:
     """math.<name>; for math.exp2 and math.cbrt before Python 3.11, the C library's
-    function, checked as math checks it (`_libm`)."""
+    function, checked as math checks it (`_libm`); reciprocal, which math lacks."""
+    if name == "reciprocal":
+        return reciprocal
     function = getattr(math, name, None)
     if function is None:
         from . import _libm

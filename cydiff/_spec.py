@@ -163,6 +163,11 @@ UNARY: tuple[Unary, ...] = (
     # lgamma' is the digamma function ψ, lgamma'' the trigamma function ψ₁ (_gamma_py)
     Unary(50, "lgamma", math="lgamma", d="digamma(x)", d2="trigamma(x)",
           doc="log |Γ(x)|; ValueError at 0 and the negative integers, as math.lgamma."),
+    # codes 51-84 are the binary functions' (below)
+    Unary(85, "square", value="x * x", d="2.0 * x", d2="2.0", doc="x * x, one node."),
+    # 1.0 / x as Python divides (ZeroDivisionError at 0): math lacks it, _common has it
+    Unary(86, "reciprocal", math="reciprocal", d="-(y * y)", d2="2.0 * cube(y)",
+          doc="1.0 / x, one node (ZeroDivisionError at 0, as 1.0 / x)."),
 )
 
 # The conventions of the first derivatives hold in the second: d/da a**b = 0 at b == 0

@@ -51,7 +51,7 @@ class Twin:
     Made by `lookup` only, one per twin; immutable; pickles as its name."""
 
     __slots__ = ("name", "Value", "Dual", "MultiDual", "dot", "graph_records", "node",
-                 "numbers")
+                 "numbers", "functions")
     name: str                             # "pure" or "compiled"
     Value: Any                            # the classes: reverse mode, forward, forward in chunks
     Dual: Any
@@ -60,6 +60,7 @@ class Twin:
     graph_records: Callable[[Any], list[Any]]  # a graph as flat records (`_pickle`'s format)
     node: Callable[..., Any]              # a Value from its fields (unpickling)
     numbers: frozenset[type]              # {Value, Dual, MultiDual}
+    functions: types.ModuleType           # its functions (cydiff.exp & co, where's halves)
 
     def __init__(self, name: str, value: types.ModuleType, dual: types.ModuleType,
                  multidual: types.ModuleType, functions: types.ModuleType) -> None:
@@ -68,6 +69,7 @@ class Twin:
                             ("graph_records", value.graph_records), ("node", value._node)):
             object.__setattr__(self, field, part)
         object.__setattr__(self, "numbers", frozenset((self.Value, self.Dual, self.MultiDual)))
+        object.__setattr__(self, "functions", functions)
 
     @property
     def module(self) -> types.ModuleType:

@@ -69,8 +69,9 @@ LIBM = {"exp", "log1p", "sin", "cos", "sinh", "cosh", "fabs", "floor", "ceil", "
         "hypot", "copysign"}
 KERNELS = {"sigmoid", "cube", "tangent", "divide", "power", "digamma", "trigamma"}
 # A forward value computed by cydiff itself where libm's is not math's: CPython computes
-# lgamma itself (_gamma_c.pyx).
-C_MATH = {"lgamma": "cpython_lgamma"}
+# lgamma itself (_gamma_c.pyx); and reciprocal, which math lacks (1.0 / x in C, and
+# Python's ZeroDivisionError through math1's check of its infinity).
+C_MATH = {"lgamma": "cpython_lgamma", "reciprocal": "reciprocal"}
 VOCABULARY = set(C_NAMES) | LIBM | KERNELS
 
 

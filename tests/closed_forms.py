@@ -42,7 +42,53 @@ CLOSED_FORMS = {
     "cbrt": (lambda x: math.copysign(abs(x) ** (1.0 / 3.0), x),
              lambda x: abs(x) ** (-2.0 / 3.0) / 3.0, (-8.0, 8.0)),
     "lgamma": (math.lgamma, lambda x: float(scipy.special.digamma(x)), (0.05, 8.0)),
+    "square": (lambda x: x * x, lambda x: 2.0 * x, (-4.0, 4.0)),
+    "reciprocal": (lambda x: 1.0 / x, lambda x: -1.0 / (x * x), (0.2, 5.0)),
 }
+
+# Every binary function: (f, (df/da, df/db), (d²f/da², d²f/dadb, d²f/db²), domain of a and
+# of b, kink: a function of (a, b) that is 0 where f or f' jumps, else None)
+BINARY_CLOSED_FORMS = {
+    "atan2": (math.atan2, (lambda a, b: b / (a * a + b * b), lambda a, b: -a / (a * a + b * b)),
+              (lambda a, b: -2 * a * b / (a * a + b * b) ** 2,
+               lambda a, b: (a * a - b * b) / (a * a + b * b) ** 2,
+               lambda a, b: 2 * a * b / (a * a + b * b) ** 2),
+              (-3.0, 3.0), (-3.0, 3.0), lambda a, b: a if b < 0 else None),  # the cut
+    "hypot": (math.hypot, (lambda a, b: a / math.hypot(a, b), lambda a, b: b / math.hypot(a, b)),
+              (lambda a, b: b * b / math.hypot(a, b) ** 3, lambda a, b: -a * b / math.hypot(a, b) ** 3,
+               lambda a, b: a * a / math.hypot(a, b) ** 3),
+              (-3.0, 3.0), (-3.0, 3.0), None),
+    "copysign": (math.copysign, (lambda a, b: math.copysign(1.0, a) * math.copysign(1.0, b),
+                                 lambda a, b: 0.0),
+                 (lambda a, b: 0.0, lambda a, b: 0.0, lambda a, b: 0.0),
+                 (-3.0, 3.0), (-3.0, 3.0), lambda a, b: min(abs(a), abs(b))),
+    "fmod": (math.fmod, (lambda a, b: 1.0, lambda a, b: -float(math.trunc(a / b))),
+             (lambda a, b: 0.0, lambda a, b: 0.0, lambda a, b: 0.0),
+             (-7.0, 7.0), (0.5, 3.0), lambda a, b: (a / b) - round(a / b)),
+    "minimum": (min, (lambda a, b: float(a < b), lambda a, b: float(b < a)),
+                (lambda a, b: 0.0, lambda a, b: 0.0, lambda a, b: 0.0),
+                (-3.0, 3.0), (-3.0, 3.0), lambda a, b: a - b),
+    "maximum": (max, (lambda a, b: float(a > b), lambda a, b: float(b > a)),
+                (lambda a, b: 0.0, lambda a, b: 0.0, lambda a, b: 0.0),
+                (-3.0, 3.0), (-3.0, 3.0), lambda a, b: a - b),
+}
+for _name, _test in (("less", lambda a, b: a < b), ("greater", lambda a, b: a > b),
+                     ("less_equal", lambda a, b: a <= b), ("greater_equal", lambda a, b: a >= b)):
+    BINARY_CLOSED_FORMS[_name] = (
+        lambda a, b, test=_test: float(test(a, b)), (lambda a, b: 0.0, lambda a, b: 0.0),
+        (lambda a, b: 0.0, lambda a, b: 0.0, lambda a, b: 0.0), (-3.0, 3.0), (-3.0, 3.0),
+        lambda a, b: a - b)
+
+
+def sample2(name, rng, k, margin=2e-3):
+    """k points (a, b) of the binary function's domain, away from its kinks."""
+    (low_a, high_a), (low_b, high_b), kink = BINARY_CLOSED_FORMS[name][3:]
+    points = []
+    while len(points) < k:
+        a, b = rng.uniform(low_a, high_a), rng.uniform(low_b, high_b)
+        if kink is None or kink(a, b) is None or abs(kink(a, b)) > margin * max(1.0, abs(a), abs(b)):
+            points.append((a, b))
+    return points
 
 
 def _nearest_integer(x):

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from cydiff._ops_py import power
-from cydiff._spec import FUNCTIONS
+from cydiff._spec import BINARY_FUNCTIONS, FUNCTIONS
 
 def _pow(a: Any, b: Any) -> Any:
     """a ** b; on two floats, cydiff's float power (a ValueError, not a complex number)."""
@@ -26,6 +26,8 @@ def _pow(a: Any, b: Any) -> Any:
 
 
 UNARY = list(FUNCTIONS)  # every elementary function of the op spec
+FUNCTIONS2 = list(BINARY_FUNCTIONS)  # and every binary function: atan2, ..., less, ...
+TESTS = ["less", "greater", "less_equal", "greater_equal"]  # where's conditions
 BINARY: dict[str, Callable[[Any, Any], Any]] = {
     "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
     "**": _pow,
@@ -79,16 +81,28 @@ def random_program(rng: random.Random, specials: float = 0.1, max_ops: int = 12,
 
     for _ in range(rng.randint(1, max_ops)):
         r = rng.random()
-        if r < 0.35:
+        if r < 0.30:
             program.ops.append(("f", rng.choice(UNARY), var(), rng.random() < 0.5))
-        elif r < 0.40:
+        elif r < 0.34:
             program.ops.append(("neg", var()))
-        elif r < 0.62:
+        elif r < 0.52:
             program.ops.append(("op", rng.choice(list(BINARY)), var(), var()))
-        elif r < 0.77:
+        elif r < 0.64:
             symbol = rng.choice(list(BINARY))
             program.ops.append(("op_c", symbol, var(), constant(symbol)))
-        elif r < 0.87:
+        elif r < 0.72:
+            # a binary function: both operands variables, or one a constant (either side)
+            a, b = ("v", var()), ("v", var())
+            if rng.random() < 0.5:
+                a, b = (("c", random_number(rng, specials)), b) if rng.random() < 0.5 else (
+                    a, ("c", random_number(rng, specials)))
+            program.ops.append(("f2", rng.choice(FUNCTIONS2), a, b, rng.random() < 0.3))
+        elif r < 0.76:
+            program.ops.append(("where", rng.choice(TESTS), term(), ("v", var()), ("v", var()),
+                                term()))
+        elif r < 0.78:
+            program.ops.append(("clip", var(), random_number(rng, specials), random_number(rng, 0.0)))
+        elif r < 0.85:
             symbol = rng.choice(list(BINARY))
             program.ops.append(("c_op", symbol, constant(symbol), var()))
         elif r < 0.93:
@@ -128,6 +142,19 @@ def apply(m: Any, op: tuple[Any, ...], v: list[Any]) -> Any:
 
     def terms(items: list[tuple[str, Any]]) -> list[Any]:
         return [v[x] if tag == "v" else x for tag, x in items]
+
+    if kind == "f2":  # cydiff.atan2(a, b) & co, or a.atan2(b) where a is a variable
+        _, name, a, b, as_method = op
+        x, y = terms([a, b])
+        if as_method and a[0] == "v" and not isinstance(x, float):
+            return getattr(x, name)(y)
+        return getattr(m, name)(x, y)
+    if kind == "where":  # where(test(p, q), a, b), a and b variables or constants
+        _, test, p, q, a, b = op
+        p, q, a, b = terms([p, q, a, b])
+        return m.where(getattr(m, test)(p, q), a, b)
+    if kind == "clip":
+        return m.clip(v[op[1]], op[2], op[3])
 
     if kind == "sum":
         return m.sum(terms(op[1]))

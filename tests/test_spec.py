@@ -13,7 +13,9 @@ import pytest
 import cydiff
 import cydiff._ops_py as ops_py
 import cydiff._spec as spec
-from closed_forms import CLOSED_FORMS
+from closed_forms import BINARY_CLOSED_FORMS, CLOSED_FORMS
+
+from cydiff._common import math_function
 
 CODEGEN = Path(__file__).resolve().parent.parent / "src" / "codegen.py"
 
@@ -28,6 +30,7 @@ def test_codes_are_unique_and_below_n_ops():
 
 def test_names_are_unique():
     names = [op.name for op in spec.UNARY] + list(spec.ALIASES)
+    names += [op.name for op in spec.BINARY] + list(spec.BINARY_ALIASES)
     assert len(names) == len(set(names))
 
 
@@ -52,7 +55,11 @@ def test_a_math_op_is_pythons_function_on_floats(impl):
     for op in spec.UNARY:
         if op.math and op.function:
             for x in (inside(op.name, t) for t in (0.25, 0.5, 0.75)):
-                assert getattr(impl, op.name)(x) == getattr(math, op.math)(x), op.name
+                assert getattr(impl, op.name)(x) == math_function(op.math)(x), op.name
+    for op in spec.BINARY:
+        if op.math:
+            for a, b in ((0.5, 2.0), (-1.5, 0.25), (3.0, -4.0)):
+                assert getattr(impl, op.name)(a, b) == getattr(math, op.math)(a, b), op.name
 
 
 @pytest.fixture(scope="module")
@@ -95,8 +102,16 @@ def test_every_spec_formula_compiles(codegen):
 
 
 def test_every_function_has_a_closed_form():
-    from closed_forms import CLOSED_FORMS
     assert set(CLOSED_FORMS) == set(spec.FUNCTIONS)
+    assert set(BINARY_CLOSED_FORMS) == set(spec.BINARY_FUNCTIONS)
+
+
+def test_every_twin_has_every_binary_function(impl):
+    for name in (*spec.BINARY_FUNCTIONS, *spec.BINARY_ALIASES, *spec.ALIASES, "clip", "where"):
+        assert callable(getattr(impl, name)) and callable(getattr(cydiff, name)), name
+    for name in (*spec.BINARY_FUNCTIONS, *spec.BINARY_ALIASES):
+        for cls in (impl.Value, impl.Dual, impl.MultiDual):
+            assert callable(getattr(cls, name)), (cls, name)
 
 
 def test_both_twins_speak_the_same_vocabulary(codegen):

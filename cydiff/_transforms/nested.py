@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Callable, NoReturn
 from .. import _common, _spec, _twin
 from .._gamma_py import digamma, trigamma
 from .._ops_py import BINARY, CODES, UNARY, VOCABULARY, formula, tangent
-from .._spec import ADD, COPYSIGN, DIV, HYPOT, MUL, POW, SUB
+from .._spec import ADD, COPYSIGN, DIV, HYPOT, MUL, POW, SUB, UNLESS, WHEN
 
 _div, _log, _pow = VOCABULARY["div"], VOCABULARY["log"], VOCABULARY["pow"]  # on floats
 
@@ -186,7 +186,8 @@ def _apply2(op: int, a: Any, b: Any) -> Any:
         return nested_binary(op, a, b)
     twin = _twin.of(a) or _twin.of(b)
     assert twin is not None, "a part of a Nested is a float, a cydiff number or a Nested"
-    return getattr(twin.module, BINARY[op].name)(a, b)
+    name = BINARY[op].name
+    return getattr(twin.functions, f"_{name}" if op in (WHEN, UNLESS) else name)(a, b)
 
 
 def _generic2(op: int) -> Callable[[Any, Any], Any]:

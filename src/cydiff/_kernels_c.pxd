@@ -113,6 +113,10 @@ cdef inline double divide(double a, double b) except? -1.0:
         return py_div(a, b)
     return ieee_div(a, b)
 
+cdef inline double reciprocal(double x) noexcept nogil:
+    """1.0 / x in IEEE 754 (an infinity at 0, where math1 asks Python: ZeroDivisionError)."""
+    return ieee_div(1.0, x)
+
 cdef inline double tangent(double d, double dx) noexcept nogil:
     """The chain rule's product of a local derivative d and a tangent (or gradient) dx;
     an exact zero is a strong zero: 0 * inf and 0 * nan are 0."""
