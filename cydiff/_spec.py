@@ -95,7 +95,7 @@ UNARY: tuple[Unary, ...] = (
     Unary(24, "relu", value="0.0 if x <= 0.0 else x", d="1.0 if y > 0.0 else 0.0", d2="0.0",
           op="ReLU", doc="max(x, 0); relu'(0) = 0."),  # nan stays nan
     Unary(ABS, "abs", value="fabs(x)", d="1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0)",
-          d2="0.0", doc="|x|; abs'(0) = 0."),
+          d2="0.0", numpy="fabs", doc="|x|; abs'(0) = 0."),
     Unary(26, "log1p", math="log1p", d="div(1.0, 1.0 + x)",
           d2="-div(1.0, (1.0 + x) * (1.0 + x))", doc="log(1 + x), accurate for small x."),
     Unary(27, "expm1", math="expm1", d="exp(x)", d2="exp(x)",
@@ -165,8 +165,9 @@ UNARY: tuple[Unary, ...] = (
           doc="log |Γ(x)|; ValueError at 0 and the negative integers, as math.lgamma."),
     # codes 51-84 are the binary functions' (below)
     Unary(85, "square", value="x * x", d="2.0 * x", d2="2.0", doc="x * x, one node."),
-    # 1.0 / x as Python divides (ZeroDivisionError at 0): math lacks it, _common has it
-    Unary(86, "reciprocal", math="reciprocal", d="-(y * y)", d2="2.0 * cube(y)",
+    # 1.0 / x as Python divides (ZeroDivisionError at 0): math lacks it, _common has it.
+    # The derivatives are those of the division 1.0 / x, to the bit
+    Unary(86, "reciprocal", math="reciprocal", d="-div(y, x)", d2="div(2.0 * y, x * x)",
           doc="1.0 / x, one node (ZeroDivisionError at 0, as 1.0 / x)."),
 )
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cydiff._spec import FUNCTIONS
+from cydiff._spec import EXPORTED
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "conventions.md"
 NAMES = {"inf": math.inf, "nan": math.nan, "pi": math.pi}
@@ -36,7 +36,7 @@ def test_the_table_is_there():
 @pytest.mark.parametrize("expression, at, value, derivative", list(rows()))
 def test_row(impl, expression, at, value, derivative):
     x0 = number(at)
-    scope = {**NAMES, **{name: getattr(impl, name) for name in FUNCTIONS}}
+    scope = {**NAMES, **{name: getattr(impl, name) for name in EXPORTED}}
     if re.fullmatch(r"[A-Z][A-Za-z]*Error", value):
         error = getattr(__builtins__, value) if isinstance(__builtins__, type(math)) \
             else __builtins__[value]
