@@ -273,6 +273,14 @@ def function_argument_error(name: str, x: object,
                     f"not '{type_name(x)}'" + other_twin_hint(x))
 
 
+def binary_function(name: str, x: object, other: object) -> Any:
+    """cydiff.<name>(x, other) of x's twin: x.atan2(other) & co, where other is neither a
+    number nor of x's kind (a nested derivative's number, an array, or an error)."""
+    twin = _twin.of(x)
+    assert twin is not None, "x is a Value, Dual or MultiDual"
+    return getattr(twin.functions, name)(x, other)
+
+
 def binary_arguments(function: Callable[[Any, Any], Any], name: str, twin: str, a: object,
                      b: object) -> Any:
     """A binary function's arguments that are not two numbers, or a Value, Dual or

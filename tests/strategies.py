@@ -10,7 +10,7 @@ import math
 
 from hypothesis import strategies as st
 
-from programs import BINARY, EXPONENTS, MUTATIONS, SPECIALS, UNARY, Program
+from programs import BINARY, EXPONENTS, FUNCTIONS2, MUTATIONS, SPECIALS, TESTS, UNARY, Program
 from records import OTHER, VALUE
 
 SYMBOLS = sorted(BINARY)
@@ -33,7 +33,8 @@ def programs(draw, max_ops=12):
     for size in range(n, n + draw(st.integers(1, max_ops))):
         var = st.integers(0, size - 1)
         term = st.one_of(st.tuples(st.just("v"), var), st.tuples(st.just("c"), numbers))
-        kind = draw(st.sampled_from(["f", "neg", "op", "op_c", "c_op", "sum", "dot"]))
+        kind = draw(st.sampled_from(["f", "neg", "op", "op_c", "c_op", "sum", "dot", "f2",
+                                     "where", "clip"]))
         if kind == "f":
             op = ("f", draw(st.sampled_from(UNARY)), draw(var), draw(st.booleans()))
         elif kind == "neg":
@@ -44,6 +45,16 @@ def programs(draw, max_ops=12):
             symbol = draw(st.sampled_from(SYMBOLS))
             op = ((kind, symbol, draw(var), draw(constants)) if kind == "op_c"
                   else (kind, symbol, draw(constants), draw(var)))
+        elif kind == "f2":  # a binary function: at least one operand a variable
+            a, b = draw(term), draw(term)
+            if a[0] == "c" and b[0] == "c":
+                a = ("v", draw(var))
+            op = ("f2", draw(st.sampled_from(FUNCTIONS2)), a, b, draw(st.booleans()))
+        elif kind == "where":
+            op = ("where", draw(st.sampled_from(TESTS)), draw(term), ("v", draw(var)),
+                  draw(term), draw(term))
+        elif kind == "clip":
+            op = ("clip", draw(var), draw(numbers), draw(numbers))
         elif kind == "sum":
             terms = draw(st.lists(term, min_size=0, max_size=6))
             terms.insert(draw(st.integers(0, len(terms))), ("v", draw(var)))
@@ -63,7 +74,7 @@ def programs(draw, max_ops=12):
 # --- records spoiled as an attacker would (see records.py) ---------------------------------
 
 junk = st.one_of(
-    st.integers(-3, 40),
+    st.integers(-3, 130),  # op codes among them: the spec's (< N_OPS) and beyond
     st.sampled_from([-1, 2**31, 2**63, -2**63 - 1, 10**400, True, False, 0.5, math.nan,
                      math.inf, 1e308, "", "+", None, (), (0,), (-1, 2.0), [], b"x", {}, 3j,
                      VALUE, OTHER]),

@@ -198,6 +198,7 @@ def entry_points(impl, v):
         points[f"{name}(v, x)"] = lambda x, f=getattr(impl, name): f(v, x)
         points[f"{name}(x, v)"] = lambda x, f=getattr(impl, name): f(x, v)
         points[f"{name}(x, 1.0)"] = lambda x, f=getattr(impl, name): f(x, 1.0)
+        points[f"v.{name}(x)"] = lambda x, name=name: getattr(v, name)(x)
     points["clip(x, 0, 1)"] = lambda x: impl.clip(x, 0.0, 1.0)
     points["clip(v, x, 1)"] = lambda x: impl.clip(v, x, 1.0)
     points["where(v, x, 1)"] = lambda x: impl.where(v, x, 1.0)
@@ -218,7 +219,7 @@ def test_every_entry_point_names_what_it_was_given(impl, pure, compiled):
     for where, call in entry_points(impl, v).items():
         for bad, name in bad_inputs(impl, other):
             operator = where.startswith(("v ", "x "))
-            function = where.split("(")[0]
+            function = where.split("(")[0].removeprefix("v.")
             right_input = ((name == "Dual" and where.endswith("(x)") and function in FUNCTIONS)
                            or (name == "Dual" and where.endswith(("(x, 1.0)", "(x, 0, 1)")))
                            or (name == "str" and ("_op" in where or "label" in where))

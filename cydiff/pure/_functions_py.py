@@ -114,8 +114,9 @@ for _op2 in _spec.BINARY:
         globals()[_op2.name] = _binary_function(_op2.code, _op2.name, _op2.doc or None)
 for _alias, _name in (*_spec.ALIASES.items(), *_spec.BINARY_ALIASES.items()):
     globals()[_alias] = globals()[_name]
-_when = _binary_function(_spec.WHEN, "when")
-_unless = _binary_function(_spec.UNLESS, "unless")
+# where's halves, named where() in their error messages
+_when = _binary_function(_spec.WHEN, "where")
+_unless = _binary_function(_spec.UNLESS, "where")
 
 if TYPE_CHECKING:
     def __getattr__(name: str) -> Any: ...

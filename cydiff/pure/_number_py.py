@@ -77,6 +77,21 @@ def _binary_operator(cls: Any, op: int, symbol: str, reflected: bool) -> Callabl
     return power if op == POW else method
 
 
+def _binary_method(cls: Any, op: int, name: str) -> Callable[..., Any]:
+    """cls's `x.atan2(other)` & co: as the operators, but what they refuse is the function's
+    `cydiff.atan2(x, other)` (a nested derivative's number, an array, or its TypeError)."""
+    binary, with_constant, as_number = cls._binary, cls._with_constant, _common.as_number
+
+    def method(self: Any, other: object) -> Any:
+        if type(other) is cls:
+            return binary(op, name, self, other)
+        c = as_number(other)
+        if c is None:
+            return _common.binary_function(name, self, other)
+        return with_constant(op, self, c, False)
+    return method
+
+
 def _ordering(cls: Any, symbol: str, test: Callable[[float, float], bool]) -> Callable[..., Any]:
     """cls's `x < other` & co: test(x's value, other's value)."""
     primal, as_number = cls._primal, _common.as_number
@@ -126,7 +141,7 @@ class Arithmetic:
         made += [(name, _ordering(cls, symbol, test)) for name, symbol, test in ORDERINGS]
         made += [(name, _unary_operator(cls, op)) for name, op in UNARY_OPERATORS]
         for name, op, doc in BINARY_METHODS:
-            made.append((name, _binary_operator(cls, op, name, False)))
+            made.append((name, _binary_method(cls, op, name)))
             made[-1][1].__doc__ = doc
         for name, method in made:
             method.__name__, method.__qualname__ = name, f"{cls.__name__}.{name}"
