@@ -27,6 +27,11 @@ BACKEND: str
 
 if TYPE_CHECKING:  # type checkers read the annotated pure twin
     from . import pure as _chosen
+    from .pure._functions_py import (  # re-exported: binary functions, clip, where
+        arctan2 as arctan2, atan2 as atan2, clip as clip, copysign as copysign, fmod as fmod,
+        greater as greater, greater_equal as greater_equal, hypot as hypot, less as less,
+        less_equal as less_equal, maximum as maximum, minimum as minimum, where as where,
+    )
     from .pure import (
         Dual, GradientCheck, MultiDual, Tape, Value, data, derivative, dot, grad, gradient_check,
         grads, hessian, hvp, jacfwd, jacobian, jacrev, jvp, node_pool_limit, sum, trace,

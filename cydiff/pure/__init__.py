@@ -31,6 +31,12 @@ IMPLEMENTATION = _TWIN.name  # "pure": the twin's name (`cydiff._twin` has its r
 # exp, log, ...: the elementary functions of the op spec
 globals().update({name: getattr(_functions_py, name) for name in _spec.EXPORTED})
 if _typing.TYPE_CHECKING:
+    from ._functions_py import (  # re-exported: binary functions, clip, where
+        arctan2 as arctan2, atan2 as atan2, clip as clip, copysign as copysign, fmod as fmod,
+        greater as greater, greater_equal as greater_equal, hypot as hypot, less as less,
+        less_equal as less_equal, maximum as maximum, minimum as minimum, where as where,
+    )
+
     def __getattr__(name: str) -> _functions_py.Elementary: ...
 
 __all__ = exports.NAMES

@@ -118,8 +118,20 @@ for _alias, _name in (*_spec.ALIASES.items(), *_spec.BINARY_ALIASES.items()):
 _when = _binary_function(_spec.WHEN, "where")
 _unless = _binary_function(_spec.UNLESS, "where")
 
-if TYPE_CHECKING:
-    def __getattr__(name: str) -> Any: ...
+if TYPE_CHECKING:  # the functions made above, for type checkers
+    atan2: BinaryFunction
+    arctan2: BinaryFunction
+    hypot: BinaryFunction
+    copysign: BinaryFunction
+    fmod: BinaryFunction
+    minimum: BinaryFunction
+    maximum: BinaryFunction
+    less: BinaryFunction
+    greater: BinaryFunction
+    less_equal: BinaryFunction
+    greater_equal: BinaryFunction
+
+    def __getattr__(name: str) -> Elementary: ...
 
 
 def clip(x: Any, lo: Any, hi: Any) -> Any:
