@@ -137,14 +137,15 @@ if TYPE_CHECKING:  # the functions made above, for type checkers
 def clip(x: Any, lo: Any, hi: Any) -> Any:
     """x limited to [lo, hi]: minimum(maximum(x, lo), hi), as numpy's clip (at x == lo
     or x == hi, half the derivative: the tie of maximum or minimum)."""
-    return globals()["minimum"](globals()["maximum"](x, lo), hi)
+    return minimum(maximum(x, lo), hi)  # noqa: F821  (both made from the spec above)
 
 
 def where(cond: Any, a: Any, b: Any) -> Any:
     """a where cond is true (nonzero), else b. A condition that is a Value, Dual or
     MultiDual (one built with less, greater, ...) is recorded: a tape decides anew at
     every point; the derivative flows to the branch taken only, and an inf or nan in the
-    other never reaches it. A plain condition (a bool) picks a or b as it is."""
+    other never reaches it. Both branches are computed, as numpy's where computes them: an
+    exception in either raises. A plain condition (a bool) picks a or b as it is."""
     if type(cond) in _KINDS or _common.is_nested(cond):
         return _when(cond, a) + _unless(cond, b)
     if _common.is_array(cond) or _common.is_array(a) or _common.is_array(b):
