@@ -9,6 +9,7 @@ import os
 import sys
 
 from setuptools import Extension, setup
+from setuptools.command.build_py import build_py
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "src"))
 import codegen  # noqa: E402  the compiled twin's sources from the op spec
@@ -61,11 +62,33 @@ def extensions():
     )
 
 
+class BuildPy(build_py):
+    """build_py that also removes, from the build directory, the modules the sources no
+    longer have: setuptools leaves them there, and a wheel built in a working tree would
+    ship a module renamed or removed since (cydiff/_functional.py, _ops_c's extension)."""
+
+    def run(self) -> None:
+        super().run()
+        built = os.path.join(self.build_lib, "cydiff")
+        for folder, _, files in os.walk(built):
+            for name in files:
+                path = os.path.join(folder, name)
+                if name.endswith(".py"):
+                    stale = not os.path.exists(os.path.join("cydiff", os.path.relpath(path, built)))
+                else:  # an extension module: one of MODULES, at the package's top
+                    stale = (name.endswith((".so", ".pyd"))
+                             and (folder != built or name.split(".")[0] not in MODULES))
+                if stale:
+                    os.remove(path)
+
+
+COMMANDS = {"build_py": BuildPy}
 if os.environ.get("CYDIFF_NO_EXTENSIONS"):
-    setup(ext_modules=[])
+    setup(ext_modules=[], cmdclass=COMMANDS)
 elif os.environ.get("CYDIFF_SANITIZE"):
     # Objects of their own: setuptools reuses up-to-date objects, and instrumented
     # ones must never end up in a normal build of the same checkout.
-    setup(ext_modules=extensions(), options={"build": {"build_base": "build/sanitize"}})
+    setup(ext_modules=extensions(), cmdclass=COMMANDS,
+          options={"build": {"build_base": "build/sanitize"}})
 else:
-    setup(ext_modules=extensions())
+    setup(ext_modules=extensions(), cmdclass=COMMANDS)
