@@ -235,6 +235,10 @@ def namespace(spec: ModuleType) -> dict[str, Any]:
         return switch([(name_of[op.code], c(getattr(op, what), "a, b, y"))
                        for op in spec.BINARY])
 
+    def operator_switch(what: str) -> str:
+        return switch([(name_of[op.code], c(getattr(op, what), "a, b, y"))
+                       for op in spec.BINARY if op.code <= spec.POW])
+
     def folds(left: bool) -> list[tuple[int, int]]:
         """(binary op, its folded op with the constant on the left or right)."""
         commutative = (spec.ADD, spec.MUL)  # x + c is c + x: ADD_C serves both sides
@@ -245,12 +249,21 @@ def namespace(spec: ModuleType) -> dict[str, Any]:
         lines = [f"    if op == {name_of[b]}: return {name_of[f]}" for b, f in folds(left)]
         return "\n".join(lines[:-1] + [f"    return {name_of[folds(left)[-1][1]]}"])
 
-    kinds: dict[int, list[int]] = {}
-    for op in spec.FOLDED:
-        kinds.setdefault(op.binary, []).append(op.code)
-    folded = [f"    if {' or '.join(f'op == {name_of[f]}' for f in fs)}: return {name_of[b]}"
-              for b, fs in kinds.items()]
-    folded[-1] = f"    return {name_of[list(kinds)[-1]]}"
+    # folded_kind as runs of consecutive codes whose kinds are consecutive too, each one
+    # subtraction: small enough to inline however many binary functions there are (a case a
+    # code measured the tape's Hessian slower: GCC called it out of line)
+    runs: list[list[int]] = []  # [first code, last code, code - kind]
+    for op in sorted(spec.FOLDED, key=lambda op: op.code):
+        if runs and op.code == runs[-1][1] + 1 and op.code - op.binary == runs[-1][2]:
+            runs[-1][1] = op.code
+        else:
+            runs.append([op.code, op.code, op.code - op.binary])
+    folded = [f"    if {first} <= op <= {last}: return op - {offset}"
+              f"  # {name_of[first]} .. {name_of[last]}" if first < last else
+              f"    if op == {first}: return op - {offset}  # {name_of[first]}"
+              for first, last, offset in runs]
+    first, last, offset = runs[-1]
+    folded[-1] = f"    return op - {offset}  # {name_of[first]} .. {name_of[last]}"
 
     def codes_of(ops: Iterable[Any]) -> str:
         return ranges(op.code for op in ops)
@@ -274,6 +287,7 @@ def namespace(spec: ModuleType) -> dict[str, Any]:
             "inline_c": inline_c, "binary_formula": binary_formula,
             "binary_functions": [op for op in spec.BINARY if op.function],
             "unary_switch": unary_switch, "binary_switch": binary_switch, "codes_of": codes_of,
+            "operator_switch": operator_switch,
             "folded_switch": "\n".join(folded), "fold_switch": fold_switch,
             "operators": [(DUNDERS[op.name], name_of[op.code], op.name) for op in spec.BINARY
                           if op.name in DUNDERS],
