@@ -249,21 +249,15 @@ def namespace(spec: ModuleType) -> dict[str, Any]:
         lines = [f"    if op == {name_of[b]}: return {name_of[f]}" for b, f in folds(left)]
         return "\n".join(lines[:-1] + [f"    return {name_of[folds(left)[-1][1]]}"])
 
-    # folded_kind as runs of consecutive codes whose kinds are consecutive too, each one
-    # subtraction: small enough to inline however many binary functions there are (a case a
-    # code measured the tape's Hessian slower: GCC called it out of line)
-    runs: list[list[int]] = []  # [first code, last code, code - kind]
-    for op in sorted(spec.FOLDED, key=lambda op: op.code):
-        if runs and op.code == runs[-1][1] + 1 and op.code - op.binary == runs[-1][2]:
-            runs[-1][1] = op.code
-        else:
-            runs.append([op.code, op.code, op.code - op.binary])
-    folded = [f"    if {first} <= op <= {last}: return op - {offset}"
-              f"  # {name_of[first]} .. {name_of[last]}" if first < last else
-              f"    if op == {first}: return op - {offset}  # {name_of[first]}"
-              for first, last, offset in runs]
-    first, last, offset = runs[-1]
-    folded[-1] = f"    return op - {offset}  # {name_of[first]} .. {name_of[last]}"
+    def kind_switch(ops: list[Any]) -> str:
+        """folded_kind's body for these folded ops: a test a kind, the last one the else."""
+        kinds: dict[int, list[int]] = {}
+        for op in ops:
+            kinds.setdefault(op.binary, []).append(op.code)
+        lines = [f"    if {' or '.join(f'op == {name_of[f]}' for f in fs)}: return {name_of[b]}"
+                 for b, fs in kinds.items()]
+        lines[-1] = f"    return {name_of[list(kinds)[-1]]}"
+        return "\n".join(lines)
 
     def codes_of(ops: Iterable[Any]) -> str:
         return ranges(op.code for op in ops)
@@ -288,7 +282,8 @@ def namespace(spec: ModuleType) -> dict[str, Any]:
             "binary_functions": [op for op in spec.BINARY if op.function],
             "unary_switch": unary_switch, "binary_switch": binary_switch, "codes_of": codes_of,
             "operator_switch": operator_switch,
-            "folded_switch": "\n".join(folded), "fold_switch": fold_switch,
+            "folded_switch": kind_switch(list(spec.FOLDED)), "fold_switch": fold_switch,
+            "operator_kind_switch": kind_switch([f for f in spec.FOLDED if f.binary <= spec.POW]),
             "operators": [(DUNDERS[op.name], name_of[op.code], op.name) for op in spec.BINARY
                           if op.name in DUNDERS],
             "equalities": [("__eq__", "=="), ("__ne__", "!=")],
