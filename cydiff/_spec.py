@@ -225,18 +225,12 @@ BINARY: tuple[Binary, ...] = (
            daa="0.0", dab="0.0", dbb="0.0",
            doc="The larger of a and b (numpy's maximum); a tie shares the derivative."),
     # Comparisons as numbers: a condition built of them is a node, which tapes replay
-    Binary(LESS, "less", "1.0 if a < b else 0.0", function=True,
-           da="0.0", db="0.0", daa="0.0", dab="0.0", dbb="0.0",
-           doc="1.0 if a < b else 0.0, a number that records the test (derivative 0)."),
-    Binary(GREATER, "greater", "1.0 if a > b else 0.0", function=True,
-           da="0.0", db="0.0", daa="0.0", dab="0.0", dbb="0.0",
-           doc="1.0 if a > b else 0.0, a number that records the test (derivative 0)."),
-    Binary(LESS_EQUAL, "less_equal", "1.0 if a <= b else 0.0", function=True,
-           da="0.0", db="0.0", daa="0.0", dab="0.0", dbb="0.0",
-           doc="1.0 if a <= b else 0.0, a number that records the test (derivative 0)."),
-    Binary(GREATER_EQUAL, "greater_equal", "1.0 if a >= b else 0.0", function=True,
-           da="0.0", db="0.0", daa="0.0", dab="0.0", dbb="0.0",
-           doc="1.0 if a >= b else 0.0, a number that records the test (derivative 0)."),
+    *(Binary(code, name, f"1.0 if a {symbol} b else 0.0", function=True,
+             da="0.0", db="0.0", daa="0.0", dab="0.0", dbb="0.0",
+             doc=f"1.0 if a {symbol} b else 0.0, a number that records the test (derivative 0).")
+      for code, name, symbol in ((LESS, "less", "<"), (GREATER, "greater", ">"),
+                                 (LESS_EQUAL, "less_equal", "<="),
+                                 (GREATER_EQUAL, "greater_equal", ">="))),
     # where(c, a, b) is when(c, a) + unless(c, b): the half not taken is -0.0, and
     # x + -0.0 is x to the bit (-0.0 too), so neither an inf nor a nan of the branch not
     # taken reaches the value or the derivative

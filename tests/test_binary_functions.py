@@ -12,7 +12,7 @@ import random
 
 import numpy as np
 import pytest
-from closed_forms import BINARY_CLOSED_FORMS, sample2
+from closed_forms import BINARY_CLOSED_FORMS, richardson, sample2
 from programs import bits
 
 from cydiff._spec import BINARY_FUNCTIONS
@@ -92,14 +92,6 @@ def derivatives(impl, name, a, b):
     assert [bits(d) for d in reverse] == [bits(d) for d in folded], (name, a, b)
     return reverse
 
-
-def central(f, x, h):
-    return (f(x + h) - f(x - h)) / (2.0 * h)
-
-
-def richardson(f, x):
-    h = 1e-3 * max(1.0, abs(x))
-    return (4.0 * central(f, x, h / 2) - central(f, x, h)) / 3.0
 
 
 def near(exact, got, rel):

@@ -6,18 +6,9 @@ import random
 
 import pytest
 
-from closed_forms import CLOSED_FORMS, sample
+from closed_forms import CLOSED_FORMS, central, richardson, sample
 from programs import apply, random_program, run_floats
 
-
-def central(f, x, h):
-    return (f(x + h) - f(x - h)) / (2.0 * h)
-
-
-def richardson(f, x):
-    """Central differences with one Richardson step: error O(h^4), about 1e-11 here."""
-    h = 1e-3 * max(1.0, abs(x))
-    return (4.0 * central(f, x, h / 2) - central(f, x, h)) / 3.0
 
 
 def close(exact, numeric, rel):
