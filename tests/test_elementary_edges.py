@@ -1,4 +1,4 @@
-"""The breadth issue's functions at their edges: rounding, sign, exp2, cbrt, lgamma.
+"""The breadth issue's unary functions at their edges: rounding, sign, exp2, cbrt, lgamma, ...
 
 Values are math's (as floats) bit for bit, both twins agree bit for bit, exceptions
 included, and lgamma's derivatives (digamma, trigamma: `cydiff/_gamma_py.py` and its C
@@ -126,7 +126,7 @@ def test_lgammas_derivatives_are_digamma_and_trigamma(impl):
 
 def test_the_twins_agree_to_the_bit_at_the_edges(pure, compiled):
     names = [*ROUNDING, "sign", "exp2", "cbrt", "lgamma", "log2", "log10", "asinh", "acosh",
-             "atanh", "erfc"]
+             "atanh", "erfc", "square", "reciprocal"]
     points = EDGES + [0.9999999999999999, 1.0000000000000002, 1024.0, 1025.0, -1075.0, 1.46]
     for name in names:
         for x in points:
