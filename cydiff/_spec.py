@@ -203,11 +203,13 @@ BINARY: tuple[Binary, ...] = (
            dab="0.0 if y == 0.0 else -div(div(a, y) * div(b, y), y)",
            dbb="0.0 if y == 0.0 else div(div(a, y) * div(a, y), y)",
            doc="sqrt(a*a + b*b) without overflow (math.hypot); hypot' = 0 at the origin."),
-    # |a| with b's sign: d/da is sign(a) (0 at a == 0, as abs) times b's sign
-    Binary(COPYSIGN, "copysign", "", math="copysign", function=True,
-           da="(1.0 if a > 0.0 else (-1.0 if a < 0.0 else 0.0)) * copysign(1.0, b)",
+    # |a| with b's sign: d/da is sign(a) (0 at a == 0, as abs) times b's sign. A nan's sign
+    # is not portable (libm's and CPython's nans differ in it), so a nan b reads as positive
+    Binary(COPYSIGN, "copysign", "copysign(a, b) if b == b else fabs(a)", function=True,
+           da="(1.0 if a > 0.0 else (-1.0 if a < 0.0 else 0.0)) * "
+              "(copysign(1.0, b) if b == b else 1.0)",
            db="0.0", daa="0.0", dab="0.0", dbb="0.0",
-           doc="|a| with the sign of b (math.copysign); d/db = 0."),
+           doc="|a| with the sign of b (math.copysign), |a| where b is nan; d/db = 0."),
     # a - n b with n = trunc(a / b), the exact integer (a - y) / b, not the rounded a / b
     Binary(FMOD, "fmod", "", math="fmod", function=True,
            da="1.0", db="-rint(div(a - y, b))", daa="0.0", dab="0.0", dbb="0.0",

@@ -173,6 +173,7 @@ def test_square_and_reciprocal(impl):
     assert impl.hessian(impl.reciprocal)(2.0) == 0.25
 
 
+@pytest.mark.c_extensions
 def test_the_twins_agree_to_the_bit_at_the_edges(pure, compiled):
     def fingerprint(m, name, a, b):
         out = [outcomes(m, name, a, b)]
