@@ -278,6 +278,7 @@ def namespace(spec: ModuleType) -> dict[str, Any]:
             "inline_binary": [op for op in spec.BINARY if name_of[op.code] in TAPE_INLINE],
             "inline_folded": [op for op in spec.FOLDED if name_of[op.code] in TAPE_INLINE],
             "inline_codes": wrap([op.name.upper() for op in inline_unary]),
+            "relu": next(op for op in unary if op.name == "relu"),
             "inline_c": inline_c, "binary_formula": binary_formula,
             "binary_functions": [op for op in spec.BINARY if op.function],
             "unary_switch": unary_switch, "binary_switch": binary_switch, "codes_of": codes_of,

@@ -3,14 +3,17 @@
 Leaves and constants cover the edges where twins could drift: signed zeros,
 ±1, subnormals, huge values, infinities and nans, ints; ops cover every
 function, every operator with nodes or constants on either side, `**` with
-constant and node exponents, reuse of a node (x * x, DAGs) and fused sum/dot.
+constant and node exponents, reuse of a node (x * x, DAGs), fused sum/dot, and the
+neurons of dense layers (what a tape's replay fuses).
 """
 
 import math
+import random
 
 from hypothesis import strategies as st
 
-from programs import BINARY, EXPONENTS, FUNCTIONS2, MUTATIONS, SPECIALS, TESTS, UNARY, Program
+from programs import (BINARY, EXPONENTS, FUNCTIONS2, MUTATIONS, SPECIALS, TESTS, UNARY, Program,
+                      random_layer)
 from records import OTHER, VALUE
 
 SYMBOLS = sorted(BINARY)
@@ -30,11 +33,18 @@ def programs(draw, max_ops=12):
     n = draw(st.integers(1, 4))
     program = Program([draw(numbers) for _ in range(n)])
     program.seeds = [draw(tangents) for _ in range(n)]
-    for size in range(n, n + draw(st.integers(1, max_ops))):
+    count = draw(st.integers(1, max_ops))
+    size = n
+    while size < n + count:
         var = st.integers(0, size - 1)
         term = st.one_of(st.tuples(st.just("v"), var), st.tuples(st.just("c"), numbers))
         kind = draw(st.sampled_from(["f", "neg", "op", "op_c", "c_op", "sum", "dot", "f2",
-                                     "where", "clip"]))
+                                     "where", "clip", "layer"]))
+        if kind == "layer":  # neurons of a dense layer (programs.random_layer)
+            layer = random_layer(random.Random(draw(st.integers(0, 2**32))), size, 0.2)
+            program.ops += layer
+            size += len(layer)
+            continue
         if kind == "f":
             op = ("f", draw(st.sampled_from(UNARY)), draw(var), draw(st.booleans()))
         elif kind == "neg":
@@ -65,6 +75,7 @@ def programs(draw, max_ops=12):
             xs[draw(st.integers(0, k - 1))] = ("v", draw(var))
             op = ("dot", ws, xs)
         program.ops.append(op)
+        size += 1
     size = len(program.inputs) + len(program.ops)
     new_data = st.one_of(st.sampled_from(MUTATIONS), numbers)
     program.mutations = draw(st.lists(st.tuples(st.integers(0, size - 1), new_data), max_size=3))
