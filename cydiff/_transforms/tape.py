@@ -32,7 +32,8 @@ from typing import Any, Optional, Sequence
 import numpy
 
 from .. import _common, _pickle, _records, _twin
-from . import inputs, passes, replay
+from . import inputs, replay
+from .sparsity import HessianColouring
 from .._spec import CUSTOM, LEAF
 from .._records import Node
 
@@ -40,12 +41,13 @@ from .._records import Node
 class Tape:
     """A recorded graph, replayed at new inputs (see the module)."""
 
-    __slots__ = ("_nodes", "_constants", "_inputs", "_twin", "_engine")
+    __slots__ = ("_nodes", "_constants", "_inputs", "_twin", "_engine", "_colouring")
     _nodes: tuple[Node, ...]
     _constants: dict[int, float]  # leaf index -> value, for leaves not inputs
     _inputs: tuple[int, ...]      # leaf index of each input (-1: f did not use it)
     _twin: str                    # whose replay: "pure" here, "compiled" in C
     _engine: Any                  # the compiled replay, or None
+    _colouring: Optional[HessianColouring]  # the Hessian's, made at its first use
 
     def __new__(cls, nodes: Sequence[tuple[Any, ...]], constants: dict[int, float],
                 inputs: Sequence[int], twin: str = "pure") -> Tape:
@@ -60,7 +62,7 @@ class Tape:
         """A tape of arrays that hold together: checked, or recorded from a graph."""
         tape = object.__new__(cls)
         tape._nodes, tape._constants, tape._inputs, tape._twin = nodes, constants, inputs, twin
-        tape._engine = None
+        tape._engine = tape._colouring = None
         if twin == "compiled":
             from .._tape_c import Replay  # type: ignore[import-not-found,unused-ignore]
             tape._engine = Replay(nodes, constants, inputs)
@@ -169,17 +171,56 @@ class Tape:
             hv[:] = self._graph(xs).hvp(vs.tolist())[1]
         return hv
 
-    def hessian(self, x: Any) -> Any:
+    def hessian(self, x: Any, sparse: bool = False) -> Any:
         """H(x), exact: an n×n float64 array whose column j is `hvp(x, e_j)`, the bits
-        of `cydiff.hessian(f)(x)` (one forward replay, then a sweep per column)."""
+        of `cydiff.hessian(f)(x)` — save a zero's sign where the pattern has an entry
+        (see `sparsity`) — or, `sparse=True`, a scipy.sparse CSR matrix of the pattern's
+        entries. Columns that share no row are computed together: one forward replay,
+        then a sweep per colour of `sparsity("hessian")`'s colouring (3 for a banded
+        Hessian like Rosenbrock's, whatever n), not one per column."""
         xs = inputs.point(self.n_inputs, x, "Tape.hessian")
-        n = self.n_inputs
-        H = numpy.empty((n, n), dtype=numpy.float64)
+        if not isinstance(sparse, bool):
+            raise TypeError(f"Tape.hessian: sparse must be True or False, not "
+                            f"'{_common.type_name(sparse)}'")
+        colouring = self._hessian_colouring()
+        n, seeds = self.n_inputs, colouring.seeds
+        products = numpy.empty(seeds.shape, dtype=numpy.float64)  # row c: H · seeds[c]
         if self._engine is not None:
-            self._engine.hessian(xs, H)
+            self._engine.hvps(xs, seeds, products)
         else:
-            H[:] = passes.hessian_matrix(self._graph(xs), n)  # cydiff.hessian's blocks
+            products[:] = self._graph(xs).hvps(seeds.T).T
+        values = colouring.entries(products)
+        if sparse:
+            return _scipy_sparse("Tape.hessian").csr_matrix(
+                (values, colouring.cols.copy(), colouring.indptr.copy()), shape=(n, n))
+        H = numpy.zeros((n, n), dtype=numpy.float64)
+        H[colouring.rows, colouring.cols] = values
         return H
+
+    def sparsity(self, of: str = "hessian") -> Any:
+        """The pattern of the Hessian (`of="hessian"`, n×n) or of the gradient as a 1×n
+        Jacobian (`of="jacobian"`): a scipy.sparse CSR matrix of booleans, True where a
+        replay can give an entry other than +0.0 at some point. A pattern of the tape, the
+        same at every x: ready for `scipy.optimize.minimize(..., method="trust-constr",
+        hess=...)` and `least_squares(..., jac_sparsity=...)`."""
+        sparse = _scipy_sparse("Tape.sparsity")
+        n = self.n_inputs
+        if of == "hessian":
+            colouring = self._hessian_colouring()
+            return sparse.csr_matrix((numpy.ones(len(colouring.rows), dtype=bool),
+                                      colouring.cols.copy(), colouring.indptr.copy()),
+                                     shape=(n, n))
+        if of == "jacobian":
+            used = numpy.flatnonzero(numpy.array(self._inputs) >= 0)
+            return sparse.csr_matrix((numpy.ones(len(used), dtype=bool),
+                                      (numpy.zeros(len(used), dtype=numpy.intp), used)),
+                                     shape=(1, n))
+        raise ValueError(f"Tape.sparsity: of must be 'hessian' or 'jacobian', not {of!r}")
+
+    def _hessian_colouring(self) -> HessianColouring:
+        if self._colouring is None:  # (two threads may both make it: the same one)
+            self._colouring = HessianColouring(self._nodes, self._inputs)
+        return self._colouring
 
     def _graph(self, xs: Any) -> Any:
         from .second import Graph
@@ -210,6 +251,15 @@ class Tape:
             threads = max(1, min(_cpus(), m * len(self._nodes) // _NODES_PER_THREAD))
         _in_blocks(self._engine.batch, rows, values, grads, max(1, min(threads, m, _cpus())))
         return values, grads
+
+
+def _scipy_sparse(where: str) -> Any:
+    try:
+        import scipy.sparse  # type: ignore[import-untyped,unused-ignore]
+    except ImportError:
+        raise ImportError(f"{where}: sparse matrices need scipy (pip install 'cydiff[sparse]' "
+                          "or pip install scipy)") from None
+    return scipy.sparse
 
 
 def _input_positions(inputs: Sequence[Any], value_type: Any, where: str) -> dict[int, int]:

@@ -1,0 +1,131 @@
+"""The sparsity of a tape's Hessian, and the colouring that computes it in few sweeps.
+
+The pattern comes from the tape's ops, as ADOL-C's nonlinear interaction domains do
+(Walther 2008): every node's set of inputs (a Python int, one bit an input), and for
+every op whose second derivative in a pair of its operands is not identically zero
+(the op spec's formulas: `x * y` couples x with y, `x ** 2` x with itself, `x + y`
+nothing), every pair of their sets. It holds every entry a sweep can make other than
++0.0, whatever the point: a pattern of the tape, not of x.
+
+Columns that share no row get one colour (a distance-2 colouring of the columns:
+Curtis, Powell and Reid's grouping of the gradient's Jacobian), and one Hessian-vector
+product along the sum of a colour's unit vectors gives all its columns: entry (i, j)
+is row i of its colour's product. Each entry is then the bits of its own column's
+product `hvp(x, e_j)`: what the colour's other columns add there is an exact zero —
+save a zero's sign, as x + 0.0 is +0.0 for x = -0.0. (A star colouring needs fewer
+colours where one input meets all the others, but reads half the entries from their
+mirror H[j, i], a product along another direction, so its dense Hessian could differ
+from the column-by-column one in the last bit.)
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy
+
+from .._spec import BINARY, DOT, FOLDED, LEAF, SUM, UNARY
+
+
+def _coupled_operands() -> dict[int, tuple[str, ...]]:
+    """op code -> the operand pairs ("aa", "ab", "bb") whose second derivative is not
+    identically zero (a folded op's one operand is its "a")."""
+    table: dict[int, tuple[str, ...]] = {}
+    for unary in UNARY:
+        table[unary.code] = ("aa",) if unary.d2 != "0.0" else ()
+    binary = {op.code: op for op in BINARY}
+    for op in BINARY:
+        table[op.code] = tuple(pair for pair, formula in (("aa", op.daa), ("ab", op.dab),
+                                                         ("bb", op.dbb)) if formula != "0.0")
+    for folded in FOLDED:
+        spec = binary[folded.binary]
+        table[folded.code] = ("aa",) if (spec.dbb if folded.left else spec.daa) != "0.0" else ()
+    return table
+
+
+COUPLED = _coupled_operands()
+
+
+def members(bits: int) -> list[int]:
+    """The positions of a set's bits, in order."""
+    out = []
+    while bits:
+        low = bits & -bits
+        out.append(low.bit_length() - 1)
+        bits ^= low
+    return out
+
+
+def hessian_pattern(nodes: Sequence[Any], inputs: Sequence[int]) -> list[int]:
+    """The Hessian's pattern: row k's columns as a set (an int), for each input k."""
+    position = {leaf: k for k, leaf in enumerate(inputs) if leaf >= 0}
+    rows = [0] * len(inputs)
+    deps = [0] * len(nodes)
+
+    def couple(p: int, q: int) -> None:
+        if p and q:
+            for k in members(p):
+                rows[k] |= q
+            for k in members(q):
+                rows[k] |= p
+
+    for i, node in enumerate(nodes):
+        op = node.op
+        if op == LEAF:
+            deps[i] = 1 << position[i] if i in position else 0
+        elif op == SUM:
+            for item in node.items:
+                if type(item) is int:
+                    deps[i] |= deps[item]
+        elif op == DOT:
+            for w, x in zip(node.items[::2], node.items[1::2]):
+                dw = deps[w] if type(w) is int else 0
+                dx = deps[x] if type(x) is int else 0
+                deps[i] |= dw | dx
+                couple(dw, dx)
+        else:
+            a = deps[node.a]
+            b = deps[node.b] if node.b >= 0 else 0
+            deps[i] = a | b
+            for pair in COUPLED[op]:
+                couple(a if pair[0] == "a" else b, a if pair[1] == "a" else b)
+    return rows
+
+
+def column_colouring(rows: Sequence[int]) -> list[int]:
+    """A colour per column, greedy in order: two columns with a row in common differ."""
+    colours: list[int] = []
+    for j, column in enumerate(rows):  # (H is symmetric: column j's rows are row j's columns)
+        meets = 0
+        for i in members(column):
+            meets |= rows[i]
+        taken = {colours[k] for k in members(meets & ((1 << j) - 1))}
+        colour = 0
+        while colour in taken:
+            colour += 1
+        colours.append(colour)
+    return colours
+
+
+class HessianColouring:
+    """A tape's Hessian pattern, its entries as (rows, columns), and the colouring."""
+
+    __slots__ = ("rows", "cols", "indptr", "colours", "seeds")
+
+    def __init__(self, nodes: Sequence[Any], inputs: Sequence[int]) -> None:
+        pattern = hessian_pattern(nodes, inputs)
+        n = len(inputs)
+        entries = [(i, j) for i in range(n) for j in members(pattern[i])]
+        self.rows = numpy.array([i for i, _ in entries], dtype=numpy.intp)
+        self.cols = numpy.array([j for _, j in entries], dtype=numpy.intp)
+        # as CSR: the entries are in row order, each row's columns ascending
+        self.indptr = numpy.concatenate(([0], numpy.cumsum(numpy.bincount(self.rows, minlength=n))))
+        self.colours = numpy.array(column_colouring(pattern), dtype=numpy.intp)
+        k = int(self.colours.max()) + 1 if n else 0
+        self.seeds = numpy.zeros((k, n), dtype=numpy.float64)  # colour c: Σ e_j, j of colour c
+        self.seeds[self.colours, numpy.arange(n)] = 1.0
+
+    def entries(self, products: Any) -> Any:
+        """The pattern's entries (in rows, cols order) from the colours' products
+        (row c: H · seeds[c])."""
+        return products[self.colours[self.cols], self.rows]
