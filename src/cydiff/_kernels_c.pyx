@@ -48,6 +48,10 @@ cdef double pow_core(double a, double b, int *err) noexcept nogil:
         return 1.0
     if b == 1.0:  # what the steps below give for every a (nan, inf, 0, < 0), without libm
         return a
+    if b == 2.0:
+        r = a * a
+        if square_is_product(a, r):  # pow(|a|, 2.0)'s result, proved: no libm call
+            return r
     if isnan(a):
         return a
     if isnan(b):
