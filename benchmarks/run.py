@@ -18,6 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import field_tapes  # noqa: E402
 import figures  # noqa: E402
 from harness import per_unit  # noqa: E402
 from systems import environment, graph_systems  # noqa: E402
@@ -68,9 +69,13 @@ def main(argv: list[str] | None = None) -> int:
     tape = figures.tape_figure(rounds, 32 if quick else 256, missing)
     say("second order on a tape: the Rosenbrock function ...")
     second = figures.second_order_figure(10 if quick else 100, 2 if quick else 7)
+    say("tapes against the field and hand-written C ...")
+    field = field_tapes.field_figure(2 if quick else 7, 32 if quick else 256,
+                                     [10, 30] if quick else [100, 1000],
+                                     1_000 if quick else 100_000)
 
     report = write_report(out, quick, chain, dual, func, memory, scaling, dags, dot, demo, jac,
-                          tape, second, missing, n)
+                          tape, second, field, missing, n)
     plot = write_plot(out, dags, scaling)
     say(report)
     say(f"wrote {out / 'RESULTS.md'}" + (f" and {plot}" if plot else " (no plot: matplotlib missing)")
@@ -79,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def write_report(out, quick, chain, dual, func, memory, scaling, dags, dot, demo, jac, tape, second,
-                 missing, n) -> str:
+                 field, missing, n) -> str:
     fwd, bwd = chain["forward"], chain["backward"]
     lines = ["# Benchmark results", ""]
     if quick:
@@ -148,6 +153,7 @@ def write_report(out, quick, chain, dual, func, memory, scaling, dags, dot, demo
     r = tape.batch["threads=1"].ratio(tape.batch["threads=2"])
     target(f"`value_and_grad_batch` ({tape.rows} points): throughput on 2 threads ÷ on 1",
            "≥ 1.6×", str(r), r.median >= 1.6)
+    field_targets(field, target)
     lines += ["## Targets", "", "| figure | target | measured | met |", "|---|---|---|---|",
               *targets, ""]
 
@@ -258,12 +264,69 @@ def write_report(out, quick, chain, dual, func, memory, scaling, dags, dot, demo
         lines.append(f"| {what} | {per_unit(second[api].median)} | "
                      f"{per_unit(second[taped].median)} | {second[api].ratio(second[taped])} |")
 
+    lines += ["", *field_section(field)]
+
     if missing:
         lines += ["", "## Not measured", ""] + [f"- {k}: {v}" for k, v in missing.items()]
     text = "\n".join(lines) + "\n"
     out.mkdir(parents=True, exist_ok=True)
     (out / "RESULTS.md").write_text(text, encoding="utf-8")
     return text
+
+
+def field_targets(field, target) -> None:
+    """Issue 17's targets: tapes near hand-written C and ahead of the field."""
+    rows = field.rows
+    one = rows["demo loss and gradient, one point"]
+    taped = one["cydiff tape.value_and_grad"]
+    if "hand-written C (ctypes)" in one:
+        r = taped.ratio(one["hand-written C (ctypes)"])
+        target("demo loss value and gradient, one point: the tape ÷ hand-written C", "≤ 3×",
+               str(r), r.median <= 3)
+    batch = next(v for k, v in rows.items() if k.startswith("demo loss") and "points" in k)
+    one_thread = batch["cydiff value_and_grad_batch, 1 thread"]
+    if "hand-written C, serial loop" in batch:
+        r = one_thread.ratio(batch["hand-written C, serial loop"])
+        target("the same in a batch, per row, 1 thread ÷ hand-written C's loop", "≤ 1.5×", str(r),
+               r.median <= 1.5)
+    r = one_thread.ratio(batch["cydiff value_and_grad_batch, 2 threads"])
+    target("the batch's throughput on 2 threads ÷ 1", "≥ 1.7×", str(r), r.median >= 1.7)
+    for name, t in rows.items():
+        if name.startswith("Rosenbrock"):
+            n = int(name.split("= ")[1])
+            wanted = 10 if n <= 100 else 30
+            r = t["cydiff tape.hessian"].ratio(t["cydiff tape.grad (x**2)"])
+            target(f"{name}: tape.hessian ÷ tape.grad", f"≤ {wanted}×", str(r), r.median <= wanted)
+            r = t["cydiff tape.grad (x**2)"].ratio(t["cydiff tape.grad (x*x)"])
+            target(f"{name}: the x**2 tape's gradient ÷ the x*x tape's", "≤ 1.5×", str(r),
+                   r.median <= 1.5)
+    rec = rows["recording"]
+    for what, recorded, built in (
+            ("demo loss", "demo loss: Tape.from_graph(build the graph)",
+             "demo loss: build the graph, backward()"),
+            ("Rosenbrock 100-D", "Rosenbrock 100-D: cydiff.trace",
+             "Rosenbrock 100-D: build the graph, backward()")):
+        r = rec[recorded].ratio(rec[built])
+        target(f"recording the {what} ÷ building its graph and backward()", "≤ 3×", str(r),
+               r.median <= 3)
+
+
+def field_section(field) -> list[str]:
+    """The tapes-against-the-field tables: per row, every contender ÷ the tape."""
+    lines = ["## Tapes against the field and hand-written C", "",
+             "Record once, evaluate many times, called from Python. Hand-written C is "
+             "`benchmarks/hand/*.c` compiled with the extensions' flags and called through "
+             "ctypes (the physical limit); CasADi " + field.notes.get("casadi", "?") + " and JAX "
+             + field.notes.get("jax", "?") + " (float64) build the same functions; each row's "
+             "contenders are checked to compute the same values first.", ""]
+    for row, timings in field.rows.items():
+        first = next(iter(timings.values()))
+        lines += [f"### {row}", "", "| contender | per call (per point) | ÷ the first row |",
+                  "|---|---|---|"]
+        for name, t in timings.items():
+            lines.append(f"| {name} | {per_unit(t.median)} | {t.ratio(first)} |")
+        lines.append("")
+    return lines
 
 
 def jacobian_table(jac: dict) -> list[str]:

@@ -124,7 +124,7 @@ def environment() -> list[str]:
     lines = [f"{platform.python_implementation()} {platform.python_version()}, "
              f"{platform.machine()}, {platform.processor() or platform.system()}",
              f"cydiff {cydiff.__version__} (default backend: {cydiff.BACKEND}), numpy {numpy.__version__}"]
-    for module in ("micrograd", "torch", "jax", "autograd"):
+    for module in ("micrograd", "torch", "jax", "autograd", "casadi"):
         try:
             importlib.import_module(module)
             lines.append(f"{module} {_version(module if module != 'torch' else 'torch')}")
