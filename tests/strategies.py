@@ -107,6 +107,8 @@ mutations = st.fixed_dictionaries({
     for part in ("graph", "nodes", "constants", "inputs", "leaf")
 })
 points = st.lists(st.lists(numbers, min_size=1, max_size=4), min_size=1, max_size=2)
+# a batch's rows: more than a block of lanes (8), seldom a multiple of it
+rows = st.lists(st.lists(numbers, min_size=1, max_size=4), min_size=1, max_size=21)
 
 
 # --- call sequences (see records.run_calls) --------------------------------------------------

@@ -18,7 +18,7 @@ from hypothesis import assume
 
 from programs import FUZZED, apply, canonical, run_duals, run_values
 from records import loads, run_calls
-from strategies import calls, mutations, points, programs
+from strategies import calls, mutations, points, programs, rows
 
 EXAMPLES = int(os.environ.get("CYDIFF_FUZZ_EXAMPLES", "2500"))
 fuzz = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck),
@@ -72,17 +72,20 @@ def _replays(m, program, points):
         if len(fresh) == 1:  # the graph raised: perhaps in an op the output does not
             fresh = replayed  # reach, which the tape never recorded (nor raises in)
         record.append((canonical(replayed), canonical(fresh)))
-    try:
-        values, grads = tape.value_and_grad_batch(rows)
-        record.append(canonical([(v, g) for v, g in zip(values.tolist(), grads.tolist())]))
+    try:  # the rows in blocks replayed in lockstep: each row's single replay, or the
+        values, grads = tape.value_and_grad_batch(rows)  # first error in row order
+        batch = canonical([(v, g) for v, g in zip(values.tolist(), grads.tolist())])
+        assert batch == [replayed for replayed, _ in record]
     except Exception as e:  # noqa: BLE001
-        record.append(("batch raised", type(e)))
+        batch = ("batch raised", type(e))
+        assert batch[1] == next(r[0] for r, _ in record if len(r) == 1)
+    record.append(batch)
     return record
 
 
 @pytest.mark.c_extensions
 @fuzz
-@given(program=programs(), points=points)
+@given(program=programs(), points=rows)
 def test_tapes_replay_fresh_graphs(pure, compiled, program, points):
     """A tape replays what building the graph anew gives, bit for bit, on both twins
     (the compiled replay's fused and grouped neurons among them); the twins' tapes
