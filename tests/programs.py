@@ -187,6 +187,8 @@ def random_layer(rng: random.Random, n: int, specials: float) -> list[tuple[Any,
         ws = run(rng.randrange(n)) if rng.random() < 0.6 else any_terms()
         if rng.random() < 0.2:  # an input a neuron of the same layer computed
             xs = [("v", n + len(ops) - 1) if ops and j == 0 else x for j, x in enumerate(xs)]
+        if all(tag == "c" for tag, _ in ws + xs):  # a neuron of a variable, as a dot is
+            ws = [("v", rng.randrange(n))] + ws[1:]
         b = ("v", rng.randrange(n)) if rng.random() < 0.7 else ("c", random_number(rng, specials))
         ops.append(("neuron", ws, xs, b, rng.random() < 0.3, relu))
     return ops
