@@ -68,11 +68,11 @@ typecheck: $(VENV)/.installed
 	$(BIN)/python -m mypy --strict cydiff
 
 # Differential fuzzing of the twins: 100,000 hypothesis cases of each kind — Value
-# programs, Dual programs, spoiled records through every loader, call sequences — on
-# two cores.
+# programs, Dual programs, tapes against fresh graphs (batches too), spoiled records
+# through every loader, call sequences — on two cores.
 FUZZ_EXAMPLES ?= 100000
 fuzz: $(VENV)/.installed
-	CYDIFF_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q tests/test_fuzz.py -k "Value or sequences" & \
+	CYDIFF_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q tests/test_fuzz.py -k "Value or sequences or tapes" & \
 	CYDIFF_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q tests/test_fuzz.py -k "Dual or records"; \
 	status=$$?; wait $$! && exit $$status
 
