@@ -93,6 +93,39 @@ def test_from_graph_and_functional_agree(impl):
     assert value == v and grad.tolist() == g.tolist()
 
 
+def arrays(tape):
+    """A tape's recorded arrays, their floats as bits."""
+    return programs.canonical(([tuple(node) for node in tape._nodes],
+                               sorted(tape._constants.items()), list(tape._inputs)))
+
+
+def test_recording_gives_the_records_arrays(impl):
+    """`Tape.from_graph` and `trace` (the compiled twin's recorded in C, straight from
+    the Values) make the arrays `Tape.from_records` makes of the graph's records: every
+    kind of node, constant leaves (-0.0 and nan among them), an input used twice, one
+    unused, an input that is not in the graph."""
+    x, y, unused, outside = (impl.Value(v) for v in (1.5, -0.5, 2.0, 4.0))
+    c1, c2, c3 = impl.Value(3.0), impl.Value(-0.0), impl.Value(float("nan"))
+    d = impl.dot([x, 2.5, y], [-1.0, c1, x * y]) + c2
+    s = impl.sum([d.relu(), 0.25, y ** 2, 2.0 ** x, (x - 1.0).tanh(), c3 * 0.0])
+    out = s / (1.0 + y * y) + impl.atan2(x, c1)
+    for inputs in ([x, y, unused], [y, outside, x]):
+        tape = impl.Tape.from_graph(out, inputs)
+        made = impl.Tape.from_records(impl._graph_records(out), inputs,
+                                      twin=impl.IMPLEMENTATION)
+        assert arrays(tape) == arrays(made) and tape == made
+        assert len(tape) == len(made) == sum(1 for n in made._nodes if n.op != 0)
+        assert dict(tape._constants) and tape._inputs == made._inputs
+    rng = random.Random(5)
+    for program, f, tape in traced_programs(impl, rng, 40):
+        leaves = [impl.Value(v) for v in program.inputs]
+        out = f(leaves)
+        if isinstance(out, impl.Value):
+            made = impl.Tape.from_records(impl._graph_records(out), leaves,
+                                          twin=impl.IMPLEMENTATION)
+            assert arrays(tape) == arrays(made)
+
+
 def test_batches_are_rows_replayed(impl):
     tape = impl.trace(lambda v: v[0] ** 2 * v[1].sin(), [1.0, 1.0])
     X = np.random.default_rng(0).normal(size=(20, 2))

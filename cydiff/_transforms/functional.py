@@ -187,11 +187,10 @@ def trace(f: Func, x0: Any, *, check: bool = False, twin: Any = None) -> Tape:
         raise TypeError(f"{where}: f must be callable, not '{_common.type_name(f)}'")
     inputs.flag(check, "check", where)
     shape = inputs.shape(x0, where, "x0")
-    tape = Tape.from_records(*passes.scalar_graph(record, f, shape, where), where, record.name)
+    tape = Tape._recorded(record, *passes.scalar_output(record, f, shape, where), where)
     if check:
         moved = Shape(shape.kind, [x + 0.5 * max(abs(x), 1.0) for x in shape.numbers])
-        other = Tape.from_records(*passes.scalar_graph(record, f, moved, where), where,
-                                  record.name)
+        other = Tape._recorded(record, *passes.scalar_output(record, f, moved, where), where)
         if not same_ops(tape, other):
             raise ValueError(f"{where}: f records different ops at another point: its "
                              "control flow depends on x, so a tape traced at x0 would replay "

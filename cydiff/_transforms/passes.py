@@ -171,9 +171,8 @@ def pull(twin: Twin, leaves: list[Any], out: Any) -> list[float]:
     return [leaf.grad for leaf in leaves]
 
 
-def scalar_graph(twin: Twin, f: Func, shape: Shape, where: str) -> tuple[list[Any], list[Any]]:
-    """A scalar f's graph at shape's numbers as (its records, the input leaves): what
-    a second-order sweep or a tape reads."""
+def scalar_output(twin: Twin, f: Func, shape: Shape, where: str) -> tuple[Any, list[Any]]:
+    """A scalar f at shape's numbers as (its output, a Value, the input leaves)."""
     leaves, scalar, outs = reverse_graph(twin, f, shape, where)
     if not scalar:
         raise TypeError(f"{where}: f must return a scalar (a Value or a number), not a "
@@ -181,6 +180,13 @@ def scalar_graph(twin: Twin, f: Func, shape: Shape, where: str) -> tuple[list[An
     out = outs[0]
     if not isinstance(out, twin.Value):
         out = twin.Value(value_of(twin, out))  # a constant: every derivative is 0
+    return out, leaves
+
+
+def scalar_graph(twin: Twin, f: Func, shape: Shape, where: str) -> tuple[list[Any], list[Any]]:
+    """A scalar f's graph at shape's numbers as (its records, the input leaves): what
+    a second-order sweep reads."""
+    out, leaves = scalar_output(twin, f, shape, where)
     return twin.graph_records(out), leaves
 
 

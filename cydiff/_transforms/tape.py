@@ -16,8 +16,10 @@ recorded, so a replay does not run them (nor raise their errors). `hvp` and
 `hessian` replay `second`'s forward-over-reverse sweep, the bits of `cydiff.hvp`
 and `cydiff.hessian`.
 
-The pure twin's tapes replay in Python (`replay`); the compiled twin's replay the same
-arrays in C (`src/cydiff/_tape_c.pyx.tp`, the same formulas in the same order),
+The pure twin's tapes replay in Python (`replay`); the compiled twin's record their
+arrays in C, straight from the Values (no record made in Python: recording costs about
+what building the graph did), and replay them in C (`src/cydiff/_tape_c.pyx.tp`, the
+same formulas in the same order),
 without the GIL, so threads replay at once: `value_and_grad_batch` splits rows
 across them, and `cydiff.parallel` spreads blocks of rows over processes.
 """
@@ -41,9 +43,9 @@ from .._records import Node
 class Tape:
     """A recorded graph, replayed at new inputs (see the module)."""
 
-    __slots__ = ("_nodes", "_constants", "_inputs", "_twin", "_engine", "_colouring")
-    _nodes: tuple[Node, ...]
-    _constants: dict[int, float]  # leaf index -> value, for leaves not inputs
+    __slots__ = ("_kept_nodes", "_kept_constants", "_inputs", "_twin", "_engine", "_colouring")
+    _kept_nodes: Optional[tuple[Node, ...]]  # the nodes (None: the compiled replay has them)
+    _kept_constants: Optional[dict[int, float]]  # leaf index -> value, for leaves not inputs
     _inputs: tuple[int, ...]      # leaf index of each input (-1: f did not use it)
     _twin: str                    # whose replay: "pure" here, "compiled" in C
     _engine: Any                  # the compiled replay, or None
@@ -60,13 +62,39 @@ class Tape:
     def _of(cls, nodes: tuple[Node, ...], constants: dict[int, float], inputs: tuple[int, ...],
             twin: str) -> Tape:
         """A tape of arrays that hold together: checked, or recorded from a graph."""
-        tape = object.__new__(cls)
-        tape._nodes, tape._constants, tape._inputs, tape._twin = nodes, constants, inputs, twin
-        tape._engine = tape._colouring = None
+        engine = None
         if twin == "compiled":
             from .._tape_c import Replay  # type: ignore[import-not-found,unused-ignore]
-            tape._engine = Replay(nodes, constants, inputs)
+            engine = Replay(nodes, constants, inputs)
+        return cls._made(nodes, constants, inputs, twin, engine)
+
+    @classmethod
+    def _made(cls, nodes: Optional[tuple[Node, ...]], constants: Optional[dict[int, float]],
+              inputs: tuple[int, ...], twin: str, engine: Any) -> Tape:
+        tape = object.__new__(cls)
+        tape._kept_nodes, tape._kept_constants, tape._inputs = nodes, constants, inputs
+        tape._twin, tape._engine, tape._colouring = twin, engine, None
         return tape
+
+    @property
+    def _nodes(self) -> tuple[Node, ...]:
+        """The nodes: per node its op code, operands (-1 where unused), folded constant and
+        items."""
+        return self._arrays()[0]
+
+    @property
+    def _constants(self) -> dict[int, float]:
+        return self._arrays()[1]
+
+    def _arrays(self) -> tuple[tuple[Node, ...], dict[int, float]]:
+        """The nodes and constants. A tape recorded in C makes them at their first use (few
+        need them: pickling, comparing, colouring the Hessian); two threads may both make
+        them, the same ones."""
+        if self._kept_nodes is None or self._kept_constants is None:
+            nodes, constants = self._engine.records()
+            self._kept_constants = constants
+            self._kept_nodes = tuple(Node(*node) for node in nodes)
+        return self._kept_nodes, self._kept_constants
 
     # --- recording ----------------------------------------------------------------------
     @classmethod
@@ -109,11 +137,30 @@ class Tape:
         if twin is None or not hasattr(output, "backward"):
             raise TypeError(f"{where}: output must be a Value, not "
                             f"'{_common.type_name(output)}'")
-        return cls.from_records(twin.graph_records(output), inputs, where, twin.name)
+        return cls._recorded(twin, output, inputs, where)
+
+    @classmethod
+    def _recorded(cls, twin: Any, output: Any, inputs: Sequence[Any], where: str) -> Tape:
+        """The tape of `output`'s graph with `inputs` as its variables: the compiled twin's
+        recorded in C (no record made in Python, the same arrays), the pure twin's from
+        its records."""
+        if twin.name != "compiled":
+            return cls.from_records(twin.graph_records(output), inputs, where, twin.name)
+        if isinstance(inputs, (str, bytes)) or not hasattr(inputs, "__iter__"):
+            raise TypeError(f"{where}: inputs must be a sequence of Values, not "
+                            f"'{_common.type_name(inputs)}'")
+        inputs = list(inputs)
+        _input_positions(inputs, twin.Value, where)
+        from .._tape_c import Replay
+        engine, indices = Replay.of_graph(output, inputs, where)
+        return cls._made(None, None, indices, twin.name, engine)
 
     # --- the API ------------------------------------------------------------------------
     def __len__(self) -> int:
         """The number of ops (nodes that are not leaves)."""
+        if self._engine is not None:
+            ops: int = self._engine.n_ops
+            return ops
         return sum(1 for node in self._nodes if node.op != LEAF)
 
     @property
@@ -249,7 +296,7 @@ class Tape:
                     self._nodes, self._constants, self._inputs, rows[k].tolist())
             return values, grads
         if threads is None:
-            threads = max(1, min(_cpus(), m * len(self._nodes) // _NODES_PER_THREAD))
+            threads = max(1, min(_cpus(), m * self._engine.n // _NODES_PER_THREAD))
         _in_blocks(self._engine.batch, rows, values, grads, max(1, min(threads, m, _cpus())))
         return values, grads
 

@@ -38,6 +38,7 @@ cdef inline Value value_unary(int op, Value x):
     return make_value(unary_forward(op, x._data), op, x, None, 0.0, None)
 
 
+cdef list _nodes_in_order(Value root)
 cdef Value value_sum(list items)
 cdef Value value_dot(list ws, list xs)
 cdef object value_binop(int op, str name, object a, object b)
