@@ -240,6 +240,9 @@ def test_an_input_twice_is_refused(impl):
     w, b = impl.Value(0.5), impl.Value(2.0)
     with pytest.raises(ValueError, match=r"inputs\[2\] is inputs\[0\] again"):
         impl.Tape.from_graph(w * b, [w, b, w])
+    outside = impl.Value(1.0)  # not in the graph: twice is still twice
+    with pytest.raises(ValueError, match=r"inputs\[2\] is inputs\[1\] again"):
+        impl.Tape.from_graph(w * b, [w, outside, outside])
 
 
 def test_inputs_of_the_wrong_kind_are_refused(impl):

@@ -150,9 +150,12 @@ class Tape:
             raise TypeError(f"{where}: inputs must be a sequence of Values, not "
                             f"'{_common.type_name(inputs)}'")
         inputs = list(inputs)
-        _input_positions(inputs, twin.Value, where)
         from .._tape_c import Replay
-        engine, indices = Replay.of_graph(output, inputs, where)
+        recorded = Replay.of_graph(output, inputs, where)
+        if recorded is None:  # the inputs are not leaves, each once: which, and why
+            _input_positions(inputs, twin.Value, where)
+            raise AssertionError(f"{where}: Replay.of_graph refused inputs that Tape takes")
+        engine, indices = recorded
         return cls._made(None, None, indices, twin.name, engine)
 
     # --- the API ------------------------------------------------------------------------
