@@ -243,6 +243,24 @@ def tape(nodes: object, constants: object, inputs: object, twin: object, where: 
     return tuple(checked), values, inputs
 
 
+def outputs(outputs: object, n: int, where: str) -> Optional[tuple[int, ...]]:
+    """A vector f's outputs: the index of each output's node among the tape's n (one at
+    least; a node may be an output twice); None for a scalar f's tape (its last node)."""
+    if outputs is None:
+        return None
+    outputs = _sequence(outputs, f"{where}: outputs")
+    if not outputs:
+        raise ValueError(f"{where}: outputs is empty: a tape has one output at least")
+    for k, i in enumerate(outputs):
+        if type(i) is not int:
+            raise TypeError(f"{where}: outputs[{k}] must be an int (a node's index), not "
+                            f"{_kind(i)}")
+        if not 0 <= i < n:
+            raise ValueError(f"{where}: outputs[{k}] is {i}, not the index of a node "
+                             f"(0 to {n - 1})")
+    return tuple(outputs)
+
+
 def _leaf(i: object, where: str, nodes: list[Node]) -> None:
     """i, the index of a leaf among the nodes."""
     if type(i) is not int:

@@ -207,8 +207,8 @@ def _unchanged(m: Any, v: list[Any], attributes: tuple[str, str], op: tuple[Any,
 
 
 # cases compared per kind (the fuzz report)
-FUZZED = {"Value programs": 0, "Dual programs": 0, "tape replays": 0, "spoiled records": 0,
-          "call sequences": 0}
+FUZZED = {"Value programs": 0, "Dual programs": 0, "tape replays": 0,
+          "vector tape replays": 0, "spoiled records": 0, "call sequences": 0}
 
 
 def run_values(m: Any, program: Program) -> list[Any]:

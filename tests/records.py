@@ -210,11 +210,19 @@ def run_calls(m: Any, calls: list[tuple[Any, ...]]) -> list[Any]:
             action = lambda: nodes.append(pickle.loads(pickle.dumps(node(i))))  # noqa: E731
         elif kind == "deepcopy":
             action = lambda: nodes.append(copy.deepcopy(node(i)))  # noqa: E731
-        else:  # a tape of node i's graph, inputs among the nodes, replayed at their data
-            def action() -> Any:
+        elif kind == "tape":  # a tape of node i's graph, inputs among the nodes, replayed
+            def action() -> Any:  # at their data
                 inputs = [node(j) for j in arg]
                 tape = m.Tape.from_graph(node(i), inputs)
                 return tape.value_and_grad([x.data for x in inputs])[1].tolist()
+        else:  # a vector f's tape: outputs and inputs among the nodes (and a number)
+            def action() -> Any:
+                outputs, inputs = [node(j) for j in arg[0]] + [2.5], [node(j) for j in arg[1]]
+                tape = m.Tape.from_graph(outputs, inputs)
+                x = [v.data for v in inputs]
+                return canonical([tape.value(x).tolist(), tape.jacobian(x).tolist(),
+                                  tape.vjp(x, [1.0] * len(outputs))[1].tolist(),
+                                  tape.jvp(x, [1.0] * len(inputs))[1].tolist()])
         record.append(outcome(action))
     index = {id(n): k for k, n in enumerate(nodes)}
     record.append(canonical([(n.data, n.grad, n.label, n._op, bool(n),

@@ -127,4 +127,6 @@ calls = st.lists(st.one_of(
                                                      "nothing"])),
     st.tuples(st.just("init"), node, st.lists(st.one_of(node, junk), max_size=4)),
     st.tuples(st.just("tape"), node, st.lists(node, max_size=3)),
+    st.tuples(st.just("vector tape"), st.just(0),
+              st.tuples(st.lists(node, min_size=1, max_size=3), st.lists(node, max_size=3))),
 ), max_size=25)

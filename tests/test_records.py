@@ -12,6 +12,7 @@ import pytest
 
 import cydiff._pickle as p
 import cydiff._transforms.tape as t
+import cydiff._transforms.threads as threads
 from cydiff._ops_py import CODES
 from cydiff._spec import ADD, DOT, LEAF, MUL, MUL_C, SUM
 
@@ -289,14 +290,14 @@ def test_a_batch_starts_no_more_threads_than_cpus_and_rows(impl, monkeypatch):
             started.append(self)
             super().start()
 
-    monkeypatch.setattr(t.threading, "Thread", Counted)
+    monkeypatch.setattr(threads.threading, "Thread", Counted)
     tape = impl.trace(lambda v: v[0] * v[1], [1.0, 2.0])
     X = np.ones((500, 2))
     values, grads = tape.value_and_grad_batch(X, threads=10**9)
     assert values.tolist() == [1.0] * 500
-    assert len(started) <= t._cpus() - 1  # the calling thread runs the first block
+    assert len(started) <= threads.cpus() - 1  # the calling thread runs the first block
     tape.value_and_grad_batch(X[:1], threads=64)
-    assert len(started) <= t._cpus() - 1
+    assert len(started) <= threads.cpus() - 1
 
 
 @pytest.mark.c_extensions

@@ -160,8 +160,16 @@ def test_errors(impl):
         tape.value([1.0, 2.0, 3.0])
     with pytest.raises(ValueError, match=r"X must have shape \(m, 2\)"):
         tape.value_and_grad_batch(np.zeros((3, 3)))
-    with pytest.raises(TypeError, match="cydiff.trace: f must return a scalar"):
-        impl.trace(lambda v: [v[0], v[1]], [1.0, 2.0])
+    vector = impl.trace(lambda v: [v[0], v[1]], [1.0, 2.0])  # a vector f's: no gradient
+    for call in (vector.grad, vector.value_and_grad, vector.hessian,
+                 vector.value_and_grad_batch):
+        with pytest.raises(TypeError, match=r"Tape\.\w+: the tape's f has a vector output "
+                                            r"\(2 numbers\): gradients, Hessians and batches"):
+            call([[1.0, 2.0]] if call == vector.value_and_grad_batch else [1.0, 2.0])
+    with pytest.raises(TypeError, match=r"Tape.hvp: the tape's f has a vector output"):
+        vector.hvp([1.0, 2.0], [1.0, 0.0])
+    with pytest.raises(TypeError, match=r"Tape.sparsity: the tape's f has a vector output"):
+        vector.sparsity("hessian")
     with pytest.raises(TypeError, match="cydiff.trace: f must be callable"):
         impl.trace(3, [1.0])
     for check in ("no", 0, None):  # "no" would be true

@@ -179,18 +179,20 @@ def hvp(f: Func, x: Any, v: Any, *, twin: Any = None) -> Result:
 
 def trace(f: Func, x0: Any, *, check: bool = False, twin: Any = None) -> Tape:
     """Run f once on Values at x0 (a number or a 1-D sequence or array) and record its
-    graph as a `Tape`. Python control flow in f is frozen at x0; with `check=True`
-    f is traced again at a second point and a ValueError says if the ops differ."""
+    graph as a `Tape`: of a scalar f (a Value or a number), or of a vector f (a 1-D
+    sequence of them), whose tape has `jacobian`, `jvp` and `vjp`. Python control flow
+    in f is frozen at x0; with `check=True` f is traced again at a second point and a
+    ValueError says if the ops differ."""
     where = "cydiff.trace"
     record = _twin.resolve(twin, where)
     if not callable(f):
         raise TypeError(f"{where}: f must be callable, not '{_common.type_name(f)}'")
     inputs.flag(check, "check", where)
     shape = inputs.shape(x0, where, "x0")
-    tape = Tape._recorded(record, *passes.scalar_output(record, f, shape, where), where)
+    tape = Tape._recorded(record, *passes.traced(record, f, shape, where), where)
     if check:
         moved = Shape(shape.kind, [x + 0.5 * max(abs(x), 1.0) for x in shape.numbers])
-        other = Tape._recorded(record, *passes.scalar_output(record, f, moved, where), where)
+        other = Tape._recorded(record, *passes.traced(record, f, moved, where), where)
         if not same_ops(tape, other):
             raise ValueError(f"{where}: f records different ops at another point: its "
                              "control flow depends on x, so a tape traced at x0 would replay "

@@ -178,14 +178,15 @@ def count(value: Optional[int], name: str, where: str) -> None:
         raise ValueError(f"{where}: {name} must be at least 1, not {value}")
 
 
-def point(n: int, x: Any, where: str, what: str = "x") -> Any:
-    """x as a C-contiguous float64 array of n numbers (a tape's point), or the error."""
+def point(n: int, x: Any, where: str, what: str = "x", of: str = "input(s)") -> Any:
+    """x as a C-contiguous float64 array of n numbers (a tape's point; its n inputs, or
+    with `of`, its outputs), or the error."""
     if type(x) is numpy.ndarray and x.dtype == numpy.float64 and x.ndim == 1 and x.size:
         numbers = x  # the training loop's case, without a detour through a list
     else:
         numbers = numpy.array(shape(x, where, what).numbers, dtype=numpy.float64)
     if len(numbers) != n:
-        raise ValueError(f"{where}: the tape has {n} input(s), {what} has {len(numbers)}")
+        raise ValueError(f"{where}: the tape has {n} {of}, {what} has {len(numbers)}")
     return numpy.ascontiguousarray(numbers)
 
 
@@ -202,3 +203,37 @@ def rows(X: Any, n: int, where: str) -> Any:
     if array.ndim != 2 or array.shape[1] != n:
         raise ValueError(f"{where}: X must have shape (m, {n}), not {array.shape}")
     return array
+
+
+# --- a tape's variables and outputs, among a graph's Values ---------------------------------
+
+def outputs_twin(output: Sequence[Any], where: str) -> Any:
+    """The twin of a vector f's outputs (a list or tuple: Values of one twin and numbers,
+    one Value at least), or the TypeError."""
+    twin = next((t for t in map(_twin.of, output) if t is not None), None)
+    if twin is None:
+        raise TypeError(f"{where}: output must hold a Value (the outputs of a graph)")
+    for k, item in enumerate(outputs(list(output), where, twin)[1]):
+        if _twin.name_of(item) is not None and type(item) is not twin.Value:
+            raise TypeError(f"{where}: output[{k}] must be a Value of the graph's twin or a "
+                            f"number, not {_twin.described(item)}")
+    return twin
+
+
+def leaf_positions(inputs: Sequence[Any], value_type: Any, where: str) -> dict[int, int]:
+    """id(leaf): its position among the inputs, each a leaf of the twin, each once. A
+    replay sets the inputs' values: an op's result given as an input would be replayed
+    as the op, its value and gradient ignored."""
+    positions: dict[int, int] = {}
+    for k, leaf in enumerate(inputs):
+        if type(leaf) is not value_type:
+            raise TypeError(f"{where}: inputs[{k}] must be a Value of the graph's twin, not "
+                            f"'{_common.type_name(leaf)}'{_common.other_twin_hint(leaf)}")
+        if leaf._children:
+            raise ValueError(f"{where}: inputs[{k}] is not a leaf but the result of an op "
+                             f"({leaf._op!r}): the inputs of a tape are leaves of its graph")
+        if id(leaf) in positions:
+            raise ValueError(f"{where}: inputs[{k}] is inputs[{positions[id(leaf)]}] again: "
+                             "each input is a leaf of its own")
+        positions[id(leaf)] = k
+    return positions

@@ -171,22 +171,26 @@ def pull(twin: Twin, leaves: list[Any], out: Any) -> list[float]:
     return [leaf.grad for leaf in leaves]
 
 
-def scalar_output(twin: Twin, f: Func, shape: Shape, where: str) -> tuple[Any, list[Any]]:
-    """A scalar f at shape's numbers as (its output, a Value, the input leaves)."""
+def traced(twin: Twin, f: Func, shape: Shape, where: str) -> tuple[Any, list[Any]]:
+    """f at shape's numbers as (its output, the input leaves): for a scalar f a Value
+    (a constant made one: every derivative is 0), for a vector f the list of its
+    outputs (Values and numbers)."""
     leaves, scalar, outs = reverse_graph(twin, f, shape, where)
     if not scalar:
-        raise TypeError(f"{where}: f must return a scalar (a Value or a number), not a "
-                        f"sequence of {len(outs)}")
+        return outs, leaves
     out = outs[0]
     if not isinstance(out, twin.Value):
-        out = twin.Value(value_of(twin, out))  # a constant: every derivative is 0
+        out = twin.Value(value_of(twin, out))
     return out, leaves
 
 
 def scalar_graph(twin: Twin, f: Func, shape: Shape, where: str) -> tuple[list[Any], list[Any]]:
     """A scalar f's graph at shape's numbers as (its records, the input leaves): what
     a second-order sweep reads."""
-    out, leaves = scalar_output(twin, f, shape, where)
+    out, leaves = traced(twin, f, shape, where)
+    if isinstance(out, list):
+        raise TypeError(f"{where}: f must return a scalar (a Value or a number), not a "
+                        f"sequence of {len(out)}")
     return twin.graph_records(out), leaves
 
 

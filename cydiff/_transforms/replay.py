@@ -51,11 +51,15 @@ def forward(nodes: Sequence[Node], constants: dict[int, float], inputs: Sequence
     return vals
 
 
-def backward(nodes: Sequence[Node], vals: list[float]) -> list[float]:
-    """`backward()` from the last node, as the Value graph does it (newest first)."""
+def backward(nodes: Sequence[Node], vals: list[float],
+             seeds: Sequence[tuple[int, float]] = ()) -> list[float]:
+    """`backward()` from the last node, as the Value graph does it (newest first); or,
+    given seeds (node, u), from a vector f's outputs with weights u: what backward()
+    from `dot(outputs, u)` gives them first (exactly u, added in order), then the same."""
     n = len(nodes)
     g = [0.0] * n
-    g[n - 1] = 1.0
+    for i, u in seeds or ((n - 1, 1.0),):
+        g[i] += u
     for i in range(n - 1, -1, -1):
         gi = g[i]
         op, a, b, c, items = nodes[i]
@@ -94,3 +98,15 @@ def value_and_grad(nodes: Sequence[Node], constants: dict[int, float], inputs: S
     vals = forward(nodes, constants, inputs, xs)
     g = backward(nodes, vals)
     return vals[-1], [g[i] if i >= 0 else 0.0 for i in inputs]
+
+
+def vjps(nodes: Sequence[Node], constants: dict[int, float], inputs: Sequence[int],
+         outputs: Sequence[int], xs: Sequence[float],
+         U: Sequence[Sequence[float]]) -> tuple[list[float], list[list[float]]]:
+    """(the outputs f(x), uᵀ J for each u of U): one forward replay, one sweep back a u."""
+    vals = forward(nodes, constants, inputs, xs)
+    rows = []
+    for u in U:
+        g = backward(nodes, vals, list(zip(outputs, u)))
+        rows.append([g[i] if i >= 0 else 0.0 for i in inputs])
+    return [vals[i] for i in outputs], rows

@@ -106,16 +106,21 @@ class Graph:
         graph.inputs = list(inputs)
         return graph
 
-    def hvp(self, v: Sequence[float]) -> tuple[list[float], list[float]]:
-        """(the gradient, H v) at the inputs."""
-        n = len(self.data)
-        t = [0.0] * n
+    def tangents(self, v: Sequence[float]) -> list[float]:
+        """Every node's tangent along v (what a Dual seeded with v carries): a tape's jvp."""
+        t = [0.0] * len(self.data)
         for i, vi in zip(self.inputs, v):
             if i >= 0:
                 t[i] = vi
         for i, operands in enumerate(self.locals):
             if operands:
                 t[i] = _sum([tangent(d, t[j]) for j, d, _ in operands])
+        return t
+
+    def hvp(self, v: Sequence[float]) -> tuple[list[float], list[float]]:
+        """(the gradient, H v) at the inputs."""
+        n = len(self.data)
+        t = self.tangents(v)
         g, gt = [0.0] * n, [0.0] * n
         g[n - 1] = 1.0
         for i in range(n - 1, -1, -1):

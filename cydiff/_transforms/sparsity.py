@@ -107,6 +107,64 @@ def column_colouring(rows: Sequence[int]) -> list[int]:
     return colours
 
 
+def dependencies(nodes: Sequence[Any], inputs: Sequence[int]) -> list[int]:
+    """Every node's set of the inputs it depends on (an int, one bit an input)."""
+    position = {leaf: k for k, leaf in enumerate(inputs) if leaf >= 0}
+    deps = [0] * len(nodes)
+    for i, node in enumerate(nodes):
+        if node.op == LEAF:
+            deps[i] = 1 << position[i] if i in position else 0
+        elif node.op == SUM or node.op == DOT:
+            for item in node.items:
+                if type(item) is int:
+                    deps[i] |= deps[item]
+        else:
+            deps[i] = deps[node.a] | (deps[node.b] if node.b >= 0 else 0)
+    return deps
+
+
+def row_colouring(rows: Sequence[int]) -> list[int]:
+    """A colour per row, greedy in order: two rows with a column in common differ."""
+    colours: list[int] = []
+    for i, row in enumerate(rows):
+        taken = {colours[k] for k in range(i) if rows[k] & row}
+        colour = 0
+        while colour in taken:
+            colour += 1
+        colours.append(colour)
+    return colours
+
+
+class JacobianColouring:
+    """A tape's Jacobian pattern (row i: the inputs output i depends on), its entries as
+    (rows, columns), and a colouring of its rows: rows that share no column are seeded
+    together in one sweep back, and entry (i, j) is column j of its colour's product.
+    Each entry is then the bits of its own row's sweep `vjp(x, e_i)`: no node that the
+    other rows of its colour reach leads to an input of row i, so what they add to
+    input j is nothing (the reverse-mode twin of the Hessian's columns below)."""
+
+    __slots__ = ("shape", "rows", "cols", "indptr", "colours", "seeds")
+
+    def __init__(self, nodes: Sequence[Any], inputs: Sequence[int], outputs: Sequence[int]) -> None:
+        deps = dependencies(nodes, inputs)
+        pattern = [deps[i] for i in outputs]
+        m, n = len(outputs), len(inputs)
+        self.shape = (m, n)
+        entries = [(i, j) for i in range(m) for j in members(pattern[i])]
+        self.rows = numpy.array([i for i, _ in entries], dtype=numpy.intp)
+        self.cols = numpy.array([j for _, j in entries], dtype=numpy.intp)
+        self.indptr = numpy.concatenate(([0], numpy.cumsum(numpy.bincount(self.rows, minlength=m))))
+        self.colours = numpy.array(row_colouring(pattern), dtype=numpy.intp)
+        k = int(self.colours.max()) + 1
+        self.seeds = numpy.zeros((k, m), dtype=numpy.float64)  # colour c: Σ e_i, i of colour c
+        self.seeds[self.colours, numpy.arange(m)] = 1.0
+
+    def entries(self, products: Any) -> Any:
+        """The pattern's entries (in rows, cols order) from the colours' products
+        (row c: seeds[c]ᵀ J)."""
+        return products[self.colours[self.rows], self.cols]
+
+
 class HessianColouring:
     """A tape's Hessian pattern, its entries as (rows, columns), and the colouring."""
 

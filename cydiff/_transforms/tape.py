@@ -2,40 +2,38 @@
 
 `cydiff.trace(f, x0)` runs f once on Values and records its graph;
 `Tape.from_graph(output, inputs)` records a graph already built. The tape is the
-graph's records (the format of `_pickle`, topological order) without the
-Values: per node an op code, operand indices, a folded constant, and the items
-of a fused sum or dot; the inputs' indices; the other leaves' values. `value`,
-`grad` and `value_and_grad` replay it: forward with the op table's formulas,
-backward in the order `backward()` visits a graph, with the same products, so a
-replay gives the bits that building the graph anew at x and calling `backward()`
-gives. An op with a kink replays as the op (a relu is evaluated anew); Python
-control flow in f (an `if` on a value) is frozen at trace time, as with
-`jax.jit`: `trace(..., check=True)` re-traces f at a second point and raises if
-the recorded ops differ. Ops whose results do not reach the output are not
-recorded, so a replay does not run them (nor raise their errors). `hvp` and
-`hessian` replay `second`'s forward-over-reverse sweep, the bits of `cydiff.hvp`
-and `cydiff.hessian`.
+graph's records (the format of `_pickle`, topological order) without the Values: per
+node an op code, operand indices, a folded constant, and the items of a fused sum or
+dot; the inputs' indices; the other leaves' values; a vector f's outputs' nodes (a
+scalar f's output is the last node). A replay gives the bits that building the graph
+anew at x gives: forward with the op table's formulas, backward in the order
+`backward()` visits a graph, with the same products (`value_and_grad`; `jacobian`
+and `vjp` for a vector f, as `cydiff.vjp`'s graph; `hvp` and `hessian` as `second`'s
+forward-over-reverse sweep; `jvp` as its tangent pass). An op with a kink replays as
+the op (a relu is evaluated anew); Python control flow in f is frozen at trace time,
+as with `jax.jit` (`trace(..., check=True)` re-traces f at a second point and raises
+if the ops differ). Ops whose results reach no output are not recorded, so a replay
+neither runs them nor raises their errors.
 
-The pure twin's tapes replay in Python (`replay`); the compiled twin's record their
-arrays in C, straight from the Values (no record made in Python: recording costs about
-what building the graph did), and replay them in C (`src/cydiff/_tape_c.pyx.tp`, the
-same formulas in the same order),
-without the GIL, so threads replay at once: `value_and_grad_batch` splits rows
-across them, and `cydiff.parallel` spreads blocks of rows over processes.
+The pure twin's tapes replay in Python (`replay`, `second`). The compiled twin's are
+recorded in C straight from the Values (no record made in Python) and replayed in C
+(`src/cydiff/_tape_c.pyx.tp`, the same formulas in the same order) without the GIL,
+so threads replay at once: `value_and_grad_batch` splits rows across them, and
+`cydiff.parallel` spreads blocks of rows over processes.
 """
 
 from __future__ import annotations
 
 import math
-import os
-import threading
 from typing import Any, Optional, Sequence
 
 import numpy
 
 from .. import _common, _pickle, _records, _twin
-from . import inputs, replay
-from .sparsity import HessianColouring
+from . import inputs, replay, tape_sweeps as sweeps
+from .inputs import leaf_positions, outputs_twin
+from .sparsity import HessianColouring, JacobianColouring
+from .threads import NODES_PER_THREAD, cpus, in_blocks
 from .._spec import CUSTOM, LEAF
 from .._records import Node
 
@@ -43,43 +41,51 @@ from .._records import Node
 class Tape:
     """A recorded graph, replayed at new inputs (see the module)."""
 
-    __slots__ = ("_kept_nodes", "_kept_constants", "_inputs", "_twin", "_engine", "_colouring")
+    __slots__ = ("_kept_nodes", "_kept_constants", "_inputs", "_outputs", "_twin", "_engine",
+                 "_hessian_colours", "_jacobian_colours")
     _kept_nodes: Optional[tuple[Node, ...]]  # the nodes (None: the compiled replay has them)
     _kept_constants: Optional[dict[int, float]]  # leaf index -> value, for leaves not inputs
     _inputs: tuple[int, ...]      # leaf index of each input (-1: f did not use it)
+    _outputs: Optional[tuple[int, ...]]  # a vector f's outputs' nodes (None: a scalar f)
     _twin: str                    # whose replay: "pure" here, "compiled" in C
     _engine: Any                  # the compiled replay, or None
-    _colouring: Optional[HessianColouring]  # the Hessian's, made at its first use
+    _hessian_colours: Optional[HessianColouring]  # made at their first use
+    _jacobian_colours: Optional[JacobianColouring]
 
     def __new__(cls, nodes: Sequence[tuple[Any, ...]], constants: dict[int, float],
-                inputs: Sequence[int], twin: str = "pure") -> Tape:
-        """A tape from its arrays, checked (`_records.tape` says what they must be). Made
+                inputs: Sequence[int], twin: str = "pure",
+                outputs: Optional[Sequence[int]] = None) -> Tape:
+        """A tape from its arrays, checked (`_records.tape` says what they must be); a
+        vector f's has its outputs' nodes (None: a scalar f's, the last node). Made
         whole here, as a number is: __init__ is object's, so calling it again cannot
         change a tape, nor set its arrays apart from its compiled replay's."""
-        return cls._of(*_records.tape(nodes, constants, inputs, twin, "Tape()"), twin)
+        arrays = _records.tape(nodes, constants, inputs, twin, "Tape()")
+        return cls._of(*arrays, twin, _records.outputs(outputs, len(arrays[0]), "Tape()"))
 
     @classmethod
     def _of(cls, nodes: tuple[Node, ...], constants: dict[int, float], inputs: tuple[int, ...],
-            twin: str) -> Tape:
+            twin: str, outputs: Optional[tuple[int, ...]] = None) -> Tape:
         """A tape of arrays that hold together: checked, or recorded from a graph."""
         engine = None
         if twin == "compiled":
             from .._tape_c import Replay  # type: ignore[import-not-found,unused-ignore]
-            engine = Replay(nodes, constants, inputs)
-        return cls._made(nodes, constants, inputs, twin, engine)
+            engine = Replay(nodes, constants, inputs, outputs)
+        return cls._made(nodes, constants, inputs, outputs, twin, engine)
 
     @classmethod
     def _made(cls, nodes: Optional[tuple[Node, ...]], constants: Optional[dict[int, float]],
-              inputs: tuple[int, ...], twin: str, engine: Any) -> Tape:
+              inputs: tuple[int, ...], outputs: Optional[tuple[int, ...]], twin: str,
+              engine: Any) -> Tape:
         tape = object.__new__(cls)
         tape._kept_nodes, tape._kept_constants, tape._inputs = nodes, constants, inputs
-        tape._twin, tape._engine, tape._colouring = twin, engine, None
+        tape._outputs, tape._twin, tape._engine = outputs, twin, engine
+        tape._hessian_colours = tape._jacobian_colours = None
         return tape
 
+    # The nodes and the constants. A tape recorded in C makes them at their first use (few
+    # need them: pickling, comparing, colouring); two threads may make them: the same ones.
     @property
     def _nodes(self) -> tuple[Node, ...]:
-        """The nodes: per node its op code, operands (-1 where unused), folded constant and
-        items."""
         return self._arrays()[0]
 
     @property
@@ -87,9 +93,6 @@ class Tape:
         return self._arrays()[1]
 
     def _arrays(self) -> tuple[tuple[Node, ...], dict[int, float]]:
-        """The nodes and constants. A tape recorded in C makes them at their first use (few
-        need them: pickling, comparing, colouring the Hessian); two threads may both make
-        them, the same ones."""
         if self._kept_nodes is None or self._kept_constants is None:
             nodes, constants = self._engine.records()
             self._kept_constants = constants
@@ -103,14 +106,24 @@ class Tape:
         """The tape of a graph given as its records (the format of `_pickle`, checked),
         with `inputs` (leaves among the records, each once) as the variables; its other
         leaves are constants."""
+        return cls._of_records(records, inputs, where, twin)
+
+    @classmethod
+    def _of_records(cls, records: list[Any], inputs: Sequence[Any], where: str, twin: str,
+                    carrier: bool = False) -> Tape:
+        """`from_records`; with `carrier`, the last record is a sum of a vector f's outputs,
+        made to record them (see `_recorded`): not a node, its items are the outputs."""
         record = _twin.lookup(_records.check_twin(twin, where))
         records = _records.graph(records, record.Value, where)
+        outputs = None
+        if carrier:
+            outputs, records = tuple(records[-1][7]), records[:-1]
         if isinstance(inputs, (str, bytes)) or not hasattr(inputs, "__iter__"):
             raise TypeError(f"{where}: inputs must be a sequence of Values, not "
                             f"'{_common.type_name(inputs)}'")
         inputs = list(inputs)
         index = {id(entry): i for i, entry in enumerate(records) if type(entry) is not tuple}
-        positions = _input_positions(inputs, record.Value, where)
+        positions = leaf_positions(inputs, record.Value, where)
         nodes, constants = [], {}
         for i, entry in enumerate(records):
             if type(entry) is not tuple:
@@ -125,69 +138,91 @@ class Tape:
             nodes.append(Node(op, -1 if a is None else a, -1 if b is None else b, c,
                               items if items is not None else ()))
         return cls._of(tuple(nodes), constants,
-                       tuple(index.get(id(leaf), -1) for leaf in inputs), twin)
+                       tuple(index.get(id(leaf), -1) for leaf in inputs), twin, outputs)
 
     @classmethod
     def from_graph(cls, output: Any, inputs: Sequence[Any]) -> Tape:
-        """The tape of a graph already built: `output`'s graph, replayed with `inputs`
-        (leaves of it, in order, each once) as the variables; its other leaves are
-        constants. An input output does not depend on has a gradient of 0."""
+        """The tape of a graph already built: `output`'s graph (or, for a vector f, the
+        graph of a list or tuple of Values and numbers), replayed with `inputs` (leaves
+        of it, in order, each once) as the variables; its other leaves are constants. An
+        input output does not depend on has a gradient of 0."""
         where = "Tape.from_graph"
+        if type(output) is list or type(output) is tuple:
+            return cls._recorded(outputs_twin(output, where), list(output), inputs, where)
         twin = _twin.of(output)
         if twin is None or not hasattr(output, "backward"):
-            raise TypeError(f"{where}: output must be a Value, not "
-                            f"'{_common.type_name(output)}'")
+            raise TypeError(f"{where}: output must be a Value, or a list or tuple of "
+                            f"Values, not '{_common.type_name(output)}'")
         return cls._recorded(twin, output, inputs, where)
 
     @classmethod
     def _recorded(cls, twin: Any, output: Any, inputs: Sequence[Any], where: str) -> Tape:
         """The tape of `output`'s graph with `inputs` as its variables: the compiled twin's
         recorded in C (no record made in Python, the same arrays), the pure twin's from
-        its records."""
+        its records. A vector f's outputs (a list: Values and numbers, one at least) are
+        recorded as the graph of their sum (a number as a constant leaf), whose node the
+        tape drops: its items are the outputs, in order."""
+        carrier = isinstance(output, list)
+        if carrier:
+            if not output:
+                raise ValueError(f"{where}: f has no output: a tape has one at least")
+            output = twin.functions.sum([out if isinstance(out, twin.Value)
+                                         else twin.Value(out) for out in output])
         if twin.name != "compiled":
-            return cls.from_records(twin.graph_records(output), inputs, where, twin.name)
+            return cls._of_records(twin.graph_records(output), inputs, where, twin.name,
+                                   carrier)
         if isinstance(inputs, (str, bytes)) or not hasattr(inputs, "__iter__"):
             raise TypeError(f"{where}: inputs must be a sequence of Values, not "
                             f"'{_common.type_name(inputs)}'")
         inputs = list(inputs)
         from .._tape_c import Replay
-        recorded = Replay.of_graph(output, inputs, where)
+        recorded = Replay.of_graph(output, inputs, where, carrier)
         if recorded is None:  # the inputs are not leaves, each once: which, and why
-            _input_positions(inputs, twin.Value, where)
+            leaf_positions(inputs, twin.Value, where)
             raise AssertionError(f"{where}: Replay.of_graph refused inputs that Tape takes")
-        engine, indices = recorded
-        return cls._made(None, None, indices, twin.name, engine)
+        engine, indices, outputs = recorded
+        return cls._made(None, None, indices, outputs, twin.name, engine)
 
     # --- the API ------------------------------------------------------------------------
     def __len__(self) -> int:
         """The number of ops (nodes that are not leaves)."""
         if self._engine is not None:
-            ops: int = self._engine.n_ops
-            return ops
+            return int(self._engine.n_ops)
         return sum(1 for node in self._nodes if node.op != LEAF)
 
     @property
     def n_inputs(self) -> int:
         return len(self._inputs)
 
+    @property
+    def n_outputs(self) -> int:
+        """f's number of outputs: 1 for a scalar f (and for a vector f of one)."""
+        return 1 if self._outputs is None else len(self._outputs)
+
     def __repr__(self) -> str:
-        return f"Tape({len(self)} ops, {self.n_inputs} inputs, {self._twin} replay)"
+        outputs = "" if self._outputs is None else f", {self.n_outputs} outputs"
+        return f"Tape({len(self)} ops, {self.n_inputs} inputs{outputs}, {self._twin} replay)"
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Tape):
             return NotImplemented
         return (self._nodes == other._nodes and self._inputs == other._inputs
+                and self._outputs == other._outputs
                 and _same(self._constants, other._constants))
 
     __hash__ = None  # type: ignore[assignment]
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (restore, (1, [tuple(n) for n in self._nodes], self._constants, self._inputs,
-                           self._twin))
+        arrays = ([tuple(n) for n in self._nodes], self._constants, self._inputs, self._twin)
+        if self._outputs is None:  # format 1, which every cydiff with tapes reads
+            return (restore, (1, *arrays))
+        return (restore, (2, *arrays, self._outputs))
 
-    def value(self, x: Any) -> float:
-        """f(x), replayed."""
+    def value(self, x: Any) -> Any:
+        """f(x), replayed: a float, or a vector f's outputs as a float64 array."""
         xs = inputs.point(self.n_inputs, x, "Tape.value")
+        if self._outputs is not None:
+            return sweeps.vjps(self, xs, numpy.empty((0, self.n_outputs)))[0]
         if self._engine is not None:
             value: float = self._engine.value(xs)
             return value
@@ -195,6 +230,7 @@ class Tape:
 
     def value_and_grad(self, x: Any) -> tuple[float, Any]:
         """(f(x), ∇f(x)), replayed forward and backward; the gradient a float64 array."""
+        self._scalar("Tape.value_and_grad")
         xs = inputs.point(self.n_inputs, x, "Tape.value_and_grad")
         grad = numpy.empty(self.n_inputs, dtype=numpy.float64)
         if self._engine is not None:
@@ -206,20 +242,66 @@ class Tape:
 
     def grad(self, x: Any) -> Any:
         """∇f(x), replayed: a float64 array."""
+        self._scalar("Tape.grad")
         return self.value_and_grad(x)[1]
+
+    # --- a vector f's derivatives (a scalar f's too) ---------------------------------------
+    def vjp(self, x: Any, u: Any) -> tuple[Any, Any]:
+        """(f(x), uᵀ J(x)): one forward replay, one sweep back from the outputs with
+        weights u (a number for a scalar f, else n_outputs of them); the bits of
+        `cydiff.vjp(f, x, u)`. The product is a float64 array of n_inputs."""
+        where = "Tape.vjp"
+        xs = inputs.point(self.n_inputs, x, where)
+        us = inputs.point(self.n_outputs, u, where, "u", "output(s)")
+        values, rows = sweeps.vjps(self, xs, us[None, :])
+        return self._shaped(values), rows[0]
+
+    def jvp(self, x: Any, v: Any) -> tuple[Any, Any]:
+        """(f(x), J(x) v): one forward replay and one tangent pass along v (n_inputs
+        numbers), what a Dual seeded with v carries to the outputs; f's output shape."""
+        where = "Tape.jvp"
+        xs = inputs.point(self.n_inputs, x, where)
+        vs = inputs.point(self.n_inputs, v, where, "v")
+        values, rows = sweeps.jvps(self, xs, vs[None, :])
+        return self._shaped(values), self._shaped(rows[0])
+
+    def jacobian(self, x: Any, sparse: bool = False) -> Any:
+        """J(x), exact: an n_outputs × n_inputs float64 array (a scalar f's: its gradient,
+        n_inputs), row i the bits of `vjp(x, e_i)`, or, `sparse=True`, a scipy.sparse CSR
+        matrix of the pattern's entries. Rows that share no column are computed together
+        (see `sparsity.JacobianColouring`, which shows the bits are the same): one forward
+        replay, then a sweep back per colour of rows, not one per row."""
+        where = "Tape.jacobian"
+        xs = inputs.point(self.n_inputs, x, where)
+        inputs.flag(sparse, "sparse", where)
+        colouring = self._jacobian_colouring()
+        products = sweeps.vjps(self, xs, colouring.seeds)[1]  # row c: seeds[c]ᵀ J
+        J = sweeps.by_colours(colouring, products, colouring.shape, sparse, where)
+        return J if self._outputs is not None or sparse else J[0]
+
+    @property
+    def _outs(self) -> tuple[int, ...]:
+        """The outputs' nodes (a scalar f's: the last)."""
+        return self._outputs if self._outputs is not None else (len(self._nodes) - 1,)
+
+    def _shaped(self, values: Any) -> Any:
+        """A vector of the outputs' in f's output shape: a float for a scalar f."""
+        return float(values[0]) if self._outputs is None else values
+
+    def _scalar(self, where: str) -> None:
+        if self._outputs is not None:
+            raise TypeError(f"{where}: the tape's f has a vector output ({self.n_outputs} "
+                            "numbers): gradients, Hessians and batches are a scalar f's; "
+                            "use jacobian, jvp or vjp")
 
     # --- second order: `second`'s sweep, forward over reverse, on the tape ----------------
     def hvp(self, x: Any, v: Any) -> Any:
         """H(x) v, exact, without forming H: a float64 array, the bits of
         `cydiff.hvp(f, x, v)` (one forward replay, one tangent pass, one sweep back)."""
+        self._scalar("Tape.hvp")
         xs = inputs.point(self.n_inputs, x, "Tape.hvp")
         vs = inputs.point(self.n_inputs, v, "Tape.hvp", "v")
-        hv = numpy.empty(self.n_inputs, dtype=numpy.float64)
-        if self._engine is not None:
-            self._engine.hvp(xs, vs, hv)
-        else:
-            hv[:] = self._graph(xs).hvp(vs.tolist())[1]
-        return hv
+        return sweeps.hvps(self, xs, vs[None, :])[0]
 
     def hessian(self, x: Any, sparse: bool = False) -> Any:
         """H(x), exact: an n×n float64 array whose column j is `hvp(x, e_j)`, the bits
@@ -228,55 +310,39 @@ class Tape:
         entries. Columns that share no row are computed together: one forward replay,
         then a sweep per colour of `sparsity("hessian")`'s colouring (3 for a banded
         Hessian like Rosenbrock's, whatever n), not one per column."""
+        self._scalar("Tape.hessian")
         xs = inputs.point(self.n_inputs, x, "Tape.hessian")
-        if not isinstance(sparse, bool):
-            raise TypeError(f"Tape.hessian: sparse must be True or False, not "
-                            f"'{_common.type_name(sparse)}'")
+        inputs.flag(sparse, "sparse", "Tape.hessian")
         colouring = self._hessian_colouring()
-        n, seeds = self.n_inputs, colouring.seeds
-        products = numpy.empty(seeds.shape, dtype=numpy.float64)  # row c: H · seeds[c]
-        if self._engine is not None:
-            self._engine.hvps(xs, seeds, products)
-        else:
-            products[:] = self._graph(xs).hvps(seeds.T).T
-        values = colouring.entries(products)
-        if sparse:
-            return _scipy_sparse("Tape.hessian").csr_matrix(
-                (values, colouring.cols.copy(), colouring.indptr.copy()), shape=(n, n))
-        H = numpy.zeros((n, n), dtype=numpy.float64)
-        H[colouring.rows, colouring.cols] = values
-        return H
+        products = sweeps.hvps(self, xs, colouring.seeds)  # row c: H · seeds[c]
+        return sweeps.by_colours(colouring, products, (self.n_inputs, self.n_inputs), sparse,
+                                 "Tape.hessian")
 
     def sparsity(self, of: str = "hessian") -> Any:
-        """The pattern of the Hessian (`of="hessian"`, n×n) or of the gradient as a 1×n
-        Jacobian (`of="jacobian"`): a scipy.sparse CSR matrix of booleans, True where a
-        replay can give an entry other than +0.0 at some point. A pattern of the tape, the
-        same at every x: ready for `scipy.optimize.minimize(..., method="trust-constr",
-        hess=...)` and `least_squares(..., jac_sparsity=...)`."""
-        sparse = _scipy_sparse("Tape.sparsity")
-        n = self.n_inputs
+        """The pattern of the Hessian (`of="hessian"`, n×n, a scalar f's) or of the
+        Jacobian (`of="jacobian"`, n_outputs × n, a scalar f's gradient as 1 × n): a
+        scipy.sparse CSR matrix of booleans, True where a replay can give an entry other
+        than +0.0 at some point. A pattern of the tape, the same at every x: ready for
+        `scipy.optimize.minimize(..., method="trust-constr", hess=...)` and
+        `least_squares(..., jac_sparsity=...)`."""
         if of == "hessian":
-            colouring = self._hessian_colouring()
-            return sparse.csr_matrix((numpy.ones(len(colouring.rows), dtype=bool),
-                                      colouring.cols.copy(), colouring.indptr.copy()),
-                                     shape=(n, n))
+            self._scalar("Tape.sparsity")
+            return sweeps.pattern(self._hessian_colouring(), (self.n_inputs, self.n_inputs),
+                                  "Tape.sparsity")
         if of == "jacobian":
-            used = numpy.flatnonzero(numpy.array(self._inputs) >= 0)
-            return sparse.csr_matrix((numpy.ones(len(used), dtype=bool),
-                                      (numpy.zeros(len(used), dtype=numpy.intp), used)),
-                                     shape=(1, n))
+            colouring = self._jacobian_colouring()
+            return sweeps.pattern(colouring, colouring.shape, "Tape.sparsity")
         raise ValueError(f"Tape.sparsity: of must be 'hessian' or 'jacobian', not {of!r}")
 
-    def _hessian_colouring(self) -> HessianColouring:
-        if self._colouring is None:  # (two threads may both make it: the same one)
-            self._colouring = HessianColouring(self._nodes, self._inputs)
-        return self._colouring
+    def _jacobian_colouring(self) -> JacobianColouring:
+        if self._jacobian_colours is None:  # (two threads may both make it: the same one)
+            self._jacobian_colours = JacobianColouring(self._nodes, self._inputs, self._outs)
+        return self._jacobian_colours
 
-    def _graph(self, xs: Any) -> Any:
-        from .second import Graph
-        return Graph.of_tape(
-            self._nodes, replay.forward(self._nodes, self._constants, self._inputs, xs.tolist()),
-            self._inputs)
+    def _hessian_colouring(self) -> HessianColouring:
+        if self._hessian_colours is None:  # (two threads may both make it: the same one)
+            self._hessian_colours = HessianColouring(self._nodes, self._inputs)
+        return self._hessian_colours
 
     def value_and_grad_batch(self, X: Any, threads: Optional[int] = None) -> tuple[Any, Any]:
         """Values (m,) and gradients (m, n) at the rows of X (m, n), each row as
@@ -288,6 +354,7 @@ class Tape:
         row that raises (in row order) raises. The pure replay holds the GIL, so it runs
         the rows in turn, whatever `threads` says."""
         where = "Tape.value_and_grad_batch"
+        self._scalar(where)
         inputs.count(threads, "threads", where)
         rows = inputs.rows(X, self.n_inputs, where)
         m = len(rows)
@@ -299,80 +366,15 @@ class Tape:
                     self._nodes, self._constants, self._inputs, rows[k].tolist())
             return values, grads
         if threads is None:
-            threads = max(1, min(_cpus(), m * self._engine.n // _NODES_PER_THREAD))
-        _in_blocks(self._engine.batch, rows, values, grads, max(1, min(threads, m, _cpus())))
+            threads = max(1, min(cpus(), m * self._engine.n // NODES_PER_THREAD))
+        in_blocks(self._engine.batch, rows, values, grads, max(1, min(threads, m, cpus())))
         return values, grads
-
-
-def _scipy_sparse(where: str) -> Any:
-    try:
-        import scipy.sparse  # type: ignore[import-untyped,unused-ignore]
-    except ImportError:
-        raise ImportError(f"{where}: sparse matrices need scipy (pip install 'cydiff[sparse]' "
-                          "or pip install scipy)") from None
-    return scipy.sparse
-
-
-def _input_positions(inputs: Sequence[Any], value_type: Any, where: str) -> dict[int, int]:
-    """id(leaf): its position among the inputs, each a leaf of the twin, each once. A
-    replay sets the inputs' values: an op's result given as an input would be replayed
-    as the op, its value and gradient ignored."""
-    positions: dict[int, int] = {}
-    for k, leaf in enumerate(inputs):
-        if type(leaf) is not value_type:
-            raise TypeError(f"{where}: inputs[{k}] must be a Value of the graph's twin, not "
-                            f"'{_common.type_name(leaf)}'{_common.other_twin_hint(leaf)}")
-        if leaf._children:
-            raise ValueError(f"{where}: inputs[{k}] is not a leaf but the result of an op "
-                             f"({leaf._op!r}): the inputs of a tape are leaves of its graph")
-        if id(leaf) in positions:
-            raise ValueError(f"{where}: inputs[{k}] is inputs[{positions[id(leaf)]}] again: "
-                             "each input is a leaf of its own")
-        positions[id(leaf)] = k
-    return positions
-
-
-# A thread is worth starting for this many node replays (~0.5 ms of work; starting and
-# joining one costs ~0.1-0.2 ms): a 10k-op tape splits 32 rows over 2 threads, not 8 rows.
-_NODES_PER_THREAD = 100_000
-
-
-def _cpus() -> int:
-    """The CPUs this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))  # type: ignore[attr-defined,unused-ignore]
-    except AttributeError:  # macOS, Windows
-        return os.cpu_count() or 1
-
-
-def _in_blocks(batch: Any, rows: Any, values: Any, grads: Any, threads: int) -> None:
-    """batch(rows, values, grads, lo, hi) over `threads` contiguous blocks of rows, the
-    first in this thread; the error of the first block that raised is raised."""
-    m = len(rows)
-    bounds = [m * k // threads for k in range(threads + 1)]
-    errors: list[Optional[BaseException]] = [None] * threads
-
-    def block(k: int) -> None:
-        try:
-            batch(rows, values, grads, bounds[k], bounds[k + 1])
-        except BaseException as error:  # re-raised below, in the caller's thread
-            errors[k] = error
-
-    workers = [threading.Thread(target=block, args=(k,)) for k in range(1, threads)]
-    for worker in workers:
-        worker.start()
-    block(0)
-    for worker in workers:
-        worker.join()
-    for error in errors:
-        if error is not None:
-            raise error
 
 
 def same_ops(a: Tape, b: Tape) -> bool:
     """Whether two tapes record the same ops on the same inputs (their constants' values
     aside): `trace(check=True)` asks it of f traced at two points."""
-    return (a._nodes == b._nodes and a._inputs == b._inputs
+    return (a._nodes == b._nodes and a._inputs == b._inputs and a._outputs == b._outputs
             and a._constants.keys() == b._constants.keys())
 
 
@@ -383,13 +385,16 @@ def _same(a: dict[int, float], b: dict[int, float]) -> bool:
 
 
 def restore(version: int, nodes: list[Any], constants: dict[int, float],
-             inputs: Sequence[int], twin: str = "pure") -> Tape:
+            inputs: Sequence[int], twin: str = "pure", outputs: Any = None) -> Tape:
     """An unpickled tape: its arrays checked as `Tape()` checks them; anything wrong with
-    them is a ValueError (the pickle is corrupt)."""
-    if type(version) is not int or version != 1:
-        raise ValueError(f"cannot unpickle a cydiff Tape: format {version!r}; this cydiff reads 1")
+    them is a ValueError (the pickle is corrupt). Format 2 adds a vector f's outputs."""
+    if type(version) is not int or version not in (1, 2) or (version == 1) != (outputs is None):
+        raise ValueError(f"cannot unpickle a cydiff Tape: format {version!r}; this cydiff "
+                         "reads 1 (a scalar f's) and 2 (a vector f's)")
     if twin == "compiled":  # a pure install, or CYDIFF_NO_EXTENSIONS, replays in Python
         twin = _twin.loadable(twin).name
     arrays: tuple[tuple[Node, ...], dict[int, float], tuple[int, ...]] = _pickle.checked(
         _records.tape, "Tape", nodes, constants, inputs, twin)
-    return Tape._of(*arrays, twin)
+    outs = None if outputs is None else _pickle.checked(_records.outputs, "Tape", outputs,
+                                                        len(arrays[0]))
+    return Tape._of(*arrays, twin, outs)
