@@ -110,8 +110,9 @@ def _outcome(call):
 
 def _vector_replays(m, program, points):
     """A vector f (the program's last three variables) traced on twin m: at each point its
-    tape's outputs, Jacobian (dense, sparse), vjp and jvp, beside what fresh graphs give
-    (`m.vjp` builds one: the Jacobian's row i is vjp(e_i)); each outcome's bits or error."""
+    tape's outputs, Jacobian (dense, sparse; by rows, row i what `m.vjp(f, x, e_i)`'s
+    fresh graph gives; by columns, column j the tape's jvp along e_j), vjp and jvp; each
+    outcome's bits or error."""
     n = len(program.inputs)
 
     def f(v):
@@ -128,7 +129,8 @@ def _vector_replays(m, program, points):
     u = [(-1.0) ** i * (i + 0.5) for i in range(k)]
     record = []
     for x in [(list(point) + program.inputs)[:n] for point in points]:
-        replayed = _outcome(lambda: (tape.value(x).tolist(), tape.jacobian(x).tolist(),
+        replayed = _outcome(lambda: (tape.value(x).tolist(),
+                                     tape.jacobian(x, mode="reverse").tolist(),
                                      tape.vjp(x, u)[1].tolist()))
         fresh = _outcome(lambda: (m.vjp(f, x, u)[0].tolist(),
                                   [m.vjp(f, x, [float(i == j) for j in range(k)])[1].tolist()
@@ -137,6 +139,10 @@ def _vector_replays(m, program, points):
             assert replayed == fresh
         sparse = _outcome(lambda: tape.jacobian(x, sparse=True).toarray().tolist())
         assert sparse == _outcome(lambda: tape.jacobian(x).tolist())
+        forward = _outcome(lambda: tape.jacobian(x, mode="forward").T.tolist())
+        if len(forward) > 1:  # column j: the tangent pass along e_j
+            assert forward == [_outcome(lambda: tape.jvp(x, [float(i == j) for i in range(n)])[1]
+                                        .tolist()) for j in range(n)]
         record.append((replayed, _outcome(lambda: tape.jvp(x, [1.0] * n)[1].tolist())))
     record.append(canonical(([tuple(node) for node in tape._nodes],
                              sorted(tape._constants.items()), list(tape._inputs),

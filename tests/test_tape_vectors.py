@@ -42,7 +42,7 @@ def test_values_jacobian_vjp_jvp_equal_fresh_graphs(impl, banded):
     values = tape.value(x)
     assert exact(values) == exact([v.data if isinstance(v, impl.Value) else v
                                    for v in f([impl.Value(t) for t in x])])
-    J = tape.jacobian(x)
+    J = tape.jacobian(x, mode="reverse")
     assert J.shape == (m, 12)
     assert exact(J) == exact(impl.jacrev(f)(x))  # row i: backward() from output i
     np.testing.assert_allclose(J, impl.jacfwd(f)(x), rtol=1e-14, atol=0)
@@ -75,7 +75,7 @@ def test_sparse_jacobian_and_its_pattern(impl, banded):
     assert not pattern.toarray()[-1].any()  # the constant output
     # rows that share no input are swept back together: 6 sweeps, not 33 (no fewer can
     # do: 6 rows read x[5])
-    assert tape._jacobian_colouring().seeds.shape == (6, 33) == (dense_pattern.sum(0).max(), 33)
+    assert tape._jacobian_colouring().row_seeds.shape == (6, 33) == (dense_pattern.sum(0).max(), 33)
 
 
 def broyden(x):
@@ -89,13 +89,38 @@ def test_least_squares_with_the_sparse_jacobian(impl):
     optimize = pytest.importorskip("scipy.optimize")
     x0 = -np.ones(40)
     tape = impl.trace(broyden, x0)
-    assert tape._jacobian_colouring().seeds.shape == (3, 40)  # tridiagonal: 3 sweeps
+    assert tape._jacobian_colouring().row_seeds.shape == (3, 40)  # tridiagonal: 3 sweeps
     fit = optimize.least_squares(tape.value, x0, jac=lambda x: tape.jacobian(x, sparse=True),
                                  jac_sparsity=tape.sparsity("jacobian"), method="trf")
     dense = optimize.least_squares(tape.value, x0, jac=tape.jacobian, method="trf")
     assert fit.success and dense.success and fit.cost < 1e-16 and dense.cost < 1e-16
     np.testing.assert_allclose(fit.x, dense.x, rtol=1e-9)
     np.testing.assert_allclose(fit.jac.toarray(), tape.jacobian(fit.x), rtol=1e-15)
+
+
+def test_modes_forward_and_reverse(impl, banded):
+    """Forward: column j the bits of jvp(x, e_j); reverse: row i those of vjp(x, e_i);
+    auto: the one with fewer passes. A tall Jacobian goes forward."""
+    f, tape, x = banded
+    n, m = tape.n_inputs, tape.n_outputs
+    forward, reverse = tape.jacobian(x, mode="forward"), tape.jacobian(x, mode="reverse")
+    for j in range(n):
+        assert exact(forward[:, j]) == exact(tape.jvp(x, np.eye(n)[j])[1])
+    for i in range(m):
+        assert exact(reverse[i]) == exact(tape.vjp(x, np.eye(m)[i])[1])
+    np.testing.assert_allclose(forward, reverse, rtol=1e-15, atol=0)
+    colouring = tape._jacobian_colouring()
+    # inputs two apart meet in an output (x[i-1] sin x[i] + x[i+1]/3): 3 passes forward,
+    # where 6 outputs read x[5], so 6 sweeps back
+    assert colouring.column_seeds.shape == (3, 12) and colouring.row_seeds.shape == (6, 33)
+    assert exact(tape.jacobian(x)) == exact(forward)
+    tall = impl.trace(lambda v: [v[0] * t + v[1] * t ** 2 for t in np.linspace(0, 1, 50)],
+                      [1.0, 2.0])
+    assert tall._jacobian_colouring().column_seeds.shape == (2, 2)
+    assert exact(tall.jacobian([3.0, -1.0])) == exact(tall.jacobian([3.0, -1.0], mode="forward"))
+    with pytest.raises(ValueError, match="Tape.jacobian: mode must be 'auto', 'forward' or "
+                                         "'reverse', not 'fwd'"):
+        tape.jacobian(x, mode="fwd")
 
 
 def test_a_scalar_tape_has_them_too(impl):

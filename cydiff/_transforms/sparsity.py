@@ -1,26 +1,32 @@
-"""The sparsity of a tape's Hessian, and the colouring that computes it in few sweeps.
+"""The sparsity of a tape's Jacobian and Hessian, and the colourings that compute them
+in few sweeps.
 
-The pattern comes from the tape's ops, as ADOL-C's nonlinear interaction domains do
-(Walther 2008): every node's set of inputs (a Python int, one bit an input), and for
-every op whose second derivative in a pair of its operands is not identically zero
-(the op spec's formulas: `x * y` couples x with y, `x ** 2` x with itself, `x + y`
-nothing), every pair of their sets. It holds every entry a sweep can make other than
-+0.0, whatever the point: a pattern of the tape, not of x.
+The Jacobian's pattern is every output's set of inputs (a Python int, one bit an
+input): what it depends on through the tape's operands. Its rows are coloured for
+sweeps back, its columns for tangent passes forward (`JacobianColouring` says why each
+entry keeps its own sweep's bits).
 
-Columns that share no row get one colour (a distance-2 colouring of the columns:
-Curtis, Powell and Reid's grouping of the gradient's Jacobian), and one Hessian-vector
-product along the sum of a colour's unit vectors gives all its columns: entry (i, j)
-is row i of its colour's product. Each entry is then the bits of its own column's
-product `hvp(x, e_j)`: what the colour's other columns add there is an exact zero —
-save a zero's sign, as x + 0.0 is +0.0 for x = -0.0. (A star colouring needs fewer
-colours where one input meets all the others, but reads half the entries from their
-mirror H[j, i], a product along another direction, so its dense Hessian could differ
-from the column-by-column one in the last bit.)
+The Hessian's pattern comes from the tape's ops, as ADOL-C's nonlinear interaction
+domains do (Walther 2008): every node's set of inputs, and for every op whose second
+derivative in a pair of its operands is not identically zero (the op spec's formulas:
+`x * y` couples x with y, `x ** 2` x with itself, `x + y` nothing), every pair of
+their sets. Each pattern holds every entry a sweep can make other than +0.0, whatever
+the point: a pattern of the tape, not of x.
+
+The Hessian's columns that share no row get one colour (a distance-2 colouring of the
+columns: Curtis, Powell and Reid's grouping of the gradient's Jacobian), and one
+Hessian-vector product along the sum of a colour's unit vectors gives all its columns:
+entry (i, j) is row i of its colour's product. Each entry is then the bits of its own
+column's product `hvp(x, e_j)`: what the colour's other columns add there is an exact
+zero — save a zero's sign, as x + 0.0 is +0.0 for x = -0.0. (A star colouring needs
+fewer colours where one input meets all the others, but reads half the entries from
+their mirror H[j, i], a product along another direction, so its dense Hessian could
+differ from the column-by-column one in the last bit.)
 """
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Optional, Sequence
 
 import numpy
 
@@ -92,10 +98,12 @@ def hessian_pattern(nodes: Sequence[Any], inputs: Sequence[int]) -> list[int]:
     return rows
 
 
-def column_colouring(rows: Sequence[int]) -> list[int]:
-    """A colour per column, greedy in order: two columns with a row in common differ."""
+def column_colouring(rows: Sequence[int], columns: Optional[Sequence[int]] = None) -> list[int]:
+    """A colour per column, greedy in order: two columns with a row in common differ.
+    rows[i]: row i's columns; columns[j]: column j's rows (by default rows[j], as in a
+    symmetric matrix)."""
     colours: list[int] = []
-    for j, column in enumerate(rows):  # (H is symmetric: column j's rows are row j's columns)
+    for j, column in enumerate(rows if columns is None else columns):
         meets = 0
         for i in members(column):
             meets |= rows[i]
@@ -135,15 +143,27 @@ def row_colouring(rows: Sequence[int]) -> list[int]:
     return colours
 
 
+def _seeds(colours: Any) -> Any:
+    """Row c: Σ e_k over the k of colour c (colours: an intp array)."""
+    size = len(colours)
+    seeds = numpy.zeros((int(colours.max()) + 1 if size else 0, size), dtype=numpy.float64)
+    seeds[colours, numpy.arange(size)] = 1.0
+    return seeds
+
+
 class JacobianColouring:
     """A tape's Jacobian pattern (row i: the inputs output i depends on), its entries as
-    (rows, columns), and a colouring of its rows: rows that share no column are seeded
-    together in one sweep back, and entry (i, j) is column j of its colour's product.
-    Each entry is then the bits of its own row's sweep `vjp(x, e_i)`: no node that the
-    other rows of its colour reach leads to an input of row i, so what they add to
-    input j is nothing (the reverse-mode twin of the Hessian's columns below)."""
+    (rows, cols), and two colourings: of its rows, for sweeps back (uᵀ J along the sum
+    of a colour's unit vectors, entry (i, j) column j of its colour's product), and of
+    its columns, for tangent passes (J v, entry (i, j) row i of its colour's product).
+    Each entry is then the bits of its own row's sweep `vjp(x, e_i)`, or of its own
+    column's pass `jvp(x, e_j)`: rows of one colour share no input, so no node that the
+    others reach leads to one of row i's inputs, and what they add there is nothing;
+    columns of one colour share no output, so no node depends on two of them (each
+    node reaches an output), and what the others carry never meets column j's."""
 
-    __slots__ = ("shape", "rows", "cols", "indptr", "colours", "seeds")
+    __slots__ = ("shape", "rows", "cols", "indptr", "row_colours", "row_seeds",
+                 "column_colours", "column_seeds")
 
     def __init__(self, nodes: Sequence[Any], inputs: Sequence[int], outputs: Sequence[int]) -> None:
         deps = dependencies(nodes, inputs)
@@ -154,15 +174,23 @@ class JacobianColouring:
         self.rows = numpy.array([i for i, _ in entries], dtype=numpy.intp)
         self.cols = numpy.array([j for _, j in entries], dtype=numpy.intp)
         self.indptr = numpy.concatenate(([0], numpy.cumsum(numpy.bincount(self.rows, minlength=m))))
-        self.colours = numpy.array(row_colouring(pattern), dtype=numpy.intp)
-        k = int(self.colours.max()) + 1
-        self.seeds = numpy.zeros((k, m), dtype=numpy.float64)  # colour c: Σ e_i, i of colour c
-        self.seeds[self.colours, numpy.arange(m)] = 1.0
+        self.row_colours = numpy.array(row_colouring(pattern), dtype=numpy.intp)
+        self.row_seeds = _seeds(self.row_colours)
+        columns = [0] * n
+        for i, row in enumerate(pattern):
+            for j in members(row):
+                columns[j] |= 1 << i
+        self.column_colours = numpy.array(column_colouring(pattern, columns), dtype=numpy.intp)
+        self.column_seeds = _seeds(self.column_colours)
 
-    def entries(self, products: Any) -> Any:
-        """The pattern's entries (in rows, cols order) from the colours' products
-        (row c: seeds[c]ᵀ J)."""
-        return products[self.colours[self.rows], self.cols]
+    def reverse_entries(self, products: Any) -> Any:
+        """The entries (in rows, cols order) from the row colours' products (row c:
+        row_seeds[c]ᵀ J)."""
+        return products[self.row_colours[self.rows], self.cols]
+
+    def forward_entries(self, products: Any) -> Any:
+        """The entries from the column colours' products (row c: J column_seeds[c])."""
+        return products[self.column_colours[self.cols], self.rows]
 
 
 class HessianColouring:
@@ -179,9 +207,7 @@ class HessianColouring:
         # as CSR: the entries are in row order, each row's columns ascending
         self.indptr = numpy.concatenate(([0], numpy.cumsum(numpy.bincount(self.rows, minlength=n))))
         self.colours = numpy.array(column_colouring(pattern), dtype=numpy.intp)
-        k = int(self.colours.max()) + 1 if n else 0
-        self.seeds = numpy.zeros((k, n), dtype=numpy.float64)  # colour c: Σ e_j, j of colour c
-        self.seeds[self.colours, numpy.arange(n)] = 1.0
+        self.seeds = _seeds(self.colours)
 
     def entries(self, products: Any) -> Any:
         """The pattern's entries (in rows, cols order) from the colours' products

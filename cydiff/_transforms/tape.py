@@ -30,11 +30,12 @@ from typing import Any, Optional, Sequence
 import numpy
 
 from .. import _common, _pickle, _records, _twin
-from . import inputs, replay, tape_sweeps as sweeps
-from .inputs import leaf_positions, outputs_twin
+from . import inputs, recording, replay, tape_sweeps as sweeps
+from .inputs import outputs_twin
+from .recording import Recorded
 from .sparsity import HessianColouring, JacobianColouring
 from .threads import NODES_PER_THREAD, cpus, in_blocks
-from .._spec import CUSTOM, LEAF
+from .._spec import LEAF
 from .._records import Node
 
 
@@ -106,39 +107,7 @@ class Tape:
         """The tape of a graph given as its records (the format of `_pickle`, checked),
         with `inputs` (leaves among the records, each once) as the variables; its other
         leaves are constants."""
-        return cls._of_records(records, inputs, where, twin)
-
-    @classmethod
-    def _of_records(cls, records: list[Any], inputs: Sequence[Any], where: str, twin: str,
-                    carrier: bool = False) -> Tape:
-        """`from_records`; with `carrier`, the last record is a sum of a vector f's outputs,
-        made to record them (see `_recorded`): not a node, its items are the outputs."""
-        record = _twin.lookup(_records.check_twin(twin, where))
-        records = _records.graph(records, record.Value, where)
-        outputs = None
-        if carrier:
-            outputs, records = tuple(records[-1][7]), records[:-1]
-        if isinstance(inputs, (str, bytes)) or not hasattr(inputs, "__iter__"):
-            raise TypeError(f"{where}: inputs must be a sequence of Values, not "
-                            f"'{_common.type_name(inputs)}'")
-        inputs = list(inputs)
-        index = {id(entry): i for i, entry in enumerate(records) if type(entry) is not tuple}
-        positions = leaf_positions(inputs, record.Value, where)
-        nodes, constants = [], {}
-        for i, entry in enumerate(records):
-            if type(entry) is not tuple:
-                if id(entry) not in positions:
-                    constants[i] = entry.data
-                nodes.append(Node(LEAF, -1, -1, 0.0, ()))
-                continue
-            _, _, op, _, a, b, c, items = entry
-            if op == CUSTOM:
-                raise ValueError(f"{where}: the graph has a custom op ({items[0]!r}), which a "
-                                 "tape cannot replay: its derivative is unknown")
-            nodes.append(Node(op, -1 if a is None else a, -1 if b is None else b, c,
-                              items if items is not None else ()))
-        return cls._of(tuple(nodes), constants,
-                       tuple(index.get(id(leaf), -1) for leaf in inputs), twin, outputs)
+        return cls._of_recorded(recording.of_records(records, inputs, where, twin), twin)
 
     @classmethod
     def from_graph(cls, output: Any, inputs: Sequence[Any]) -> Tape:
@@ -157,31 +126,16 @@ class Tape:
 
     @classmethod
     def _recorded(cls, twin: Any, output: Any, inputs: Sequence[Any], where: str) -> Tape:
-        """The tape of `output`'s graph with `inputs` as its variables: the compiled twin's
-        recorded in C (no record made in Python, the same arrays), the pure twin's from
-        its records. A vector f's outputs (a list: Values and numbers, one at least) are
-        recorded as the graph of their sum (a number as a constant leaf), whose node the
-        tape drops: its items are the outputs, in order."""
-        carrier = isinstance(output, list)
-        if carrier:
-            if not output:
-                raise ValueError(f"{where}: f has no output: a tape has one at least")
-            output = twin.functions.sum([out if isinstance(out, twin.Value)
-                                         else twin.Value(out) for out in output])
-        if twin.name != "compiled":
-            return cls._of_records(twin.graph_records(output), inputs, where, twin.name,
-                                   carrier)
-        if isinstance(inputs, (str, bytes)) or not hasattr(inputs, "__iter__"):
-            raise TypeError(f"{where}: inputs must be a sequence of Values, not "
-                            f"'{_common.type_name(inputs)}'")
-        inputs = list(inputs)
-        from .._tape_c import Replay
-        recorded = Replay.of_graph(output, inputs, where, carrier)
-        if recorded is None:  # the inputs are not leaves, each once: which, and why
-            leaf_positions(inputs, twin.Value, where)
-            raise AssertionError(f"{where}: Replay.of_graph refused inputs that Tape takes")
-        engine, indices, outputs = recorded
-        return cls._made(None, None, indices, outputs, twin.name, engine)
+        """The tape of `output`'s graph (a list: a vector f's outputs) on `inputs`."""
+        return cls._of_recorded(recording.of_output(twin, output, inputs, where), twin.name)
+
+    @classmethod
+    def _of_recorded(cls, recorded: Recorded, twin: str) -> Tape:
+        if recorded.engine is None:
+            assert recorded.nodes is not None and recorded.constants is not None
+            return cls._of(recorded.nodes, recorded.constants, recorded.inputs, twin,
+                           recorded.outputs)
+        return cls._made(None, None, recorded.inputs, recorded.outputs, twin, recorded.engine)
 
     # --- the API ------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -258,25 +212,35 @@ class Tape:
 
     def jvp(self, x: Any, v: Any) -> tuple[Any, Any]:
         """(f(x), J(x) v): one forward replay and one tangent pass along v (n_inputs
-        numbers), what a Dual seeded with v carries to the outputs; f's output shape."""
+        numbers) to the outputs; f's output shape. The pass is `hvp`'s, which orders some
+        sums (a dot's) otherwise than `cydiff.jvp`'s Duals: equal to rounding, not to
+        the bit."""
         where = "Tape.jvp"
         xs = inputs.point(self.n_inputs, x, where)
         vs = inputs.point(self.n_inputs, v, where, "v")
         values, rows = sweeps.jvps(self, xs, vs[None, :])
         return self._shaped(values), self._shaped(rows[0])
 
-    def jacobian(self, x: Any, sparse: bool = False) -> Any:
+    def jacobian(self, x: Any, sparse: bool = False, mode: str = "auto") -> Any:
         """J(x), exact: an n_outputs × n_inputs float64 array (a scalar f's: its gradient,
-        n_inputs), row i the bits of `vjp(x, e_i)`, or, `sparse=True`, a scipy.sparse CSR
-        matrix of the pattern's entries. Rows that share no column are computed together
-        (see `sparsity.JacobianColouring`, which shows the bits are the same): one forward
-        replay, then a sweep back per colour of rows, not one per row."""
+        n_inputs), or, `sparse=True`, a scipy.sparse CSR matrix of the pattern's entries.
+        Outputs that share no input are swept back together, or inputs that share no
+        output carried forward together (`sparsity.JacobianColouring`): mode "reverse"
+        makes row i the bits of `vjp(x, e_i)`, "forward" column j the bits of
+        `jvp(x, e_j)`, and "auto" (the default) takes whichever needs fewer passes
+        (reverse on a tie): a choice of the tape's, the same at every x."""
         where = "Tape.jacobian"
         xs = inputs.point(self.n_inputs, x, where)
         inputs.flag(sparse, "sparse", where)
+        if mode not in ("auto", "forward", "reverse"):
+            raise ValueError(f"{where}: mode must be 'auto', 'forward' or 'reverse', not {mode!r}")
         colouring = self._jacobian_colouring()
-        products = sweeps.vjps(self, xs, colouring.seeds)[1]  # row c: seeds[c]ᵀ J
-        J = sweeps.by_colours(colouring, products, colouring.shape, sparse, where)
+        if mode == "forward" or mode == "auto" and (
+                len(colouring.column_seeds) < len(colouring.row_seeds)):
+            values = colouring.forward_entries(sweeps.jvps(self, xs, colouring.column_seeds)[1])
+        else:
+            values = colouring.reverse_entries(sweeps.vjps(self, xs, colouring.row_seeds)[1])
+        J = sweeps.matrix(colouring, values, colouring.shape, sparse, where)
         return J if self._outputs is not None or sparse else J[0]
 
     @property
@@ -314,9 +278,9 @@ class Tape:
         xs = inputs.point(self.n_inputs, x, "Tape.hessian")
         inputs.flag(sparse, "sparse", "Tape.hessian")
         colouring = self._hessian_colouring()
-        products = sweeps.hvps(self, xs, colouring.seeds)  # row c: H · seeds[c]
-        return sweeps.by_colours(colouring, products, (self.n_inputs, self.n_inputs), sparse,
-                                 "Tape.hessian")
+        values = colouring.entries(sweeps.hvps(self, xs, colouring.seeds))
+        return sweeps.matrix(colouring, values, (self.n_inputs, self.n_inputs), sparse,
+                             "Tape.hessian")
 
     def sparsity(self, of: str = "hessian") -> Any:
         """The pattern of the Hessian (`of="hessian"`, n×n, a scalar f's) or of the

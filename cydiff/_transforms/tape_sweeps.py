@@ -66,17 +66,17 @@ def pure_graph(tape: Any, xs: Any) -> Graph:
         tape._inputs)
 
 
-def by_colours(colouring: Colouring, products: Any, shape: tuple[int, int], sparse: bool,
-               where: str) -> Any:
-    """The matrix of a colouring's entries, read off the colours' products: a dense
-    float64 array (+0.0 off the pattern), or a scipy.sparse CSR matrix."""
-    values = colouring.entries(products)
+def matrix(colouring: Colouring, values: Any, shape: tuple[int, int], sparse: bool,
+           where: str) -> Any:
+    """The matrix of a colouring's pattern holding `values` (its entries, in its rows,
+    cols order): a dense float64 array (+0.0 off the pattern), or a scipy.sparse CSR
+    matrix."""
     if sparse:
         return scipy_sparse(where).csr_matrix(
             (values, colouring.cols.copy(), colouring.indptr.copy()), shape=shape)
-    matrix = numpy.zeros(shape, dtype=numpy.float64)
-    matrix[colouring.rows, colouring.cols] = values
-    return matrix
+    dense = numpy.zeros(shape, dtype=numpy.float64)
+    dense[colouring.rows, colouring.cols] = values
+    return dense
 
 
 def pattern(colouring: Colouring, shape: tuple[int, int], where: str) -> Any:
