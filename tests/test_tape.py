@@ -208,6 +208,24 @@ def test_batches_equal_across_thread_counts(impl, threads):
     assert values.tobytes() == one_values.tobytes() and grads.tobytes() == one_grads.tobytes()
 
 
+@pytest.mark.c_extensions
+def test_batches_are_the_same_bits_with_and_without_avx2(pure, compiled):
+    """The lanes' AVX2 kernels (where the CPU has AVX2) and their SSE2 code give the bits
+    of the pure twin's rows, dense layers' neurons kept in registers among them."""
+    from cydiff import _tape_c
+    tape, _, w0 = mlp_tape(compiled)
+    X = np.random.default_rng(7).normal(size=(29, len(w0)))
+    want = mlp_tape(pure)[0].value_and_grad_batch(X)
+    had = _tape_c.lanes_avx2()
+    try:
+        for on in (False, True):
+            _tape_c.lanes_avx2(on)
+            got = tape.value_and_grad_batch(X, threads=1)
+            assert got[0].tobytes() == want[0].tobytes() and got[1].tobytes() == want[1].tobytes()
+    finally:
+        _tape_c.lanes_avx2(had)
+
+
 def test_batch_edges(impl):
     tape, _, w0 = mlp_tape(impl)
     values, grads = tape.value_and_grad_batch(np.empty((0, len(w0))), threads=4)
