@@ -19,6 +19,7 @@ same work, called from Python, and a hand-written C function of the same work
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -141,10 +142,25 @@ def demo_rows(figure: FieldFigure, rounds: int, batch: int, lib: Any) -> None:
         pp, pv, pgs = map(hand.pointer, (points, values, grads))
         many["hand-written C, serial loop"] = Contender(
             lambda: lib.demo_loss_rows(pp, batch, px, py, len(y), pv, pgs), batch)
+        half = batch // 2  # the machine's own scaling: the same loop on two threads
+        halves = [(hand.pointer(points[lo:]), batch // 2 if lo == 0 else batch - half,
+                   hand.pointer(values[lo:]), hand.pointer(grads[lo:])) for lo in (0, half)]
+        many["hand-written C, 2 threads"] = Contender(
+            lambda: _two_threads(lib.demo_loss_rows, [(p, k, px, py, len(y), v, g)
+                                                      for p, k, v, g in halves]), batch)
     if vgb is not None:
         many["jax.jit(jax.vmap(jax.value_and_grad))"] = Contender(
             lambda: [numpy.asarray(r) for r in vgb(points)], batch)
     figure.rows[f"demo loss and gradient, {batch} points"] = race(many, rounds)
+
+
+def _two_threads(call: Any, args: list[tuple[Any, ...]]) -> None:
+    """call(*args[1]) on a thread of its own while this one runs call(*args[0]) (ctypes
+    lets the GIL go during a foreign call)."""
+    other = threading.Thread(target=call, args=args[1])
+    other.start()
+    call(*args[0])
+    other.join()
 
 
 def _sx_loss(p: Any, shapes: list[tuple[int, int]], X: Any, y: Any) -> Any:
