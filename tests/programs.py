@@ -269,3 +269,12 @@ def canonical(record: Any) -> Any:
     if isinstance(record, (list, tuple)):
         return type(record)(canonical(x) for x in record)
     return record
+
+
+def densified(S: Any) -> list[list[float]]:
+    """A scipy.sparse CSR matrix as dense rows, its stored entries' bits kept (`toarray`
+    adds them to +0.0, which makes a -0.0 +0.0)."""
+    import numpy as np
+    dense = np.zeros(S.shape)
+    dense[np.repeat(np.arange(S.shape[0]), np.diff(S.indptr)), S.indices] = S.data
+    return dense.tolist()

@@ -11,13 +11,12 @@ CYDIFF_FUZZ_EXAMPLES to run 100,000 of each and reports the counts.
 
 import os
 
-import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 
 from hypothesis import assume
 
-from programs import FUZZED, apply, canonical, run_duals, run_values
+from programs import FUZZED, apply, canonical, densified, run_duals, run_values
 from records import loads, run_calls
 from strategies import calls, mutations, points, programs, rows
 
@@ -109,14 +108,6 @@ def _outcome(call):
         return (type(e),)
 
 
-def _densified(S):
-    """A CSR matrix as a dense list of rows, its entries' bits kept (`toarray` adds them
-    to +0.0, which turns a -0.0 into +0.0)."""
-    dense = np.zeros(S.shape)
-    dense[np.repeat(np.arange(S.shape[0]), np.diff(S.indptr)), S.indices] = S.data
-    return dense.tolist()
-
-
 def _vector_replays(m, program, points):
     """A vector f (the program's last three variables) traced on twin m: at each point its
     tape's outputs, Jacobian (dense, sparse; by rows, row i what `m.vjp(f, x, e_i)`'s
@@ -146,7 +137,7 @@ def _vector_replays(m, program, points):
                                    for i in range(k)], m.vjp(f, x, u)[1].tolist()))
         if len(fresh) > 1:  # (a fresh graph may raise in an op the outputs do not reach)
             assert replayed == fresh
-        sparse = _outcome(lambda: _densified(tape.jacobian(x, sparse=True)))
+        sparse = _outcome(lambda: densified(tape.jacobian(x, sparse=True)))
         assert sparse == _outcome(lambda: tape.jacobian(x).tolist())
         forward = _outcome(lambda: tape.jacobian(x, mode="forward").T.tolist())
         if len(forward) > 1:  # column j: the tangent pass along e_j

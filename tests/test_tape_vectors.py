@@ -8,7 +8,7 @@ import pickle
 import numpy as np
 import pytest
 
-from programs import bits
+from programs import bits, densified
 
 
 def residuals(impl):
@@ -62,9 +62,7 @@ def test_sparse_jacobian_and_its_pattern(impl, banded):
     f, tape, x = banded
     J, S = tape.jacobian(x), tape.jacobian(x, sparse=True)
     assert isinstance(S, scipy_sparse.csr_matrix) and S.shape == J.shape
-    dense = np.zeros(S.shape)  # (toarray adds the entries to +0.0: a -0.0 would not show)
-    dense[np.repeat(np.arange(S.shape[0]), np.diff(S.indptr)), S.indices] = S.data
-    assert exact(dense) == exact(J)
+    assert exact(densified(S)) == exact(J)
     pattern = tape.sparsity("jacobian")
     assert pattern.dtype == bool and (pattern.indices == S.indices).all()
     dense_pattern = np.zeros(J.shape, dtype=bool)  # which x[j] each output reads
