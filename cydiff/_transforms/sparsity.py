@@ -143,6 +143,16 @@ def row_colouring(rows: Sequence[int]) -> list[int]:
     return colours
 
 
+def _entries(pattern: Sequence[int]) -> tuple[Any, Any, Any]:
+    """A pattern's entries (row i's columns a set) as arrays: rows, cols, and the CSR
+    indptr (the entries in row order, each row's columns ascending)."""
+    entries = [(i, j) for i, row in enumerate(pattern) for j in members(row)]
+    rows = numpy.array([i for i, _ in entries], dtype=numpy.intp)
+    cols = numpy.array([j for _, j in entries], dtype=numpy.intp)
+    return rows, cols, numpy.concatenate(
+        ([0], numpy.cumsum(numpy.bincount(rows, minlength=len(pattern)))))
+
+
 def _seeds(colours: Any) -> Any:
     """Row c: Σ e_k over the k of colour c (colours: an intp array)."""
     size = len(colours)
@@ -170,10 +180,7 @@ class JacobianColouring:
         pattern = [deps[i] for i in outputs]
         m, n = len(outputs), len(inputs)
         self.shape = (m, n)
-        entries = [(i, j) for i in range(m) for j in members(pattern[i])]
-        self.rows = numpy.array([i for i, _ in entries], dtype=numpy.intp)
-        self.cols = numpy.array([j for _, j in entries], dtype=numpy.intp)
-        self.indptr = numpy.concatenate(([0], numpy.cumsum(numpy.bincount(self.rows, minlength=m))))
+        self.rows, self.cols, self.indptr = _entries(pattern)
         self.row_colours = numpy.array(row_colouring(pattern), dtype=numpy.intp)
         self.row_seeds = _seeds(self.row_colours)
         columns = [0] * n
@@ -200,12 +207,7 @@ class HessianColouring:
 
     def __init__(self, nodes: Sequence[Any], inputs: Sequence[int]) -> None:
         pattern = hessian_pattern(nodes, inputs)
-        n = len(inputs)
-        entries = [(i, j) for i in range(n) for j in members(pattern[i])]
-        self.rows = numpy.array([i for i, _ in entries], dtype=numpy.intp)
-        self.cols = numpy.array([j for _, j in entries], dtype=numpy.intp)
-        # as CSR: the entries are in row order, each row's columns ascending
-        self.indptr = numpy.concatenate(([0], numpy.cumsum(numpy.bincount(self.rows, minlength=n))))
+        self.rows, self.cols, self.indptr = _entries(pattern)
         self.colours = numpy.array(column_colouring(pattern), dtype=numpy.intp)
         self.seeds = _seeds(self.colours)
 
