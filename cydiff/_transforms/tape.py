@@ -265,7 +265,11 @@ class Tape:
         self._scalar("Tape.hvp")
         xs = inputs.point(self.n_inputs, x, "Tape.hvp")
         vs = inputs.point(self.n_inputs, v, "Tape.hvp", "v")
-        return sweeps.hvps(self, xs, vs[None, :])[0]
+        if self._engine is None:
+            return sweeps.hvps(self, xs, vs[None, :])[0]
+        hv = numpy.empty(self.n_inputs, dtype=numpy.float64)
+        self._engine.hvp(xs, vs, hv)
+        return hv
 
     def hessian(self, x: Any, sparse: bool = False) -> Any:
         """H(x), exact: an n×n float64 array whose column j is `hvp(x, e_j)`, the bits
