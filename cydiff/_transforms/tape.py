@@ -176,7 +176,7 @@ class Tape:
         """f(x), replayed: a float, or a vector f's outputs as a float64 array."""
         xs = inputs.point(self.n_inputs, x, "Tape.value")
         if self._outputs is not None:
-            return sweeps.vjps(self, xs, numpy.empty((0, self.n_outputs)))[0]
+            return sweeps.outputs(self, xs)
         if self._engine is not None:
             value: float = self._engine.value(xs)
             return value

@@ -17,6 +17,17 @@ from .sparsity import HessianColouring, JacobianColouring
 Colouring = Union[HessianColouring, JacobianColouring]
 
 
+def outputs(tape: Any, xs: Any) -> Any:
+    """A vector f's outputs f(x): one forward replay."""
+    values = numpy.empty(tape.n_outputs, dtype=numpy.float64)
+    if tape._engine is not None:
+        tape._engine.outputs_at(xs, values)
+    else:
+        vals = replay.forward(tape._nodes, tape._constants, tape._inputs, xs.tolist())
+        values[:] = [vals[i] for i in tape._outs]
+    return values
+
+
 def vjps(tape: Any, xs: Any, U: Any) -> tuple[Any, Any]:
     """(the outputs f(x), U[r]ᵀ J for each row r of U): one forward replay, one sweep
     back a row."""
