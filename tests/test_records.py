@@ -3,7 +3,9 @@ in, the same in both twins: the wrong kind of field is a TypeError, one that doe
 the others a ValueError naming it; a pickle that is not right is a ValueError. After that
 the compiled replay may trust them. (tests/test_fuzz.py spoils records at random.)"""
 
+import importlib
 import math
+import os
 import pickle
 import threading
 
@@ -281,23 +283,52 @@ def test_records_from_hand_are_checked_as_pickles_are(impl):
 
 # --- resources ---------------------------------------------------------------------------------
 
-def test_a_batch_starts_no_more_threads_than_cpus_and_rows(impl, monkeypatch):
+def _batch_threads():
+    return [t for t in threading.enumerate() if t.name.startswith("cydiff-batch")]
+
+
+def test_a_batch_starts_no_more_threads_than_cpus_and_rows(impl):
     """threads=10**9 used to start one OS thread per row."""
-    started = []
-
-    class Counted(threading.Thread):
-        def start(self):
-            started.append(self)
-            super().start()
-
-    monkeypatch.setattr(threads.threading, "Thread", Counted)
     tape = impl.trace(lambda v: v[0] * v[1], [1.0, 2.0])
     X = np.ones((500, 2))
     values, grads = tape.value_and_grad_batch(X, threads=10**9)
     assert values.tolist() == [1.0] * 500
-    assert len(started) <= threads.cpus() - 1  # the calling thread runs the first block
+    assert len(_batch_threads()) <= threads.cpus() - 1  # the calling thread runs the first block
     tape.value_and_grad_batch(X[:1], threads=64)
-    assert len(started) <= threads.cpus() - 1
+    assert len(_batch_threads()) <= threads.cpus() - 1
+
+
+def test_batches_keep_their_threads_between_calls(impl, monkeypatch):
+    """Starting a thread per call cost a tenth of a 2-thread batch; the workers are kept."""
+    tape = impl.trace(lambda v: v[0] * v[1], [1.0, 2.0])
+    X = np.arange(64.0).reshape(32, 2)
+    expected = tape.value_and_grad_batch(X, threads=1)
+    tape.value_and_grad_batch(X, threads=2)
+    started = []
+    start = threading.Thread.start
+    monkeypatch.setattr(threading.Thread, "start", lambda self: (started.append(self), start(self)))
+    for _ in range(3):
+        got = tape.value_and_grad_batch(X, threads=2)
+        assert [a.tolist() for a in got] == [a.tolist() for a in expected]
+    assert started == []
+
+
+def _batch_in_child(twin_name):
+    impl = importlib.import_module(twin_name)
+    tape = impl.trace(lambda v: v[0] * v[1], [1.0, 2.0])
+    values, grads = tape.value_and_grad_batch(np.arange(64.0).reshape(32, 2), threads=2)
+    return values.tolist(), grads.tolist()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX's")
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+def test_a_forked_child_makes_its_own_batch_threads(impl):
+    """A child forked after a batch has the parent's pool object but none of its threads:
+    a batch there used to wait forever for a worker that does not exist."""
+    import multiprocessing
+    expected = _batch_in_child(impl.__name__)  # the parent's workers exist before the fork
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        assert pool.apply_async(_batch_in_child, (impl.__name__,)).get(timeout=60) == expected
 
 
 @pytest.mark.c_extensions

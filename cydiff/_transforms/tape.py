@@ -316,7 +316,8 @@ class Tape:
         """Values (m,) and gradients (m, n) at the rows of X (m, n), each row as
         `value_and_grad` gives it. The compiled replay splits the rows into `threads`
         contiguous blocks, each replayed by its own thread with its own scratch, the GIL
-        released (None: one thread per CPU, fewer for a small batch), 8 rows at a time in
+        released (None: one thread per CPU, fewer for a small batch; the threads are kept
+        between calls), 8 rows at a time in
         lockstep, op by op (the bits of single replays); it never starts
         more threads than there are rows or CPUs (more could not run at once). The first
         row that raises (in row order) raises. The pure replay holds the GIL, so it runs
