@@ -44,12 +44,12 @@ def run_chain(twin, n):
     return result.stdout
 
 
-@pytest.mark.slow
+@pytest.mark.long
 def test_million_op_chain(impl):
     run_chain(impl.IMPLEMENTATION, 1_000_000)
 
 
-@pytest.mark.slow
+@pytest.mark.long
 @pytest.mark.c_extensions
 def test_chain_twins_agree():
     assert run_chain("compiled", 20_000) == run_chain("pure", 20_000)
@@ -82,7 +82,7 @@ del y, fan_out
 """
 
 
-@pytest.mark.slow
+@pytest.mark.long
 def test_wide_fan_in_and_fan_out(impl):
     result = run_python(WIDE.format(twin=impl.IMPLEMENTATION))
     assert result.returncode == 0, f"exit {result.returncode}: {result.stderr[-2000:]}"
@@ -90,7 +90,7 @@ def test_wide_fan_in_and_fan_out(impl):
     assert checks == ["True"] * 5
 
 
-@pytest.mark.slow
+@pytest.mark.long
 @pytest.mark.c_extensions
 def test_wide_graph_twins_agree():
     outputs = {twin: run_python(WIDE.format(twin=twin)).stdout for twin in ("compiled", "pure")}

@@ -34,6 +34,7 @@ def test_the_demo_trains_to_95_percent_and_draws(tmp_path, capsys):
         assert data.startswith(PNG) and len(data) > 10_000
 
 
+@pytest.mark.long
 def test_the_speed_line_races_the_pure_twin(tmp_path, capsys, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # and says how to get pictures
     assert demo.main(["--steps", "2", "--out", str(tmp_path)]) in (0, 1)
@@ -82,6 +83,7 @@ def test_training_with_a_tape_is_training_with_graphs(impl):
         assert tape.accuracy[k] == graph.accuracy[k]
 
 
+@pytest.mark.long
 def test_the_demo_with_a_tape(tmp_path, capsys, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     assert demo.main(["--tape", "--steps", "2", "--out", str(tmp_path)]) in (0, 1)

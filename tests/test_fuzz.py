@@ -5,7 +5,7 @@ And records: a program's graph and tape records, spoiled (records.py), go throug
 every loader of both twins, which must refuse them alike or load the same thing. And
 call sequences: odd series of calls on Values (records.run_calls) do the same on both.
 
-`make test` runs a few thousand programs of each kind; `make fuzz` sets
+`make test` runs 200 programs of each kind, `make test-long` 2500; `make fuzz` sets
 CYDIFF_FUZZ_EXAMPLES to run 100,000 of each and reports the counts.
 """
 
@@ -20,7 +20,8 @@ from programs import FUZZED, apply, canonical, densified, run_duals, run_values
 from records import loads, run_calls
 from strategies import calls, mutations, points, programs, rows
 
-EXAMPLES = int(os.environ.get("CYDIFF_FUZZ_EXAMPLES", "2500"))
+EXAMPLES = int(os.environ.get("CYDIFF_FUZZ_EXAMPLES", "200"))
+pytestmark = pytest.mark.fuzz
 fuzz = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck),
                 print_blob=True)
 

@@ -49,7 +49,7 @@ print(tracemalloc.get_traced_memory()[0] - traced, rss() - resident)
 """
 
 
-@pytest.mark.slow
+@pytest.mark.long
 def test_twenty_thousand_graphs_leave_the_process_flat(impl):
     result = run_python(CHURN.format(twin=impl.IMPLEMENTATION))
     assert result.returncode == 0, result.stderr[-2000:]

@@ -48,6 +48,7 @@ def parameter_data(model):
 
 # --- micrograd's demo, as its users write it -------------------------------------------
 
+@pytest.mark.long
 def test_micrograd_demo_trains(impl):
     """demo.ipynb: two moons, MLP(2, [16, 16, 1]), max-margin loss + 1e-4 L2, SGD with a
     decaying rate, on cydiff's Value and MLP: all 100 points, all 100 steps, both twins."""
@@ -86,6 +87,7 @@ def micrograd_run():
     return initial, model, history
 
 
+@pytest.mark.long
 def test_same_as_micrograd(impl, micrograd_run):
     initial, trained, history = micrograd_run
     random.seed(1337)

@@ -73,6 +73,7 @@ def test_argument_errors(impl):
             cydiff.parallel.map_value_and_grad(tape, X, pool, threads=0)
 
 
+@pytest.mark.long
 def test_a_local_dask_cluster_gives_the_batch(impl):
     """The module's documented example, on a LocalCluster of two worker processes."""
     distributed = pytest.importorskip("distributed", reason="dask is an optional extra: "

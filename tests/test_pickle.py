@@ -136,7 +136,7 @@ print(type(z).__module__, repr(z.data) == repr(y.data), repr(w.grad) == repr(x.g
 """
 
 
-@pytest.mark.slow
+@pytest.mark.long
 def test_a_million_deep_graph_pickles(impl):
     result = run_python(DEEP.format(twin=impl.IMPLEMENTATION))
     assert result.returncode == 0, result.stderr[-2000:]
