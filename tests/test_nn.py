@@ -242,8 +242,12 @@ LOSS_CASES = [
     ("mse", lambda m, z: nn.mse(z, [0.5, -1.0, 2.0, 0.0])),
     ("mse_sum", lambda m, z: nn.mse(z, [0.5, -1.0, 2.0, 0.0], reduction="sum")),
     ("hinge", lambda m, z: nn.hinge(z, [1, -1, -1, 1])),
-    ("bce", lambda m, z: nn.binary_cross_entropy(z, [1, 0, 0.25, 1])),
-    ("bce_sum", lambda m, z: nn.binary_cross_entropy(z, [1, 0, 0.25, 1], reduction="sum")),
+    ("bce_logits", lambda m, z: nn.binary_cross_entropy_with_logits(z, [1, 0, 0.25, 1])),
+    ("bce_logits_sum",
+     lambda m, z: nn.binary_cross_entropy_with_logits(z, [1, 0, 0.25, 1], reduction="sum")),
+    ("bce", lambda m, z: nn.binary_cross_entropy([m.sigmoid(v) for v in z], [1, 0, 0.25, 1])),
+    ("bce_sum", lambda m, z: nn.binary_cross_entropy([m.sigmoid(v) for v in z], [1, 0, 0.25, 1],
+                                                     reduction="sum")),
     ("softmax_ce", lambda m, z: nn.softmax_cross_entropy(z, 2)),
     ("softmax_ce_batch", lambda m, z: nn.softmax_cross_entropy([z[:2], z[2:]], [0, 1])),
     ("l2", lambda m, z: nn.l2(z)),
@@ -289,7 +293,7 @@ def test_loss_closed_forms(impl):
     assert nn.hinge(s, y, reduction="sum").data == 2.2
 
     z, labels = [V(0.3), V(-1.2), V(2.0), V(0.0)], [1, 0, 0.25, 1]
-    loss = nn.binary_cross_entropy(z, labels)
+    loss = nn.binary_cross_entropy_with_logits(z, labels)
     loss.backward()
     expected = [-(y * math.log(sigmoid(v.data)) + (1 - y) * math.log(1 - sigmoid(v.data)))
                 for v, y in zip(z, labels)]
@@ -315,6 +319,20 @@ def test_loss_closed_forms(impl):
                                     np.array([1, 0, 1]), reduction="sum") == \
         pytest.approx(sum(singles), rel=1e-15, abs=0)
 
+    probs = [V(0.25), V(0.5), V(0.875), V(1.0)]  # probabilities, as PyTorch's function takes
+    loss = nn.binary_cross_entropy(probs, [1, 0, 0.25, 1])
+    loss.backward()
+    assert loss.data == pytest.approx(
+        (-math.log(0.25) - math.log(0.5) - (0.25 * math.log(0.875) + 0.75 * math.log(0.125)))
+        / 4, rel=1e-15, abs=0)
+    assert [v.grad for v in probs[:3]] == pytest.approx(
+        [(p - y) / (p * (1 - p)) / 4 for p, y in [(0.25, 1), (0.5, 0), (0.875, 0.25)]],
+        rel=1e-14, abs=0)
+    assert probs[3].grad == -0.25  # -1/p over 4: a label-1 row takes log p only
+    logits = [V(0.3), V(-1.2)]
+    assert nn.binary_cross_entropy([impl.sigmoid(v) for v in logits], [1, 0.25]).data == \
+        pytest.approx(nn.binary_cross_entropy_with_logits(logits, [1, 0.25]).data, rel=1e-14)
+
     params = nn.MLP(2, [3, 1], twin=impl, seed=4).parameters()
     assert nn.l2(params).data == sum(p * p for p in params).data  # micrograd's expression
     assert nn.l2([]) == 0.0
@@ -323,14 +341,14 @@ def test_loss_closed_forms(impl):
 def test_losses_are_stable_at_large_logits(impl):
     V = impl.Value
     big = [V(1000.0), V(-1000.0)]
-    loss = nn.binary_cross_entropy(big, [1, 0])  # confidently right: about 0
+    loss = nn.binary_cross_entropy_with_logits(big, [1, 0])  # confidently right: about 0
     loss.backward()
     assert loss.data == 0.0 and [v.grad for v in big] == [-0.0, 0.0]
-    assert nn.binary_cross_entropy(big, [0, 1]).data == 1000.0  # confidently wrong
-    assert nn.binary_cross_entropy(V(-800.0), 0.5).data == pytest.approx(400.0, rel=1e-15, abs=0)
+    assert nn.binary_cross_entropy_with_logits(big, [0, 1]).data == 1000.0  # confidently wrong
+    assert nn.binary_cross_entropy_with_logits(V(-800.0), 0.5).data == pytest.approx(400.0, rel=1e-15, abs=0)
     tiny = math.log1p(math.exp(-40.0))  # 4e-18: softplus(40) - 40 would cancel to 0
-    assert nn.binary_cross_entropy(V(40.0), 1).data == pytest.approx(tiny, rel=1e-15, abs=0)
-    assert nn.binary_cross_entropy(V(-40.0), 0).data == pytest.approx(tiny, rel=1e-15, abs=0)
+    assert nn.binary_cross_entropy_with_logits(V(40.0), 1).data == pytest.approx(tiny, rel=1e-15, abs=0)
+    assert nn.binary_cross_entropy_with_logits(V(-40.0), 0).data == pytest.approx(tiny, rel=1e-15, abs=0)
 
     z = [V(1000.0), V(0.0), V(-1000.0)]
     loss = nn.softmax_cross_entropy(z, 2)
@@ -439,7 +457,7 @@ def test_optimizers_train_a_model(impl):
     opt = nn.Adam(model, lr=0.05)  # a Module stands for its parameters
     first = None
     for _ in range(60):
-        loss = nn.binary_cross_entropy([model(x) for x in X], y)
+        loss = nn.binary_cross_entropy_with_logits([model(x) for x in X], y)
         first = loss.data if first is None else first
         opt.zero_grad()
         loss.backward()
@@ -800,7 +818,7 @@ def test_twins_train_to_the_same_bits(pure, compiled):
             outs = [model(x) for x in X]
             loss = nn.softmax_cross_entropy(outs, y) + 1e-3 * nn.l2(model) \
                 + nn.hinge([o[0] for o in outs], [1 if k == 0 else -1 for k in y]) \
-                + nn.binary_cross_entropy([o[1] for o in outs], [k == 1 for k in y]) \
+                + nn.binary_cross_entropy_with_logits([o[1] for o in outs], [k == 1 for k in y]) \
                 + nn.mse([o[2] for o in outs], [float(k) for k in y])
             model.zero_grad()
             loss.backward()
@@ -908,9 +926,19 @@ def test_input_errors(impl):
      r"^hinge\(\): labels\[1\] is 0.0; labels must be -1 or 1$"),
     (lambda V: nn.hinge([V(1.0)], [V(1.0)]), TypeError, r"labels\[0\] must be a real number, not "),
     (lambda V: nn.hinge([V(1.0)], [1, 1]), ValueError, r"1 scores but 2 labels"),
-    (lambda V: nn.binary_cross_entropy([V(1.0)], [-1]), ValueError,
+    (lambda V: nn.binary_cross_entropy_with_logits([V(1.0)], [-1]), ValueError,
      r"labels\[0\] is -1.0; labels must be in \[0, 1\]"),
-    (lambda V: nn.binary_cross_entropy([V(1.0)], [math.nan]), ValueError, r"labels\[0\] is nan"),
+    (lambda V: nn.binary_cross_entropy_with_logits([V(1.0)], [math.nan]), ValueError,
+     r"labels\[0\] is nan"),
+    (lambda V: nn.binary_cross_entropy([V(0.5), V(1.5)], [1, 0]), ValueError,
+     r"^binary_cross_entropy\(\): probs\[1\] is 1.5; probabilities must be in \[0, 1\] "
+     r"\(for logits: binary_cross_entropy_with_logits\)$"),
+    (lambda V: nn.binary_cross_entropy([-0.25], [1]), ValueError, r"probs\[0\] is -0.25"),
+    (lambda V: nn.binary_cross_entropy([V(math.nan)], [1]), ValueError, r"probs\[0\] is nan"),
+    (lambda V: nn.binary_cross_entropy([V(0.5)], [2]), ValueError, r"labels\[0\] is 2.0"),
+    (lambda V: nn.binary_cross_entropy([V(0.5)], [1, 0]), ValueError, r"1 probs but 2 labels"),
+    (lambda V: nn.binary_cross_entropy([V(0.0)], [1]), ValueError, r"^math domain error$"),
+    (lambda V: nn.binary_cross_entropy([V(1.0)], [0.5]), ValueError, r"^math domain error$"),
     (lambda V: nn.softmax_cross_entropy([V(1.0), V(2.0)], 2), ValueError,
      r"label_index is 2, out of range for 2 classes"),
     (lambda V: nn.softmax_cross_entropy([V(1.0), V(2.0)], -1), ValueError, r"label_index is -1"),

@@ -32,8 +32,9 @@ of `from micrograd.nn import MLP`.
   The parameters are that twin's Values; inputs are real numbers, that twin's
   Values, or a 1-D numpy array. The two twins train to the same bits.
 - Losses (functions returning one Value; a float when no Value is given):
-  `mse`, `hinge` (micrograd's max-margin), `binary_cross_entropy` (from logits),
-  `softmax_cross_entropy` (from logits), and `l2` (Σ p²); `softmax` for predictions.
+  `mse`, `hinge` (micrograd's max-margin), `binary_cross_entropy` (from probabilities,
+  as PyTorch's), `binary_cross_entropy_with_logits` and `softmax_cross_entropy` (from
+  logits), and `l2` (Σ p²); `softmax` for predictions.
 - Optimizers (PyTorch's formulas, updating `p.data` in place): `SGD` (momentum,
   Nesterov, weight decay) and `Adam` (bias-corrected); `opt.lr` may change between steps.
 
@@ -59,12 +60,14 @@ from ._args import ACTIVATIONS
 from ._args import Twin as Twin
 from .files import FORMAT as FORMAT, VERSION as VERSION
 from .losses import REDUCTIONS as REDUCTIONS
-from .losses import binary_cross_entropy, hinge, l2, mse, softmax, softmax_cross_entropy
+from .losses import (binary_cross_entropy, binary_cross_entropy_with_logits, hinge, l2, mse,
+                     softmax, softmax_cross_entropy)
 from .modules import M as M, Scalar as Scalar
 from .modules import MLP, Layer, Module, Neuron, load
 from .optim import SGD, Adam, Optimizer
 
 __all__ = [
     "ACTIVATIONS", "Adam", "Layer", "MLP", "Module", "Neuron", "Optimizer", "SGD",
-    "binary_cross_entropy", "hinge", "l2", "load", "mse", "softmax", "softmax_cross_entropy",
+    "binary_cross_entropy", "binary_cross_entropy_with_logits", "hinge", "l2", "load", "mse",
+    "softmax", "softmax_cross_entropy",
 ]

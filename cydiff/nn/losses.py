@@ -1,7 +1,8 @@
 """Losses, functions of predictions and targets returning one Value (a float when no
-Value is given), as `torch.nn.functional` has them: `mse`, `hinge` (micrograd's
-max-margin), `binary_cross_entropy` and `softmax_cross_entropy` (both from logits),
-`l2` (Σ p², the weight-decay term); and `softmax` for predictions.
+Value is given), as `torch.nn.functional` has them, under its names: `mse`, `hinge`
+(micrograd's max-margin), `binary_cross_entropy` (from probabilities),
+`binary_cross_entropy_with_logits` and `softmax_cross_entropy` (both from logits), `l2`
+(Σ p², the weight-decay term); and `softmax` for predictions.
 
 A loss takes real numbers and Values of one twin, and computes on that twin.
 """
@@ -119,15 +120,53 @@ def hinge(scores: Any, labels: Any, *, reduction: str = "mean") -> Value:
     return cast("Value", _reduce(twin, terms, reduction))
 
 
-def binary_cross_entropy(logits: Any, labels: Any, *, reduction: str = "mean") -> Value:
+def binary_cross_entropy(probs: Any, labels: Any, *, reduction: str = "mean") -> Value:
+    """Binary cross-entropy of probabilities p in [0, 1] against labels y in [0, 1]:
+
+        (1/n) Σ -[y log p + (1 - y) log(1 - p)]
+
+    as PyTorch's `binary_cross_entropy` (probabilities, after the sigmoid). Labels 0 and
+    1 take one log only. A probability outside [0, 1] (or nan) is a ValueError, as
+    PyTorch refuses it. A log of 0 — p = 0 with y > 0, or p = 1 with y < 1 — is an
+    infinite loss: math.log's ValueError (PyTorch clamps it to 100). From logits,
+    `binary_cross_entropy_with_logits` is exact and never meets a log of 0.
+
+    >>> import math
+    >>> from cydiff import nn
+    >>> nn.binary_cross_entropy([0.9, 0.2], [1, 0]) == -(math.log(0.9) + math.log(0.8)) / 2
+    True
+    """
+    where = "binary_cross_entropy()"
+    reduction = _reduction(reduction, where)
+    ps = _items(probs, where, "probs")
+    for i, p in enumerate(ps):
+        data = p if isinstance(p, float) else p.data
+        if not 0.0 <= data <= 1.0:
+            raise ValueError(f"{where}: probs[{i}] is {data!r}; probabilities must be in "
+                             f"[0, 1] (for logits: binary_cross_entropy_with_logits)")
+    ys = _labels(labels, where, "labels", lambda y: 0.0 <= y <= 1.0, "in [0, 1]")
+    _same_length(where, ps, ys, "probs", "labels")
+    twin = _twin_for(where, ps)
+    log = twin.log
+    terms = [-log(p) if y == 1.0 else -log(1.0 - p) if y == 0.0
+             else -(y * log(p) + (1.0 - y) * log(1.0 - p)) for p, y in zip(ps, ys)]
+    return cast("Value", _reduce(twin, terms, reduction))
+
+
+def binary_cross_entropy_with_logits(logits: Any, labels: Any, *,
+                                     reduction: str = "mean") -> Value:
     """Binary cross-entropy from logits z (before the sigmoid), labels y in [0, 1]:
 
         (1/n) Σ -[y log σ(z) + (1 - y) log(1 - σ(z))] = (1/n) Σ softplus(z) - y·z
 
     as PyTorch's `binary_cross_entropy_with_logits`. softplus never overflows, and
     labels 0 and 1 take softplus(z) and softplus(-z) exactly (no cancellation).
+
+    >>> from cydiff import nn
+    >>> nn.binary_cross_entropy_with_logits([1000.0, -1000.0], [1, 0])  # confidently right
+    0.0
     """
-    where = "binary_cross_entropy()"
+    where = "binary_cross_entropy_with_logits()"
     reduction = _reduction(reduction, where)
     zs = _items(logits, where, "logits")
     ys = _labels(labels, where, "labels", lambda y: 0.0 <= y <= 1.0, "in [0, 1]")
