@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import pytest
 
-from cydiff.tools import demo
+from cydiff.tools import cli, demo
 from cydiff.nn import MLP
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -24,7 +24,7 @@ def test_two_moons_is_micrograds_data():
 
 def test_the_demo_trains_to_95_percent_and_draws(tmp_path, capsys):
     pytest.importorskip("matplotlib", reason="matplotlib is in the test extra")
-    assert demo.main(["--no-compare", "--out", str(tmp_path)]) == 0
+    assert cli.main(["demo", "--no-compare", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     final = re.search(r"final loss ([\d.]+), accuracy (\d+)%", out)
     assert final and int(final.group(2)) >= 95
@@ -37,7 +37,7 @@ def test_the_demo_trains_to_95_percent_and_draws(tmp_path, capsys):
 @pytest.mark.long
 def test_the_speed_line_races_the_pure_twin(tmp_path, capsys, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # and says how to get pictures
-    assert demo.main(["--steps", "2", "--out", str(tmp_path)]) in (0, 1)
+    assert cli.main(["demo", "--steps", "2", "--out", str(tmp_path)]) in (0, 1)
     out = capsys.readouterr().out
     assert re.search(r"\n  cydiff \((compiled|pure)\) +[\d.]+ ms +1\.0×\n", out)
     if "cydiff (compiled)" in out:  # and the pure twin raced beside it
@@ -59,7 +59,7 @@ def test_the_twins_train_to_the_same_bits(pure, compiled):
 
 
 def test_xor(capsys):
-    assert demo.main(["--xor"]) == 0
+    assert cli.main(["demo", "--xor"]) == 0
     out = capsys.readouterr().out
     rows = re.findall(r"\[([\d.]+), ([\d.]+)\] -> ([\d.]+)  \(target (\d)\)", out)
     assert len(rows) == 4
@@ -86,7 +86,7 @@ def test_training_with_a_tape_is_training_with_graphs(impl):
 @pytest.mark.long
 def test_the_demo_with_a_tape(tmp_path, capsys, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
-    assert demo.main(["--tape", "--steps", "2", "--out", str(tmp_path)]) in (0, 1)
+    assert cli.main(["demo", "--tape", "--steps", "2", "--out", str(tmp_path)]) in (0, 1)
     out = capsys.readouterr().out
     assert re.search(r"SGD, 2 steps \((compiled|pure) twin, a tape\)", out)
     assert re.search(r"\n  cydiff \((compiled|pure), tape\) +[\d.]+ ms +1\.0×\n", out)

@@ -13,6 +13,7 @@ come from cydiff.
 
 from __future__ import annotations
 
+import argparse
 import functools
 import gc
 import os
@@ -20,11 +21,11 @@ import random
 import statistics
 import sys
 import time
-from typing import Any, Callable, NamedTuple, Optional, Sequence, TextIO
+from typing import Any, Callable, NamedTuple, Optional, TextIO
 
 import numpy
 
-__all__ = ["two_moons", "moons_loss", "train_moons", "train_xor", "main"]
+__all__ = ["two_moons", "moons_loss", "train_moons", "train_xor", "run"]
 
 
 def two_moons(n: int = 100, noise: float = 0.1, seed: int = 1) -> tuple[Any, Any]:
@@ -222,11 +223,22 @@ def draw_boundary(model: Any, X: Any, y: Any, path: str, plt: Any) -> None:
     points = numpy.c_[xx.ravel(), yy.ravel()]
     scores = numpy.array([model(list(map(float, p))).data for p in points])
     Z = (scores > 0).reshape(xx.shape)
+    from matplotlib.patches import Patch
+
+    colour = {-1: plt.cm.Spectral(0.0), 1: plt.cm.Spectral(1.0)}
     fig, ax = plt.subplots(figsize=(6, 5))
-    ax.contourf(xx, yy, Z, cmap=plt.cm.Spectral, alpha=0.8)
-    ax.scatter(X[:, 0], X[:, 1], c=y, s=40, cmap=plt.cm.Spectral, edgecolors="k")
+    ax.contourf(xx, yy, Z, levels=[-0.5, 0.5, 1.5], colors=[colour[-1], colour[1]], alpha=0.35)
+    for label in (-1, 1):
+        ax.scatter(X[y == label, 0], X[y == label, 1], color=colour[label], s=40,
+                   edgecolors="k", label=f"data, label {label:+d}")
+    regions = [Patch(color=colour[label], alpha=0.35, label=f"the model predicts {label:+d}")
+               for label in (-1, 1)]
+    ax.legend(handles=ax.get_legend_handles_labels()[0] + regions, loc="upper right",
+              fontsize=8, framealpha=0.9)
     ax.set_xlim(xx.min(), xx.max())
     ax.set_ylim(yy.min(), yy.max())
+    ax.set_xlabel("x₁")
+    ax.set_ylabel("x₂")
     ax.set_title("cydiff: MLP 2-16-16-1 on two moons, decision boundary")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
@@ -244,6 +256,7 @@ def draw_loss(history: History, path: str, plt: Any) -> None:
     acc.plot(steps, [100 * a for a in history.accuracy], color="tab:orange", label="accuracy")
     acc.set_ylabel("accuracy (%)", color="tab:orange")
     acc.set_ylim(0, 101)
+    ax.legend(handles=ax.get_lines() + acc.get_lines(), loc="center right", fontsize=8)
     ax.set_title("cydiff: training micrograd's demo")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
@@ -280,30 +293,38 @@ def train_xor(twin: Any, steps: int = 500, lr: float = 0.5, seed: int = 0,
 
 # --- the command --------------------------------------------------------------------------
 
-def parse(argv: Sequence[str]) -> Any:
-    """The command's arguments (argparse's namespace)."""
-    import argparse
+DESCRIPTION = ("micrograd's demo on cydiff: two moons, an MLP 2-16-16-1, max-margin loss, "
+               "SGD; or the seeds' XOR exercise.")
 
-    parser = argparse.ArgumentParser(
-        prog="python -m cydiff demo",
-        description="micrograd's demo on cydiff: two moons, an MLP 2-16-16-1, max-margin "
-                    "loss, SGD; or the seeds' XOR exercise.")
+
+def _steps(text: str) -> int:
+    """--steps: a whole number, at least 1."""
+    try:
+        steps = int(text)
+    except ValueError:
+        steps = 0
+    if steps < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number, at least 1, not {text!r}")
+    return steps
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The demo command's options, on its argparse parser."""
     parser.add_argument("--xor", action="store_true", help="train the seeds' XOR exercise instead")
-    parser.add_argument("--steps", type=int, default=None, help="training steps (100; XOR 500)")
+    parser.add_argument("--steps", type=_steps, default=None,
+                        help="training steps (100; XOR 500)")
     parser.add_argument("--out", default=".", help="where to write the pictures (.)")
     parser.add_argument("--tape", action="store_true",
                         help="train with a tape: the loss graph recorded once, replayed in C")
     parser.add_argument("--no-compare", action="store_true",
                         help="skip timing the pure twin and micrograd")
-    return parser.parse_args(list(argv))
 
 
-def main(argv: Sequence[str] = (), out: Optional[TextIO] = None) -> int:
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    """The demo with the options `python -m cydiff demo` parsed; 0 when it reaches 95%."""
     from .. import _twin
     from ..nn import MLP
 
-    args = parse(argv)
-    out = out or sys.stdout
     say = functools.partial(print, file=out)
     default = _twin.default()  # what `import cydiff` uses
     twin, twin_name = default.module, default.name
@@ -380,6 +401,3 @@ def pictures(model: Any, X: Any, y: Any, history: Any, where: str,
     draw_loss(history, loss, plt)
     say(f"wrote {boundary} and {loss}")
 
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main(sys.argv[1:]))

@@ -9,14 +9,15 @@ into `--out`.
 
 from __future__ import annotations
 
+import argparse
 import math
 import os
 import sys
-from typing import Any, Optional, Sequence, TextIO
+from typing import Any, TextIO
 
 import numpy
 
-__all__ = ["derivatives", "step_error", "main"]
+__all__ = ["derivatives", "step_error", "run"]
 
 EPS = float(numpy.finfo(float).eps)
 FLOOR = 1e-18  # where an exact zero error is drawn on a log scale
@@ -109,14 +110,17 @@ PLOTS = {"derivatives": ("derivatives.png", derivatives),
          "step-error": ("step_error.png", step_error)}
 
 
-def main(argv: Sequence[str] = (), out: Optional[TextIO] = None) -> int:
-    out = out or sys.stdout
-    import argparse
-    parser = argparse.ArgumentParser(prog="python -m cydiff plot",
-                                     description="The seeds' pictures of derivatives.")
+DESCRIPTION = "The seeds' pictures of derivatives."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The plot command's arguments, on its argparse parser."""
     parser.add_argument("which", choices=sorted(PLOTS), help="which picture")
     parser.add_argument("--out", default=".", help="the directory to write it to (.)")
-    args = parser.parse_args(list(argv))
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    """Draws the picture `python -m cydiff plot` asked for; 1 without matplotlib."""
     name, draw = PLOTS[args.which]
     os.makedirs(args.out, exist_ok=True)
     try:
