@@ -1,0 +1,40 @@
+"""Every Python block of README.md and of the documentation (docs/**/*.md) runs, in
+order, as a reader would run it, on the twin `import cydiff` gives.
+
+Sybil parses the Markdown: a block with `>>>` prompts is a doctest, and the outputs it
+shows are checked; any other Python block must run without error. A page's blocks share
+one namespace, so a block that continues the one before it just does; Sybil's
+`<!-- clear-namespace -->` before a block starts it afresh, and every block that does not
+say it continues is marked so (a block that uses a name it never defines fails).
+Each page runs in a temporary directory, so that its examples may write files.
+"""
+
+import doctest
+import pathlib
+
+import pytest
+
+sybil = pytest.importorskip("sybil", reason="sybil is in the test extra")
+from sybil.parsers.markdown import ClearNamespaceParser, PythonCodeBlockParser  # noqa: E402
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+PAGES = sorted([ROOT / "README.md", *(ROOT / "docs").glob("**/*.md")])
+PAGES = [page for page in PAGES if "_build" not in page.parts]
+PARSERS = [ClearNamespaceParser(),
+           PythonCodeBlockParser(doctest_optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(ROOT)) for p in PAGES])
+def test_the_pages_examples_run(page, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    document = sybil.Document.parse(str(page), *PARSERS)
+    ran = 0
+    for example in document:
+        try:
+            example.evaluate()
+        except Exception as error:
+            raise AssertionError(f"{page.relative_to(ROOT)}, line {example.line}: "
+                                 f"{type(error).__name__}: {error}") from error
+        ran += 1
+    if page.name == "README.md":
+        assert ran >= 10  # the parser found the README's blocks
