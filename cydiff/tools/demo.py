@@ -202,67 +202,6 @@ def _tape_step(twin: Any, X: Any, y: Any) -> Callable[[], None]:
     return step
 
 
-# --- pictures ----------------------------------------------------------------------------
-
-def _pyplot() -> Any:
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        return None
-    return plt
-
-
-def draw_boundary(model: Any, X: Any, y: Any, path: str, plt: Any) -> None:
-    """The decision boundary over the data, as micrograd's notebook draws it."""
-    h = 0.05
-    x_min, x_max = X[:, 0].min() - 1, X[:, 0].max() + 1
-    y_min, y_max = X[:, 1].min() - 1, X[:, 1].max() + 1
-    xx, yy = numpy.meshgrid(numpy.arange(x_min, x_max, h), numpy.arange(y_min, y_max, h))
-    points = numpy.c_[xx.ravel(), yy.ravel()]
-    scores = numpy.array([model(list(map(float, p))).data for p in points])
-    Z = (scores > 0).reshape(xx.shape)
-    from matplotlib.patches import Patch
-
-    colour = {-1: plt.cm.Spectral(0.0), 1: plt.cm.Spectral(1.0)}
-    fig, ax = plt.subplots(figsize=(6, 5))
-    ax.contourf(xx, yy, Z, levels=[-0.5, 0.5, 1.5], colors=[colour[-1], colour[1]], alpha=0.35)
-    for label in (-1, 1):
-        ax.scatter(X[y == label, 0], X[y == label, 1], color=colour[label], s=40,
-                   edgecolors="k", label=f"data, label {label:+d}")
-    regions = [Patch(color=colour[label], alpha=0.35, label=f"the model predicts {label:+d}")
-               for label in (-1, 1)]
-    ax.legend(handles=ax.get_legend_handles_labels()[0] + regions, loc="upper right",
-              fontsize=8, framealpha=0.9)
-    ax.set_xlim(xx.min(), xx.max())
-    ax.set_ylim(yy.min(), yy.max())
-    ax.set_xlabel("x₁")
-    ax.set_ylabel("x₂")
-    ax.set_title("cydiff: MLP 2-16-16-1 on two moons, decision boundary")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-
-
-def draw_loss(history: History, path: str, plt: Any) -> None:
-    fig, ax = plt.subplots(figsize=(6, 4))
-    steps = range(1, len(history.loss) + 1)
-    ax.plot(steps, history.loss, color="tab:blue", label="loss")
-    ax.set_xlabel("step")
-    ax.set_ylabel("loss (max-margin + L2)", color="tab:blue")
-    ax.set_yscale("log")
-    acc = ax.twinx()
-    acc.plot(steps, [100 * a for a in history.accuracy], color="tab:orange", label="accuracy")
-    acc.set_ylabel("accuracy (%)", color="tab:orange")
-    acc.set_ylim(0, 101)
-    ax.legend(handles=ax.get_lines() + acc.get_lines(), loc="center right", fontsize=8)
-    ax.set_title("cydiff: training micrograd's demo")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-
-
 # --- the XOR exercise ---------------------------------------------------------------------
 
 XOR = ([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], [0.0, 1.0, 1.0, 0.0])
@@ -390,14 +329,15 @@ def compare(twin: Any, twin_name: str, tape: bool, X: Any, y: Any,
 def pictures(model: Any, X: Any, y: Any, history: Any, where: str,
              say: Callable[..., None]) -> None:
     """The decision boundary and the loss curve, as PNGs in `where` (with matplotlib)."""
-    plt = _pyplot()
-    if plt is None:
-        say("pictures skipped: matplotlib is missing (pip install 'cydiff[demo]')")
-        return
+    from .plots import demo_boundary, demo_loss
     os.makedirs(where, exist_ok=True)
     boundary = os.path.join(where, "demo_boundary.png")
     loss = os.path.join(where, "demo_loss.png")
-    draw_boundary(model, X, y, boundary, plt)
-    draw_loss(history, loss, plt)
+    try:
+        demo_boundary(model, X, y, boundary)
+        demo_loss(history, loss)
+    except ImportError:
+        say("pictures skipped: matplotlib is missing (pip install 'cydiff[demo]')")
+        return
     say(f"wrote {boundary} and {loss}")
 

@@ -1,4 +1,5 @@
-"""The seeds' pictures of derivatives, drawn with matplotlib (`pip install 'cydiff[demo]'`).
+"""The pictures, drawn with matplotlib (`pip install 'cydiff[demo]'`): the seeds' of
+derivatives, and the demo's (its decision boundary and its training).
 
     python -m cydiff plot derivatives   # sin'(x) three ways: exact, cydiff, finite differences
     python -m cydiff plot step-error    # finite differences' error against the step h
@@ -17,7 +18,7 @@ from typing import Any, TextIO
 
 import numpy
 
-__all__ = ["derivatives", "step_error", "run"]
+__all__ = ["derivatives", "step_error", "demo_boundary", "demo_loss", "run"]
 
 EPS = float(numpy.finfo(float).eps)
 FLOOR = 1e-18  # where an exact zero error is drawn on a log scale
@@ -108,6 +109,58 @@ def step_error(path: str, x: float = 1.0) -> str:
 
 PLOTS = {"derivatives": ("derivatives.png", derivatives),
          "step-error": ("step_error.png", step_error)}
+
+
+def demo_boundary(model: Any, X: Any, y: Any, path: str) -> None:
+    """The demo's decision boundary over its data, as micrograd's notebook draws it."""
+    plt = _pyplot()
+    h = 0.05
+    x_min, x_max = X[:, 0].min() - 1, X[:, 0].max() + 1
+    y_min, y_max = X[:, 1].min() - 1, X[:, 1].max() + 1
+    xx, yy = numpy.meshgrid(numpy.arange(x_min, x_max, h), numpy.arange(y_min, y_max, h))
+    points = numpy.c_[xx.ravel(), yy.ravel()]
+    scores = numpy.array([model(list(map(float, p))).data for p in points])
+    Z = (scores > 0).reshape(xx.shape)
+    from matplotlib.patches import Patch
+
+    colour = {-1: plt.cm.Spectral(0.0), 1: plt.cm.Spectral(1.0)}
+    fig, ax = plt.subplots(figsize=(6, 5))
+    ax.contourf(xx, yy, Z, levels=[-0.5, 0.5, 1.5], colors=[colour[-1], colour[1]], alpha=0.35)
+    for label in (-1, 1):
+        ax.scatter(X[y == label, 0], X[y == label, 1], color=colour[label], s=40,
+                   edgecolors="k", label=f"data, label {label:+d}")
+    regions = [Patch(color=colour[label], alpha=0.35, label=f"the model predicts {label:+d}")
+               for label in (-1, 1)]
+    ax.legend(handles=ax.get_legend_handles_labels()[0] + regions, loc="upper right",
+              fontsize=8, framealpha=0.9)
+    ax.set_xlim(xx.min(), xx.max())
+    ax.set_ylim(yy.min(), yy.max())
+    ax.set_xlabel("x₁")
+    ax.set_ylabel("x₂")
+    ax.set_title("cydiff: MLP 2-16-16-1 on two moons, decision boundary")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def demo_loss(history: Any, path: str) -> None:
+    """The demo's loss and accuracy, step by step."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(6, 4))
+    steps = range(1, len(history.loss) + 1)
+    ax.plot(steps, history.loss, color="tab:blue", label="loss")
+    ax.set_xlabel("step")
+    ax.set_ylabel("loss (max-margin + L2)", color="tab:blue")
+    ax.set_yscale("log")
+    acc = ax.twinx()
+    acc.plot(steps, [100 * a for a in history.accuracy], color="tab:orange", label="accuracy")
+    acc.set_ylabel("accuracy (%)", color="tab:orange")
+    acc.set_ylim(0, 101)
+    ax.legend(handles=ax.get_lines() + acc.get_lines(), loc="center right", fontsize=8)
+    ax.set_title("cydiff: training micrograd's demo")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
 
 
 DESCRIPTION = "The seeds' pictures of derivatives."
