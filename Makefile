@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 SOURCES := $(wildcard src/cydiff/*.pyx src/cydiff/*.pxd src/cydiff/*.tp cydiff/*.py cydiff/*/*.py) src/codegen.py \
            setup.py pyproject.toml
 
-.PHONY: help test test-long test-pure demo wheels check-dists lint typecheck fuzz fuzz-asan asan \
+.PHONY: help test test-long test-pure demo docs wheels check-dists lint typecheck fuzz fuzz-asan asan \
         valgrind build bench bench-smoke clean
 
 help:  ## this list
@@ -46,6 +46,16 @@ $(VENV)/.demo: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet '.[demo]'
 	@touch $@
 
+# The documentation site, into docs/_build/html: Sphinx over docs/ and the installed
+# package's docstrings (the `docs` extra); any warning fails the build.
+docs: $(VENV)/.docs  ## the documentation site, into docs/_build/html (warnings are errors)
+	$(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html
+	@echo "the site: docs/_build/html/index.html"
+
+$(VENV)/.docs: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet '.[docs]'
+	@touch $@
+
 # The distributions, into dist/: the sdist, a compiled wheel built from it (for this
 # machine's Python), and the pure py3-none-any wheel (CYDIFF_NO_EXTENSIONS=1), checked
 # by twine. Wheels for every platform come from cibuildwheel (.github/workflows/wheels.yml).
@@ -66,7 +76,7 @@ check-dists: wheels  ## each distribution on every CPython under pyenv
 # on the package (type checkers read the pure twin's annotations for both twins).
 lint: $(BIN)/python  ## ruff and cython-lint
 	$(BIN)/python -m pip install --quiet 'ruff>=0.6' 'cython-lint>=0.16' pycodestyle
-	$(BIN)/ruff check cydiff tests benchmarks src/codegen.py
+	$(BIN)/ruff check cydiff tests benchmarks src/codegen.py docs/conf.py
 	$(BIN)/python src/codegen.py -q  # the generated sources are linted too
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/cython-lint src/cydiff
 
@@ -132,4 +142,4 @@ bench-smoke: $(VENV)/.installed  ## the benchmark runner at tiny sizes
 	$(BIN)/python benchmarks/run.py --quick
 
 clean:  ## remove what builds made
-	rm -rf build dist *.egg-info src/cydiff/*.c cydiff/*.so .pytest_cache
+	rm -rf build dist *.egg-info src/cydiff/*.c cydiff/*.so .pytest_cache docs/_build

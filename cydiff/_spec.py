@@ -95,7 +95,7 @@ UNARY: tuple[Unary, ...] = (
     Unary(24, "relu", value="0.0 if x <= 0.0 else x", d="1.0 if y > 0.0 else 0.0", d2="0.0",
           op="ReLU", doc="max(x, 0); relu'(0) = 0."),  # nan stays nan
     Unary(ABS, "abs", value="fabs(x)", d="1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0)",
-          d2="0.0", numpy="fabs", doc="|x|; abs'(0) = 0."),
+          d2="0.0", numpy="fabs", doc="The absolute value; abs'(0) = 0."),
     Unary(26, "log1p", math="log1p", d="div(1.0, 1.0 + x)",
           d2="-div(1.0, (1.0 + x) * (1.0 + x))", doc="log(1 + x), accurate for small x."),
     Unary(27, "expm1", math="expm1", d="exp(x)", d2="exp(x)",
@@ -134,7 +134,7 @@ UNARY: tuple[Unary, ...] = (
           doc="Inverse hyperbolic cosine; ValueError for x < 1, as math.acosh."),
     Unary(41, "atanh", math="atanh", numpy="arctanh", d="div(1.0, (1.0 - x) * (1.0 + x))",
           d2="div(2.0 * x, ((1.0 - x) * (1.0 + x)) * ((1.0 - x) * (1.0 + x)))",
-          doc="Inverse hyperbolic tangent; ValueError for |x| >= 1, as math.atanh."),
+          doc="Inverse hyperbolic tangent; ValueError for abs(x) >= 1, as math.atanh."),
     Unary(42, "erfc", math="erfc", d="-1.1283791670955126 * exp(-(x * x))",
           d2="2.0 * x * (1.1283791670955126 * exp(-(x * x)))",
           doc="1 - erf(x), accurate where erf(x) is near 1."),
@@ -162,7 +162,7 @@ UNARY: tuple[Unary, ...] = (
           doc="The real cube root (math.cbrt; the C library's cbrt before Python 3.11)."),
     # lgamma' is the digamma function ψ, lgamma'' the trigamma function ψ₁ (_gamma_py)
     Unary(50, "lgamma", math="lgamma", d="digamma(x)", d2="trigamma(x)",
-          doc="log |Γ(x)|; ValueError at 0 and the negative integers, as math.lgamma."),
+          doc="log(abs(Γ(x))); ValueError at 0 and the negative integers, as math.lgamma."),
     # codes 51-84 are the binary functions' (below)
     Unary(85, "square", value="x * x", d="2.0 * x", d2="2.0", doc="x * x, one node."),
     # 1.0 / x as Python divides (ZeroDivisionError at 0): math lacks it, _common has it.
@@ -209,7 +209,7 @@ BINARY: tuple[Binary, ...] = (
            da="(1.0 if a > 0.0 else (-1.0 if a < 0.0 else 0.0)) * "
               "(copysign(1.0, b) if b == b else 1.0)",
            db="0.0", daa="0.0", dab="0.0", dbb="0.0",
-           doc="|a| with the sign of b (math.copysign), |a| where b is nan; d/db = 0."),
+           doc="abs(a) with the sign of b (math.copysign), abs(a) where b is nan; d/db = 0."),
     # a - n b with n = trunc(a / b), the exact integer (a - y) / b, not the rounded a / b
     Binary(FMOD, "fmod", "", math="fmod", function=True,
            da="1.0", db="-rint(div(a - y, b))", daa="0.0", dab="0.0", dbb="0.0",

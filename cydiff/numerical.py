@@ -4,7 +4,7 @@ The yardstick for cydiff's exact derivatives, and a tool for code cydiff cannot 
 `cydiff.numerical.gradient(f, x)` needs only floats in, floats out.
 
 Steps are chosen per input, from its scale, to balance truncation against rounding:
-h_i = eps**p * max(|x_i|, 1) with p = 1/3 for central differences, 1/2 for one-sided ones and
+h_i = eps**p * max(abs(x_i), 1) with p = 1/3 for central differences, 1/2 for one-sided ones and
 1/4 for the Hessian. Each step is made exactly representable (`h = (x + h) - x`), and a
 difference is divided by the distance between the points f was given. `order=k` (1 to
 MAX_ORDER = 4) adds k levels of Richardson extrapolation (the step halves at each level and the
@@ -12,7 +12,7 @@ next error term cancels) and starts from a larger step, p = 1/(2k+3) central, 1/
 one-sided, 1/(2k+4) Hessian: the extrapolation cancels the truncation error a large step
 brings, and a large step keeps the rounding error small.
 
-Errors measured (relative to max(|exact|, 1); median / worst) on sin, exp, log, atan,
+Errors measured (relative to max(abs(exact), 1); median / worst) on sin, exp, log, atan,
 x**3 + 2x and sin(x**2 + 1) at 200 points each of [0.2, 3], and, for the Hessian, of those six as
 functions of one input and of Rosenbrock (30 points of [-1.5, 1.5]^n, n = 2, 3, 5) and
 sin(a)exp(b) + a log(c) (40 points of [0.2, 3]^3):

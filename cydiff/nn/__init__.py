@@ -1,7 +1,7 @@
 """Neural networks of scalar `Value`s: micrograd's `nn`, and what training needs around it.
 
 micrograd's API, exactly: its demo runs with `from cydiff.nn import MLP` in place
-of `from micrograd.nn import MLP`.
+of `from micrograd.nn import MLP`::
 
     import random
     from cydiff.nn import MLP
