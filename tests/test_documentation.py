@@ -57,3 +57,50 @@ def test_every_public_name_is_in_the_api_reference():
                for item in importlib.import_module(name).__all__
                if f"{name}.{item}" not in documented]
     assert missing == []
+
+
+def _public_callables(module):
+    """(name, object) for each callable of a module's __all__ and each public method of
+    its classes."""
+    import inspect
+
+    for item in module.__all__:
+        obj = getattr(module, item)
+        if callable(obj):
+            yield item, obj
+        if inspect.isclass(obj):
+            for attr in dir(obj):
+                method = getattr(obj, attr)
+                if not attr.startswith("_") and callable(method) and not inspect.isclass(method):
+                    yield f"{item}.{attr}", method
+
+
+@pytest.mark.parametrize("name", DOCUMENTED + ("cydiff.pure", "cydiff.compiled"))
+def test_every_public_callable_has_a_signature(name):
+    """inspect.signature works on every public function, class and method: help(), IDEs
+    and Sphinx show the parameters (a compiled class once had none to show)."""
+    import importlib
+    import inspect
+
+    missing = []
+    for item, obj in _public_callables(importlib.import_module(name)):
+        try:
+            inspect.signature(obj)
+        except (TypeError, ValueError) as error:
+            missing.append(f"{name}.{item}: {error}")
+    assert missing == []
+
+
+@pytest.mark.c_extensions
+def test_the_twins_signatures_agree(pure, compiled):
+    """Every public callable takes the same parameters, with the same defaults, in both
+    twins (annotations aside: the compiled twin has none)."""
+    import inspect
+
+    def parameters(obj):
+        return [(p.name, p.kind, p.default) for p in inspect.signature(obj).parameters.values()]
+
+    theirs = dict(_public_callables(compiled))
+    differ = [item for item, obj in _public_callables(pure)
+              if parameters(obj) != parameters(theirs[item])]
+    assert sorted(theirs) == sorted(dict(_public_callables(pure))) and differ == []
