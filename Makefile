@@ -5,7 +5,8 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-SOURCES := $(wildcard src/cydiff/*.pyx src/cydiff/*.pxd src/cydiff/*.tp cydiff/*.py cydiff/*/*.py) src/codegen.py \
+SOURCES := $(wildcard src/cydiff/*.pyx src/cydiff/*.pxd src/cydiff/*.tp cydiff/*.py cydiff/*.pyi cydiff/*/*.py) \
+           src/codegen.py \
            setup.py pyproject.toml
 
 .PHONY: help test test-long test-pure demo docs wheels check-dists lint typecheck fuzz fuzz-asan asan \
@@ -72,17 +73,19 @@ wheels: $(BIN)/python  ## the sdist, a compiled wheel and the pure wheel, into d
 check-dists: wheels  ## each distribution on every CPython under pyenv
 	bash .ci/check-dists
 
-# ruff on the Python, cython-lint on the Cython (settings in pyproject.toml); mypy --strict
-# on the package (type checkers read the pure twin's annotations for both twins).
+# ruff on the Python, cython-lint on the Cython (settings in pyproject.toml).
 lint: $(BIN)/python  ## ruff and cython-lint
 	$(BIN)/python -m pip install --quiet 'ruff>=0.6' 'cython-lint>=0.16' pycodestyle
-	$(BIN)/ruff check cydiff tests benchmarks src/codegen.py docs/conf.py
+	$(BIN)/ruff check cydiff tests benchmarks src/codegen.py src/stubs.py docs/conf.py
 	$(BIN)/python src/codegen.py -q  # the generated sources are linted too
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/cython-lint src/cydiff
 
-typecheck: $(VENV)/.installed  ## mypy --strict on the package
-	$(BIN)/python -m pip install --quiet 'mypy>=1.10'
+typecheck: $(VENV)/.installed  ## mypy --strict on the package and a user's script; stubtest on the stubs
+	$(BIN)/python -m pip install --quiet 'mypy>=1.18'
+	$(BIN)/python src/stubs.py --check
 	$(BIN)/python -m mypy --strict cydiff
+	cd tests/typing && ../../$(BIN)/python -m mypy --strict user_script.py
+	cd docs && ../$(BIN)/python -m mypy.stubtest cydiff --allowlist ../.stubtest-allowlist
 
 # Differential fuzzing of the twins: 100,000 hypothesis cases of each kind — Value
 # programs, Dual programs, tapes against fresh graphs (batches too), spoiled records

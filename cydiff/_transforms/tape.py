@@ -25,9 +25,10 @@ so threads replay at once: `value_and_grad_batch` splits rows across them, and
 from __future__ import annotations
 
 import math
-from typing import Any, Optional, Sequence
+from typing import Any, Literal, Optional, Sequence, cast, overload
 
 import numpy
+import numpy.typing as npt
 
 from .. import _common, _pickle, _records, _twin
 from . import inputs, recording, replay, tape_sweeps as sweeps
@@ -182,7 +183,7 @@ class Tape:
             return value
         return replay.forward(self._nodes, self._constants, self._inputs, xs.tolist())[-1]
 
-    def value_and_grad(self, x: Any) -> tuple[float, Any]:
+    def value_and_grad(self, x: Any) -> tuple[float, npt.NDArray[numpy.float64]]:
         """(f(x), ∇f(x)), replayed forward and backward; the gradient a float64 array."""
         self._scalar("Tape.value_and_grad")
         xs = inputs.point(self.n_inputs, x, "Tape.value_and_grad")
@@ -194,7 +195,7 @@ class Tape:
                                                   xs.tolist())
         return value, grad
 
-    def grad(self, x: Any) -> Any:
+    def grad(self, x: Any) -> npt.NDArray[numpy.float64]:
         """∇f(x), replayed: a float64 array."""
         self._scalar("Tape.grad")
         return self.value_and_grad(x)[1]
@@ -259,17 +260,22 @@ class Tape:
                             "use jacobian, jvp or vjp")
 
     # --- second order: `second`'s sweep, forward over reverse, on the tape ----------------
-    def hvp(self, x: Any, v: Any) -> Any:
+    def hvp(self, x: Any, v: Any) -> npt.NDArray[numpy.float64]:
         """H(x) v, exact, without forming H: a float64 array, the bits of
         `cydiff.hvp(f, x, v)` (one forward replay, one tangent pass, one sweep back)."""
         self._scalar("Tape.hvp")
         xs = inputs.point(self.n_inputs, x, "Tape.hvp")
         vs = inputs.point(self.n_inputs, v, "Tape.hvp", "v")
         if self._engine is None:
-            return sweeps.hvps(self, xs, vs[None, :])[0]
+            return cast("npt.NDArray[numpy.float64]", sweeps.hvps(self, xs, vs[None, :])[0])
         hv = numpy.empty(self.n_inputs, dtype=numpy.float64)
         self._engine.hvp(xs, vs, hv)
         return hv
+
+    @overload
+    def hessian(self, x: Any, sparse: Literal[False] = False) -> npt.NDArray[numpy.float64]: ...
+    @overload
+    def hessian(self, x: Any, sparse: bool) -> Any: ...
 
     def hessian(self, x: Any, sparse: bool = False) -> Any:
         """H(x), exact: an n×n float64 array whose column j is `hvp(x, e_j)`, the bits
@@ -312,7 +318,8 @@ class Tape:
             self._hessian_colours = HessianColouring(self._nodes, self._inputs)
         return self._hessian_colours
 
-    def value_and_grad_batch(self, X: Any, threads: Optional[int] = None) -> tuple[Any, Any]:
+    def value_and_grad_batch(self, X: Any, threads: Optional[int] = None
+                             ) -> tuple[npt.NDArray[numpy.float64], npt.NDArray[numpy.float64]]:
         """Values (m,) and gradients (m, n) at the rows of X (m, n), each row as
         `value_and_grad` gives it. The compiled replay splits the rows into `threads`
         contiguous blocks, each replayed by its own thread with its own scratch, the GIL

@@ -19,7 +19,7 @@ from . import _args
 from .modules import Module, parameter_list
 
 if TYPE_CHECKING:
-    from ..pure import Value  # type checkers read the pure twin's Value for both
+    from .. import Value  # the public type, whichever twin the Values are
 
 REDUCTIONS = ("mean", "sum")
 

@@ -1,9 +1,8 @@
 """The models: `Module` (parameters, gradients, state dicts, saving and loading), and
-micrograd's `Neuron`, `Layer` and `MLP`; `load` rebuilds whichever a file holds.
-
-The file format itself (writing, reading, checking) is `cydiff.nn.files`, which knows
-no class: it hands back a module's name, config and state, and this module builds the
-model from its own table of classes, `_MODULES`.
+micrograd's `Neuron`, `Layer` and `MLP`; `load` rebuilds whichever a file holds. The file
+format (writing, reading, checking) is `cydiff.nn.files`, which knows no class: it hands
+back a module's name, config and state, and this module builds the model from its own
+table of classes, `_MODULES`.
 """
 
 from __future__ import annotations
@@ -11,7 +10,8 @@ from __future__ import annotations
 import os
 import random
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence, TypeVar, Union, cast
+from typing import TYPE_CHECKING, Any, Callable, Generic, Iterable, Mapping, Sequence, TypeVar
+from typing import Union, cast
 
 import numpy as np
 
@@ -20,7 +20,15 @@ from . import _args, files
 from ._args import Twin
 
 if TYPE_CHECKING:
-    from ..pure import Value  # type checkers read the pure twin's Value for both
+    from typing_extensions import TypeVar as TypeVarWithDefault
+
+    from .. import Value  # the public type, whichever twin the model's parameters are
+
+    # A Layer's or an MLP's output: a Value (one output, the default) or, annotated as
+    # `MLP[list[Value]]`, a list (a type checker cannot read the count off the sizes).
+    Out = TypeVarWithDefault("Out", "Value", "list[Value]", default="Value")
+else:
+    Out = TypeVar("Out")
 
 _NEURON_NAMES = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "linear": "Linear"}
 
@@ -165,7 +173,7 @@ class Neuron(Module):
         return f"{_NEURON_NAMES[self.activation]}Neuron({len(self.w)})"
 
 
-class Layer(Module):
+class Layer(Module, Generic[Out]):
     """`nout` neurons on the same `nin` inputs: a `Value` for nout == 1, else a list.
 
     The keywords (`nonlin`, `activation`, `twin`, `seed`, `rng`) are the neurons';
@@ -196,10 +204,9 @@ class Layer(Module):
     def nout(self) -> int:
         return len(self.neurons)
 
-    def __call__(self, x: Scalar | Sequence[Scalar] | np.ndarray[Any, Any]
-                 ) -> Value | list[Value]:
+    def __call__(self, x: Scalar | Sequence[Scalar] | np.ndarray[Any, Any]) -> Out:
         out = self._forward(_args.inputs(x, self.nin, self.twin, self._signature()))
-        return out[0] if len(out) == 1 else out
+        return cast(Out, out[0] if len(out) == 1 else out)
 
     def _forward(self, xs: list[Any]) -> list[Value]:
         dot = self.twin.dot
@@ -230,7 +237,7 @@ class Layer(Module):
         return f"Layer of [{', '.join(str(n) for n in self.neurons)}]"
 
 
-class MLP(Module):
+class MLP(Module, Generic[Out]):
     """A multilayer perceptron: `nin` inputs, then layers of `nouts[0]`, `nouts[1]`, ... neurons.
 
     Hidden layers use `activation` (micrograd's relu), the last `output_activation`
@@ -281,12 +288,11 @@ class MLP(Module):
     def nouts(self) -> list[int]:
         return [layer.nout for layer in self.layers]
 
-    def __call__(self, x: Scalar | Sequence[Scalar] | np.ndarray[Any, Any]
-                 ) -> Value | list[Value]:
+    def __call__(self, x: Scalar | Sequence[Scalar] | np.ndarray[Any, Any]) -> Out:
         xs = _args.inputs(x, self.nin, self.twin, self._signature())
         for layer in self.layers:
             xs = layer._forward(xs)
-        return cast("Value", xs[0]) if len(xs) == 1 else xs
+        return cast(Out, xs[0] if len(xs) == 1 else xs)
 
     def parameters(self) -> list[Value]:
         return [p for layer in self.layers for p in layer.parameters()]

@@ -15,7 +15,7 @@ from . import _args
 from .modules import Module, parameter_list
 
 if TYPE_CHECKING:
-    from ..pure import Value  # type checkers read the pure twin's Value for both
+    from .. import Value  # the public type, whichever twin the Values are
 
 
 def _hyper(x: object, where: str, name: str, upper: float | None = None,
