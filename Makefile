@@ -80,11 +80,14 @@ lint: $(BIN)/python  ## ruff and cython-lint
 	$(BIN)/python src/codegen.py -q  # the generated sources are linted too
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/cython-lint src/cydiff
 
-typecheck: $(VENV)/.installed  ## mypy --strict on the package and a user's script; stubtest on the stubs
-	$(BIN)/python -m pip install --quiet 'mypy>=1.18'
+# pyright comes as basedpyright packages it (its wheel carries pyright and Node.js, so
+# nothing is fetched from npm), in pyright's strict mode (tests/typing/pyrightconfig.json).
+typecheck: $(VENV)/.installed  ## mypy --strict on the package; mypy and pyright on a user's script; stubtest
+	$(BIN)/python -m pip install --quiet 'mypy>=1.18' 'basedpyright>=1.20'
 	$(BIN)/python src/stubs.py --check
 	$(BIN)/python -m mypy --strict cydiff
 	cd tests/typing && ../../$(BIN)/python -m mypy --strict user_script.py
+	cd tests/typing && ../../$(BIN)/basedpyright --pythonpath $(abspath $(BIN))/python
 	cd docs && ../$(BIN)/python -m mypy.stubtest cydiff --allowlist ../.stubtest-allowlist
 
 # Differential fuzzing of the twins: 100,000 hypothesis cases of each kind — Value
