@@ -75,7 +75,8 @@ def _public_callables(module):
                     yield f"{item}.{attr}", method
 
 
-@pytest.mark.parametrize("name", DOCUMENTED + ("cydiff.pure", "cydiff.compiled"))
+@pytest.mark.parametrize("name", [*DOCUMENTED, "cydiff.pure",
+                                  pytest.param("cydiff.compiled", marks=pytest.mark.c_extensions)])
 def test_every_public_callable_has_a_signature(name):
     """inspect.signature works on every public function, class and method: help(), IDEs
     and Sphinx show the parameters (a compiled class once had none to show)."""
