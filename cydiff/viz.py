@@ -1,5 +1,7 @@
 """Pictures of a graph of Values: a text tree, Graphviz DOT text, and SVG/PNG files.
 
+    >>> import cydiff
+    >>> from cydiff import Value
     >>> a, b = Value(2.0, label="a"), Value(3.0, label="b")
     >>> e = (a * b + a) ** 2
     >>> e.backward()

@@ -1,5 +1,6 @@
 """Every Python block of README.md and of the documentation (docs/**/*.md) runs, in
-order, as a reader would run it, on the twin `import cydiff` gives.
+order, as a reader would run it, on the twin `import cydiff` gives; so does every example
+in a docstring of the package (doctest).
 
 Sybil parses the Markdown: a block with `>>>` prompts is a doctest, and the outputs it
 shows are checked; any other Python block must run without error. A page's blocks share
@@ -10,7 +11,9 @@ Each page runs in a temporary directory, so that its examples may write files.
 """
 
 import doctest
+import importlib
 import pathlib
+import pkgutil
 
 import pytest
 
@@ -105,3 +108,24 @@ def test_the_twins_signatures_agree(pure, compiled):
     differ = [item for item, obj in _public_callables(pure)
               if parameters(obj) != parameters(theirs[item])]
     assert sorted(theirs) == sorted(dict(_public_callables(pure))) and differ == []
+
+
+def _modules():
+    import cydiff
+
+    for info in pkgutil.walk_packages(cydiff.__path__, "cydiff."):
+        if info.name == "cydiff.__main__":
+            continue
+        compiled = info.name == "cydiff.compiled" or info.name.endswith("_c")
+        yield pytest.param(info.name, marks=pytest.mark.c_extensions) if compiled else info.name
+
+
+@pytest.mark.parametrize("name", ["cydiff", *_modules()])
+def test_the_docstrings_examples_run(name):
+    """stdlib doctest over every docstring of the module, its classes' and functions'."""
+    module = importlib.import_module(name)
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    report = []
+    for test in doctest.DocTestFinder(exclude_empty=True).find(module, name):
+        result = runner.run(test, out=report.append)
+        assert result.failed == 0, "".join(report)

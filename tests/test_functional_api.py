@@ -19,8 +19,9 @@ API = ["derivative", "grad", "value_and_grad", "jacobian", "jacfwd", "jacrev", "
        "vjp", "hvp", "trace", "gradient_check", "values", "grads", "data"]
 TRANSFORMS = ["derivative", "grad", "value_and_grad", "jacobian", "jacfwd", "jacrev", "hessian"]
 SHARED = dict.fromkeys(API, "cydiff._transforms.functional")  # where each is written, once
-SHARED.update(gradient_check="cydiff._transforms.check", values="cydiff._transforms.arrays", grads="cydiff._transforms.arrays",
-              data="cydiff._transforms.arrays")
+SHARED.update(dict.fromkeys(["jvp", "vjp", "hvp", "trace"], "cydiff._transforms.evaluations"),
+              gradient_check="cydiff._transforms.check", values="cydiff._transforms.arrays",
+              grads="cydiff._transforms.arrays", data="cydiff._transforms.arrays")
 TESTS = pathlib.Path(__file__).parent
 
 
@@ -179,7 +180,7 @@ def test_the_twin_record(impl):
         cydiff._transforms.functional.grad(rosen, twin="fast")
     with pytest.raises(TypeError, match=r"cydiff.jvp: twin must be 'pure', 'compiled', cydiff.pure "
                                         r"or cydiff.compiled, not 'int'"):
-        cydiff._transforms.functional.jvp(rosen, [1.0, 2.0], [1.0, 0.0], twin=3)
+        cydiff._transforms.evaluations.jvp(rosen, [1.0, 2.0], [1.0, 0.0], twin=3)
 
 
 @pytest.mark.c_extensions
@@ -296,7 +297,7 @@ def test_the_tools_take_a_twin_too(impl, pure):
     assert leaves.shape == (1, 2) and type(leaves[0, 0]) is impl.Value
     assert cydiff._transforms.arrays.data(leaves, twin=impl).tolist() == [[1.0, 2.0]]
     assert cydiff._transforms.arrays.grads(leaves, twin=impl).tolist() == [[0.0, 0.0]]
-    tape = cydiff._transforms.functional.trace(rosen, [0.3, -0.7], twin=impl)
+    tape = cydiff._transforms.evaluations.trace(rosen, [0.3, -0.7], twin=impl)
     assert repr(tape).endswith(f"{impl.IMPLEMENTATION} replay)")
     assert tape.grad([0.3, -0.7]).tolist() == impl.grad(rosen)([0.3, -0.7]).tolist()
 

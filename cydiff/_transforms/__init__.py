@@ -1,9 +1,10 @@
 """The layer written once for both twins: what works on either twin's numbers.
 
 - `functional`: `grad`, `value_and_grad`, `jacobian`, `jacfwd`, `jacrev`, `hessian`,
-  `jvp`, `vjp`, `hvp`, `derivative`, `trace`: module-level functions taking `twin=`;
-  the functions they return are the classes of `transformed`, run by the passes of
-  `passes` (forward, reverse, nested, second order).
+  `derivative` (transforms), and `evaluations`: `jvp`, `vjp`, `hvp`, `trace`:
+  module-level functions taking `twin=`; the functions the transforms return are the
+  classes of `transformed`, run by the passes of `passes` (forward, reverse, nested,
+  second order).
 - `inputs`: the one place where the user's inputs are checked and shaped.
 - `nested`: numbers for derivatives of derivatives; `second`: the second-order sweep
   (`hessian`, `hvp`).

@@ -4,13 +4,13 @@ bind the functional API to their twin with `bound`, and name their exports `NAME
 from __future__ import annotations
 
 from .. import _spec, _twin
-from . import arrays, check, functional
+from . import arrays, check, evaluations, functional
 
 # Written once with a keyword `twin=`; a twin's module exports them with it bound, in
 # this order: (derivative, grad, ..., data) = bound(twin)
 FUNCTIONS = (functional.derivative, functional.grad, functional.value_and_grad,
              functional.jacobian, functional.jacfwd, functional.jacrev, functional.hessian,
-             functional.jvp, functional.vjp, functional.hvp, functional.trace,
+             evaluations.jvp, evaluations.vjp, evaluations.hvp, evaluations.trace,
              check.gradient_check, arrays.values, arrays.grads, arrays.data)
 
 # `__all__` of a twin's module; abs and sum are exported too, but `import *` should not

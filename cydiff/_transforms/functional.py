@@ -1,5 +1,6 @@
 """The functional API, written once for both twins: derivative, grad, value_and_grad,
-jacobian, jacfwd, jacrev, hessian (transforms) and jvp, vjp, hvp, trace (evaluations).
+jacobian, jacfwd, jacrev, hessian (transforms, here) and jvp, vjp, hvp, trace
+(evaluations, in `evaluations`).
 
 **The rule, as JAX has it.** A *transform* takes f (and options) and returns a
 function of the point: `grad(f)(x)`, `value_and_grad(f)(x)`, `jacobian(f)(x)`,
@@ -40,17 +41,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy
-
-from .. import _common, _twin
-from . import inputs, passes
-from .inputs import Result, Shape
-from .passes import Func, nested, refuse_nesting
-from .tape import Tape, same_ops
+from .. import _twin
+from .passes import Func
 from .transformed import NO_POINT, Derivative, Grad, Hessian, Jacobian, ValueAndGrad, derivative_at
 
-__all__ = ["derivative", "grad", "hessian", "hvp", "jacfwd", "jacobian", "jacrev", "jvp",
-           "trace", "value_and_grad", "vjp"]
+__all__ = ["derivative", "grad", "hessian", "jacfwd", "jacobian", "jacrev", "value_and_grad"]
 
 
 # --- transforms: f in, a function of the point out -------------------------------------
@@ -123,79 +118,3 @@ def hessian(f: Func, *, twin: Any = None) -> Func:
     columns H e_i at a time, each column a numpy vector a node.
     """
     return Hessian(f, _twin.resolve(twin, "cydiff.hessian"))
-
-
-# --- evaluations: f and a point in, numbers out ----------------------------------------
-
-def jvp(f: Func, x: Any, v: Any, *, twin: Any = None) -> tuple[Result, Result]:
-    """`(f(x), J v)`: the value and the derivative along v, in one forward pass.
-
-    v has x's shape; the results have f's output shape.
-    """
-    where = "cydiff.jvp"
-    record = _twin.resolve(twin, where)
-    outer = nested()
-    shape = inputs.shape(x, where, outer=outer)
-    direction = inputs.direction(v, shape, where, outer=outer)
-    scalar, values, tangents = passes.forward(record, f, shape, direction.numbers, where)
-    return inputs.results(scalar, values), inputs.results(scalar, tangents)
-
-
-def vjp(f: Func, x: Any, u: Any, *, twin: Any = None) -> tuple[Result, Result]:
-    """`(f(x), uᵀ J)`: the value and the gradient of u · f(x), in one backward pass.
-
-    u has f's output shape (a number for a scalar f); the gradient has x's shape.
-    """
-    where = "cydiff.vjp"
-    record = _twin.resolve(twin, where)
-    refuse_nesting(where)
-    shape = inputs.shape(x, where)
-    leaves, scalar, outs = passes.reverse_graph(record, f, shape, where)
-    weights = inputs.shape(u, where, "u")
-    if (weights.kind == "scalar") != scalar or len(weights.numbers) != len(outs):
-        raise ValueError(f"{where}: u must have f's output shape: {len(outs)} number(s), "
-                         f"got {len(weights.numbers)}")
-    values = [passes.value_of(record, out) for out in outs]
-    grads = passes.pull(record, leaves, record.dot(outs, weights.numbers))
-    value: Result = values[0] if scalar else numpy.array(values, dtype=numpy.float64)
-    return value, shape.result(grads)
-
-
-def hvp(f: Func, x: Any, v: Any, *, twin: Any = None) -> Result:
-    """H v, the Hessian of a scalar f at x times v, exact and without forming H:
-    forward over reverse: f's graph is built once (by the twin) and swept once
-    (in Python, for both twins: see `second`).
-
-    v has x's shape, and so has the result.
-    """
-    where = "cydiff.hvp"
-    record = _twin.resolve(twin, where)
-    refuse_nesting(where)
-    shape = inputs.shape(x, where)
-    direction = inputs.direction(v, shape, where)
-    graph = passes.second_order(record, f, shape, where)
-    return shape.result(graph.hvp(direction.numbers)[1])
-
-
-def trace(f: Func, x0: Any, *, check: bool = False, twin: Any = None) -> Tape:
-    """Run f once on Values at x0 (a number or a 1-D sequence or array) and record its
-    graph as a `Tape`: of a scalar f (a Value or a number), or of a vector f (a 1-D
-    sequence of them), whose tape has `jacobian`, `jvp` and `vjp`. Python control flow
-    in f is frozen at x0; with `check=True` f is traced again at a second point and a
-    ValueError says if the ops differ."""
-    where = "cydiff.trace"
-    record = _twin.resolve(twin, where)
-    if not callable(f):
-        raise TypeError(f"{where}: f must be callable, not '{_common.type_name(f)}'")
-    inputs.flag(check, "check", where)
-    shape = inputs.shape(x0, where, "x0")
-    tape = Tape._recorded(record, *passes.traced(record, f, shape, where), where)
-    if check:
-        moved = Shape(shape.kind, [x + 0.5 * max(abs(x), 1.0) for x in shape.numbers])
-        other = Tape._recorded(record, *passes.traced(record, f, moved, where), where)
-        if not same_ops(tape, other):
-            raise ValueError(f"{where}: f records different ops at another point: its "
-                             "control flow depends on x, so a tape traced at x0 would replay "
-                             "the wrong ops elsewhere")
-    return tape
-
