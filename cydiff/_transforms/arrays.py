@@ -16,8 +16,33 @@ from .. import _common, _twin
 
 
 def values(x: Any, *, twin: Any = None) -> Any:
-    """A numpy object array of new leaf Values holding x's numbers, in x's shape
-    (x: a number, a nested sequence or an array of numbers)."""
+    """A numpy object array of new leaf Values holding x's numbers, in x's shape.
+
+    Parameters
+    ----------
+    x : float or array_like
+        A number, a nested sequence or an array of numbers.
+
+    Returns
+    -------
+    numpy.ndarray
+        An object array of Values (0-d for a number).
+
+    Raises
+    ------
+    TypeError
+        If x holds something that is not a real number, or is ragged.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import cydiff
+    >>> W = cydiff.values([[1.0, 2.0], [3.0, 4.0]])
+    >>> np.sum(W * W).backward()
+    >>> cydiff.grads(W)
+    array([[2., 4.],
+           [6., 8.]])
+    """
     Value = _twin.resolve(twin, "cydiff.values").Value
     expected = "numbers (a number, or a sequence or an array of them)"
     try:
@@ -34,8 +59,31 @@ def values(x: Any, *, twin: Any = None) -> Any:
 
 
 def grads(nodes: Any, *, twin: Any = None) -> Any:
-    """The `.grad` of each Value in an array (or sequence) as a float64 array of its
-    shape; a float for a single Value."""
+    """The `.grad` of each Value of an array or a sequence.
+
+    Parameters
+    ----------
+    nodes : Value or array_like of Value
+        The Values.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        A float64 array of their shape; a float for a single Value.
+
+    Raises
+    ------
+    TypeError
+        If an item is not a Value of the twin.
+
+    Examples
+    --------
+    >>> import cydiff
+    >>> v = cydiff.values([1.0, 2.0])
+    >>> (v[0] * v[1]).backward()
+    >>> cydiff.grads(v)
+    array([2., 1.])
+    """
     Value = _twin.resolve(twin, "cydiff.grads").Value
 
     def grad_of(node: Any) -> float:
@@ -46,8 +94,29 @@ def grads(nodes: Any, *, twin: Any = None) -> Any:
 
 
 def data(nodes: Any, *, twin: Any = None) -> Any:
-    """The forward value of each Value or Dual (or number) in an array as a float64
-    array of its shape; a float for a single one."""
+    """The forward value of each Value or Dual (or number) of an array or a sequence.
+
+    Parameters
+    ----------
+    nodes : Value, Dual or array_like of them
+        The numbers.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        A float64 array of their shape; a float for a single one.
+
+    Raises
+    ------
+    TypeError
+        If an item is not a Value, a Dual or a number.
+
+    Examples
+    --------
+    >>> import cydiff
+    >>> cydiff.data(cydiff.values([1.0, 2.0]) * 3.0)
+    array([3., 6.])
+    """
     record = _twin.resolve(twin, "cydiff.data")
     Value, Dual = record.Value, record.Dual
 

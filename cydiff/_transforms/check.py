@@ -60,14 +60,48 @@ def gradient_check(f: Func, x: Any, grad: Optional[Any] = None, *,
                    reference: str = "numeric", twin: Any = None) -> GradientCheck:
     """Check a gradient of scalar f at x, input by input.
 
-    The gradient checked is `grad(x)` when grad is a function, grad itself when
-    it is an array, and cydiff's reverse-mode gradient when it is None (then f must
-    accept Values as well as floats). It is compared with central differences of f
-    (`cydiff.numerical.gradient`, step `eps` or one chosen per input; f gets floats,
-    or Values when cydiff's gradient is checked, so that f may use their methods) or, with
-    `reference="forward"`, with cydiff's forward mode: exact, so a mismatch there
-    is a bug, not rounding. Read `.passed`, `.failed` (the inputs out of tolerance),
-    `.rel_error`, `.max_rel_error`, `.analytic`, `.numeric`, or print the result.
+    Parameters
+    ----------
+    f : callable
+        A scalar function of a number or a 1-D sequence. It gets floats for the
+        differences, and Values too when cydiff's gradient is checked (so it may use
+        their methods).
+    x : float or sequence of float
+        The point.
+    grad : callable or array_like, optional
+        The gradient to check: a function of x, or its value at x. None checks
+        cydiff's reverse-mode gradient.
+    eps : float, optional
+        The step of the central differences; by default one per input, from its scale
+        (`cydiff.numerical.gradient`).
+    rtol, atol : float
+        An input passes where ``abs(analytic - reference) <= atol + rtol * abs(reference)``.
+    reference : {"numeric", "forward"}, default "numeric"
+        What to compare with: central differences, or cydiff's forward mode, which is
+        exact, so that a mismatch is a bug, not rounding.
+
+    Returns
+    -------
+    GradientCheck
+        `.passed`, `.failed` (the inputs out of tolerance), `.rel_error`,
+        `.max_rel_error`, `.analytic`, `.numeric`; printing it gives a table.
+
+    Raises
+    ------
+    TypeError
+        If f is not callable, or an option has the wrong type.
+    ValueError
+        If `reference` is not one of the two, a tolerance is negative, or grad's shape
+        is not x's.
+
+    Examples
+    --------
+    >>> import cydiff
+    >>> f = lambda v: v[0] * v[1] + v[0] ** 2
+    >>> cydiff.gradient_check(f, [2.0, 3.0]).passed
+    True
+    >>> cydiff.gradient_check(f, [2.0, 3.0], [7.0, 2.5]).failed
+    [1]
     """
     where = "cydiff.gradient_check"
     record = _twin.resolve(twin, where)

@@ -22,7 +22,30 @@ __all__ = ["hvp", "jvp", "trace", "vjp"]
 def jvp(f: Func, x: Any, v: Any, *, twin: Any = None) -> tuple[Result, Result]:
     """`(f(x), J v)`: the value and the derivative along v, in one forward pass.
 
-    v has x's shape; the results have f's output shape.
+    Parameters
+    ----------
+    f : callable
+        A function of a number or a 1-D sequence.
+    x : float or sequence of float
+        The point.
+    v : float or sequence of float
+        The direction, of x's shape.
+
+    Returns
+    -------
+    tuple
+        f(x) and J v, each of f's output shape (a float, or a float64 array).
+
+    Raises
+    ------
+    ValueError
+        If v's shape is not x's.
+
+    Examples
+    --------
+    >>> import cydiff
+    >>> cydiff.jvp(lambda v: v[0] * v[1], [2.0, 3.0], [1.0, 0.0])
+    (6.0, 3.0)
     """
     where = "cydiff.jvp"
     record = _twin.resolve(twin, where)
@@ -36,7 +59,30 @@ def jvp(f: Func, x: Any, v: Any, *, twin: Any = None) -> tuple[Result, Result]:
 def vjp(f: Func, x: Any, u: Any, *, twin: Any = None) -> tuple[Result, Result]:
     """`(f(x), uᵀ J)`: the value and the gradient of u · f(x), in one backward pass.
 
-    u has f's output shape (a number for a scalar f); the gradient has x's shape.
+    Parameters
+    ----------
+    f : callable
+        A function of a number or a 1-D sequence.
+    x : float or sequence of float
+        The point.
+    u : float or sequence of float
+        The weights of f's outputs, of f's output shape (a number for a scalar f).
+
+    Returns
+    -------
+    tuple
+        f(x), of its output shape, and uᵀ J, of x's shape.
+
+    Raises
+    ------
+    ValueError
+        If u's shape is not f's output shape.
+
+    Examples
+    --------
+    >>> import cydiff
+    >>> cydiff.vjp(lambda v: [v[0] * v[1], v[1]], [2.0, 3.0], [1.0, 1.0])
+    (array([6., 3.]), array([3., 3.]))
     """
     where = "cydiff.vjp"
     record = _twin.resolve(twin, where)
@@ -54,11 +100,35 @@ def vjp(f: Func, x: Any, u: Any, *, twin: Any = None) -> tuple[Result, Result]:
 
 
 def hvp(f: Func, x: Any, v: Any, *, twin: Any = None) -> Result:
-    """H v, the Hessian of a scalar f at x times v, exact and without forming H:
-    forward over reverse: f's graph is built once (by the twin) and swept once
-    (in Python, for both twins: see `second`).
+    """H v, the Hessian of a scalar f at x times v, exact and without forming H.
 
-    v has x's shape, and so has the result.
+    Forward over reverse: f's graph is built once (by the twin) and swept once (in
+    Python, for both twins: see `second`).
+
+    Parameters
+    ----------
+    f : callable
+        A scalar function of a number or a 1-D sequence.
+    x : float or sequence of float
+        The point.
+    v : float or sequence of float
+        The direction, of x's shape.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        H v, of x's shape.
+
+    Raises
+    ------
+    RuntimeError
+        If called inside another derivative's f.
+
+    Examples
+    --------
+    >>> import cydiff
+    >>> cydiff.hvp(lambda v: v[0] ** 2 * v[1], [2.0, 3.0], [1.0, 0.0])
+    array([6., 4.])
     """
     where = "cydiff.hvp"
     record = _twin.resolve(twin, where)
@@ -70,11 +140,41 @@ def hvp(f: Func, x: Any, v: Any, *, twin: Any = None) -> Result:
 
 
 def trace(f: Func, x0: Any, *, check: bool = False, twin: Any = None) -> Tape:
-    """Run f once on Values at x0 (a number or a 1-D sequence or array) and record its
-    graph as a `Tape`: of a scalar f (a Value or a number), or of a vector f (a 1-D
-    sequence of them), whose tape has `jacobian`, `jvp` and `vjp`. Python control flow
-    in f is frozen at x0; with `check=True` f is traced again at a second point and a
-    ValueError says if the ops differ."""
+    """Run f once on Values at x0 and record its graph as a `Tape`.
+
+    A tape replays the graph at new points — in C on the compiled twin — with the bits
+    a fresh graph gives. Python control flow in f is frozen at x0, as `jax.jit`
+    freezes it.
+
+    Parameters
+    ----------
+    f : callable
+        A scalar f (returning a Value or a number), or a vector f (returning a 1-D
+        sequence of them), whose tape has `jacobian`, `jvp` and `vjp`.
+    x0 : float or sequence of float
+        The point to trace at: a number, or a 1-D sequence or array.
+    check : bool, default False
+        Trace f again at a second point, and raise if the recorded ops differ.
+
+    Returns
+    -------
+    Tape
+        The recorded graph.
+
+    Raises
+    ------
+    TypeError
+        If f is not callable, or x0 is not numbers.
+    ValueError
+        With `check`, if f records different ops at the second point.
+
+    Examples
+    --------
+    >>> import cydiff
+    >>> tape = cydiff.trace(lambda v: v[0] * cydiff.exp(v[1]), [1.0, 0.0])
+    >>> tape.grad([2.0, 0.0])
+    array([1., 2.])
+    """
     where = "cydiff.trace"
     record = _twin.resolve(twin, where)
     if not callable(f):

@@ -51,11 +51,34 @@ __all__ = ["derivative", "grad", "hessian", "jacfwd", "jacobian", "jacrev", "val
 # --- transforms: f in, a function of the point out -------------------------------------
 
 def derivative(f: Func, x: Any = NO_POINT, *, twin: Any = None) -> Any:
-    """f'(x) for a number x, in forward mode (one pass with a Dual): `derivative(f)`
-    is the function x ↦ f'(x), and `derivative(f, x)` evaluates it at once.
+    """f'(x) for a number x, in forward mode (one pass with a Dual).
 
-    f may return a Dual, a number (f'(x) = 0) or a 1-D sequence of them
-    (then the derivative of each, as a float64 array).
+    Parameters
+    ----------
+    f : callable
+        A function of one number. It gets a Dual and may return a Dual, a number
+        (then f'(x) = 0), or a 1-D sequence of them.
+    x : float, optional
+        The point. Without it, the result is the function x ↦ f'(x).
+
+    Returns
+    -------
+    float or numpy.ndarray or callable
+        f'(x): a float, or a float64 array of each output's derivative for a vector f;
+        the function x ↦ f'(x) when x is not given.
+
+    Raises
+    ------
+    TypeError
+        If x is not a real number, or f returns something that is not a number.
+
+    Examples
+    --------
+    >>> import cydiff
+    >>> cydiff.derivative(lambda x: x ** 3 + 2 * x)(3.0)
+    29.0
+    >>> cydiff.derivative(lambda x: [x * x, cydiff.sin(x)], 0.0)
+    array([0., 1.])
     """
     record = _twin.resolve(twin, "cydiff.derivative")
     if x is NO_POINT:
@@ -66,55 +89,185 @@ def derivative(f: Func, x: Any = NO_POINT, *, twin: Any = None) -> Any:
 def grad(f: Func, argnums: Any = 0, has_aux: bool = False, *, twin: Any = None) -> Func:
     """The gradient function of a scalar f, in reverse mode (one backward pass).
 
-    `argnums` (an int or a tuple of ints, as in JAX) says which positional
-    arguments to differentiate; each is a number or a 1-D sequence, and its
-    gradient comes back as a float or a float64 array (a tuple of them for a
-    tuple argnums). The other arguments reach f unchanged. With `has_aux=True`, f
-    returns `(output, aux)` and the function returns `(gradient, aux)`.
+    Parameters
+    ----------
+    f : callable
+        A scalar function: it gets Values (a Value, or the container it was given,
+        holding Values) and returns a Value or a number.
+    argnums : int or tuple of int, default 0
+        Which positional arguments to differentiate, as in JAX; the others reach f
+        unchanged.
+    has_aux : bool, default False
+        f returns ``(output, aux)``; aux passes through untouched.
+
+    Returns
+    -------
+    callable
+        A function of f's arguments giving the gradient: a float for a number, a
+        float64 array of the argument's shape for a 1-D sequence or array, a tuple of
+        those for a tuple `argnums`; ``(gradient, aux)`` with `has_aux`.
+
+    Raises
+    ------
+    TypeError
+        (from the returned function) If an argument is not a number or a 1-D
+        sequence of numbers, or f does not return a scalar.
+
+    Examples
+    --------
+    >>> import cydiff
+    >>> f = lambda v: v[0] * v[1] + v[0] ** 2
+    >>> cydiff.grad(f)([2.0, 3.0])
+    array([7., 2.])
+    >>> cydiff.grad(lambda x, y: x * y, argnums=(0, 1))(2.0, 3.0)
+    (3.0, 2.0)
     """
     return Grad(f, _twin.resolve(twin, "cydiff.grad"), argnums, has_aux)
 
 
 def value_and_grad(f: Func, argnums: Any = 0, has_aux: bool = False, *,
                    twin: Any = None) -> Func:
-    """Like `grad`, returning `(f's value as a float, gradient)` from the same pass;
-    with `has_aux=True`, `((value, aux), gradient)`."""
+    """Like `grad`, with f's value from the same pass.
+
+    Parameters
+    ----------
+    f, argnums, has_aux
+        As for `grad`.
+
+    Returns
+    -------
+    callable
+        A function giving ``(value, gradient)``, the value a float; with `has_aux`,
+        ``((value, aux), gradient)``. ``scipy.optimize.minimize(..., jac=True)``
+        takes it.
+
+    Raises
+    ------
+    TypeError
+        As for `grad`.
+
+    Examples
+    --------
+    >>> import cydiff
+    >>> cydiff.value_and_grad(lambda v: v[0] * v[1])([2.0, 3.0])
+    (6.0, array([3., 2.]))
+    """
     return ValueAndGrad(f, _twin.resolve(twin, "cydiff.value_and_grad"), argnums, has_aux)
 
 
 def jacobian(f: Func, mode: str = "auto", has_aux: bool = False, *, twin: Any = None) -> Func:
-    """The Jacobian function of f, shaped output shape + input shape (m×n for
-    vectors, as JAX shapes it).
+    """The Jacobian function of f, shaped output shape + input shape (m×n for vectors,
+    as JAX shapes it).
 
-    mode "forward" takes one forward pass per 8 inputs (f gets MultiDuals, each
-    carrying 8 partials), "reverse" one graph and one backward pass per output,
-    "auto" (the default) whichever makes fewer passes: it starts forward, and once
-    it knows m goes reverse if m < ceil(n / 8). Inside another derivative's f, it
-    takes one forward pass per input. With `has_aux=True`, f returns
-    `(output, aux)` and the function returns `(jacobian, aux)`.
+    Parameters
+    ----------
+    f : callable
+        A function of a number or a 1-D sequence, returning a number or a 1-D
+        sequence.
+    mode : {"auto", "forward", "reverse"}, default "auto"
+        "forward" takes one pass per 8 inputs (f gets MultiDuals, each carrying 8
+        partials), "reverse" one graph of Values and one backward pass per output,
+        "auto" whichever makes fewer passes: it starts forward, and once it knows m
+        goes reverse if m < ceil(n / 8). Nested in another derivative's f, it takes
+        one forward pass per input.
+    has_aux : bool, default False
+        f returns ``(output, aux)``; the function then returns ``(jacobian, aux)``.
+
+    Returns
+    -------
+    callable
+        A function of the point giving a float64 array.
+
+    Raises
+    ------
+    ValueError
+        If `mode` is not one of the three.
+
+    Examples
+    --------
+    >>> import cydiff
+    >>> cydiff.jacobian(lambda v: [v[0] * v[1], v[0] + v[1] ** 2])([2.0, 3.0])
+    array([[3., 2.],
+           [1., 6.]])
     """
     return Jacobian(f, _twin.resolve(twin, "cydiff.jacobian"), mode, has_aux)
 
 
 def jacfwd(f: Func, has_aux: bool = False, *, twin: Any = None) -> Func:
     """`jacobian(f, mode="forward", has_aux=has_aux)`: one forward pass per 8 inputs
-    (f gets MultiDuals), as JAX's jacfwd."""
+    (f gets MultiDuals), as JAX's jacfwd.
+
+    Parameters
+    ----------
+    f, has_aux
+        As for `jacobian`.
+
+    Returns
+    -------
+    callable
+        A function of the point giving the Jacobian, a float64 array.
+
+    Examples
+    --------
+    >>> import cydiff
+    >>> cydiff.jacfwd(lambda v: [v[0] * v[1]])([2.0, 3.0])
+    array([[3., 2.]])
+    """
     return Jacobian(f, _twin.resolve(twin, "cydiff.jacfwd"), "forward", has_aux,
                     "cydiff.jacfwd")
 
 
 def jacrev(f: Func, has_aux: bool = False, *, twin: Any = None) -> Func:
     """`jacobian(f, mode="reverse", has_aux=has_aux)`: one graph of Values and one
-    backward pass per output, as JAX's jacrev."""
+    backward pass per output, as JAX's jacrev.
+
+    Parameters
+    ----------
+    f, has_aux
+        As for `jacobian`.
+
+    Returns
+    -------
+    callable
+        A function of the point giving the Jacobian, a float64 array.
+
+    Examples
+    --------
+    >>> import cydiff
+    >>> cydiff.jacrev(lambda v: [v[0] * v[1]])([2.0, 3.0])
+    array([[3., 2.]])
+    """
     return Jacobian(f, _twin.resolve(twin, "cydiff.jacrev"), "reverse", has_aux,
                     "cydiff.jacrev")
 
 
 def hessian(f: Func, *, twin: Any = None) -> Func:
-    """The Hessian function of a scalar f: exact second derivatives, an n×n
-    float64 array (a float for a number x).
+    """The Hessian function of a scalar f: exact second derivatives.
 
-    f's graph is built once and swept forward over reverse (see `hvp`), 64
-    columns H e_i at a time, each column a numpy vector a node.
+    f's graph is built once and swept forward over reverse (see `hvp`), 64 columns
+    H e_i at a time, each column a numpy vector a node. No finite differences.
+
+    Parameters
+    ----------
+    f : callable
+        A scalar function of a number or a 1-D sequence.
+
+    Returns
+    -------
+    callable
+        A function of the point giving an n×n float64 array (a float for a number).
+
+    Raises
+    ------
+    RuntimeError
+        (from the returned function) If called inside another derivative's f:
+        nested levels are first order.
+
+    Examples
+    --------
+    >>> import cydiff
+    >>> cydiff.hessian(lambda v: v[0] ** 2 * v[1])([2.0, 3.0])
+    array([[6., 4.],
+           [4., 0.]])
     """
     return Hessian(f, _twin.resolve(twin, "cydiff.hessian"))
