@@ -150,10 +150,11 @@ class Sealed(type):
             if isinstance(base, Sealed):
                 raise TypeError(f"type '{base.__name__}' is not an acceptable base type")
         if unary is not None:
-            from . import _spec
+            from . import _docstrings, _spec
             for op in _spec.UNARY:
                 if op.function:
-                    method = _elementary_method(unary, op.code, op.name, name, op.doc)
+                    method = _elementary_method(unary, op.code, op.name, name,
+                                                _docstrings.method_doc(op))
                     namespace[op.name] = method
                     if op.numpy:  # np.arcsin(a) calls each element's arcsin()
                         namespace[op.numpy] = method

@@ -52,8 +52,9 @@ class Unary(NamedTuple):
     value: str = ""         # or y is this formula
     op: str = ""            # Value._op, where it is not the name
     numpy: str = ""         # numpy's name of the function, where it is another
-    doc: str = ""           # the function's docstring
+    doc: str = ""           # the docstring's summary (`_docstrings` makes the rest)
     function: bool = True   # a method and a cydiff function (neg is the operator only)
+    point: float = 0.3      # where the docstring's example evaluates: inside the domain
 
 
 class Binary(NamedTuple):
@@ -84,10 +85,12 @@ UNARY: tuple[Unary, ...] = (
           doc="Natural logarithm; ValueError for x <= 0, as math.log."),
     Unary(18, "sqrt", math="sqrt", d="div(0.5, y)", d2="-div(0.25, x * y)",
           doc="Square root; ValueError for x < 0."),
-    Unary(19, "sin", math="sin", d="cos(x)", d2="-y"),
-    Unary(20, "cos", math="cos", d="-sin(x)", d2="-y"),
-    Unary(21, "tan", math="tan", d="1.0 + y * y", d2="2.0 * y * (1.0 + y * y)"),
-    Unary(22, "tanh", math="tanh", d="1.0 - y * y", d2="-2.0 * y * (1.0 - y * y)"),
+    Unary(19, "sin", math="sin", d="cos(x)", d2="-y", doc="The sine of x, in radians."),
+    Unary(20, "cos", math="cos", d="-sin(x)", d2="-y", doc="The cosine of x, in radians."),
+    Unary(21, "tan", math="tan", d="1.0 + y * y", d2="2.0 * y * (1.0 + y * y)",
+          doc="The tangent of x, in radians."),
+    Unary(22, "tanh", math="tanh", d="1.0 - y * y", d2="-2.0 * y * (1.0 - y * y)",
+          doc="The hyperbolic tangent."),
     # 1 / (1 + exp(-x)) without overflow: exp only ever sees -|x|
     Unary(23, "sigmoid", value="sigmoid(x)", d="y * (1.0 - y)",
           d2="y * (1.0 - y) * (1.0 - 2.0 * y)",
@@ -101,13 +104,18 @@ UNARY: tuple[Unary, ...] = (
     Unary(27, "expm1", math="expm1", d="exp(x)", d2="exp(x)",
           doc="e**x - 1, accurate for small x."),
     Unary(28, "asin", math="asin", d="div(1.0, sqrt((1.0 - x) * (1.0 + x)))",
-          d2="div(x, cube(sqrt((1.0 - x) * (1.0 + x))))", numpy="arcsin"),
+          d2="div(x, cube(sqrt((1.0 - x) * (1.0 + x))))", numpy="arcsin",
+          doc="The inverse sine, in [-pi/2, pi/2]; ValueError for abs(x) > 1, as math.asin."),
     Unary(29, "acos", math="acos", d="-div(1.0, sqrt((1.0 - x) * (1.0 + x)))",
-          d2="-div(x, cube(sqrt((1.0 - x) * (1.0 + x))))", numpy="arccos"),
+          d2="-div(x, cube(sqrt((1.0 - x) * (1.0 + x))))", numpy="arccos",
+          doc="The inverse cosine, in [0, pi]; ValueError for abs(x) > 1, as math.acos."),
     Unary(30, "atan", math="atan", d="div(1.0, 1.0 + x * x)",
-          d2="div(-2.0 * x, (1.0 + x * x) * (1.0 + x * x))", numpy="arctan"),
-    Unary(31, "sinh", math="sinh", d="cosh(x)", d2="y"),
-    Unary(32, "cosh", math="cosh", d="sinh(x)", d2="y"),
+          d2="div(-2.0 * x, (1.0 + x * x) * (1.0 + x * x))", numpy="arctan",
+          doc="The inverse tangent, in [-pi/2, pi/2]."),
+    Unary(31, "sinh", math="sinh", d="cosh(x)", d2="y",
+          doc="The hyperbolic sine; OverflowError past abs(x) of about 710.48, as math.sinh."),
+    Unary(32, "cosh", math="cosh", d="sinh(x)", d2="y",
+          doc="The hyperbolic cosine; OverflowError past abs(x) of about 710.48, as math.cosh."),
     # log(1 + exp(x)) without overflow
     Unary(33, "softplus", value="(x if x > 0.0 else 0.0) + log1p(exp(-fabs(x)))",
           d="sigmoid(x)", d2="sigmoid(x) * (1.0 - sigmoid(x))",
@@ -131,7 +139,7 @@ UNARY: tuple[Unary, ...] = (
     Unary(40, "acosh", math="acosh", numpy="arccosh",
           d="div(1.0, sqrt((x - 1.0) * (x + 1.0))) if x < 1e150 else div(1.0, x)",
           d2="-div(x, cube(sqrt((x - 1.0) * (x + 1.0)))) if x < 1e100 else -div(1.0, x * x)",
-          doc="Inverse hyperbolic cosine; ValueError for x < 1, as math.acosh."),
+          doc="Inverse hyperbolic cosine; ValueError for x < 1, as math.acosh.", point=1.3),
     Unary(41, "atanh", math="atanh", numpy="arctanh", d="div(1.0, (1.0 - x) * (1.0 + x))",
           d2="div(2.0 * x, ((1.0 - x) * (1.0 + x)) * ((1.0 - x) * (1.0 + x)))",
           doc="Inverse hyperbolic tangent; ValueError for abs(x) >= 1, as math.atanh."),

@@ -75,10 +75,11 @@ C_MATH = {"lgamma": "cpython_lgamma", "reciprocal": "reciprocal"}
 VOCABULARY = set(C_NAMES) | LIBM | KERNELS
 
 
-def load_spec() -> ModuleType:
-    """cydiff/_spec.py by its path: the build must not import cydiff itself."""
+def load_spec(name: str = "_spec") -> ModuleType:
+    """cydiff/_spec.py (or another module of cydiff that imports nothing of it, such as
+    _docstrings) by its path: the build must not import cydiff itself."""
     location = importlib.util.spec_from_file_location(
-        "cydiff_spec", os.path.join(ROOT, "cydiff", "_spec.py"))
+        f"cydiff{name}", os.path.join(ROOT, "cydiff", f"{name}.py"))
     assert location is not None and location.loader is not None
     spec = importlib.util.module_from_spec(location)
     location.loader.exec_module(spec)
@@ -264,7 +265,9 @@ def namespace(spec: ModuleType) -> dict[str, Any]:
 
     functions = [op for op in unary if op.function]
     inline_unary = [op for op in unary if op.name.upper() in TAPE_INLINE]
+    docstrings = load_spec("_docstrings")  # both twins' docstrings of the spec's ops
     return {"spec": spec, "unary": unary, "functions": functions,
+            "function_doc": docstrings.function_doc, "method_doc": docstrings.method_doc,
             "codes": sorted(codes.items(), key=lambda item: item[1]), "name_of": name_of,
             "libm": wrap(["NAN", "isfinite", "isinf", "isnan", *libm]),
             "unary_codes": wrap([op.name.upper() for op in unary]),

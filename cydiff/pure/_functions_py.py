@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Iterable, Protocol, Union, cast, overload
 
-from .. import _common, _spec
+from .. import _common, _docstrings, _spec
 from ._dual_py import Dual, dual_unary, dual_dot, dual_sum
 from .._transforms.nested import Nested, nested_binary, nested_dot, nested_sum
 from ._multidual_py import MultiDual, multidual_unary, multidual_dot, multidual_sum
@@ -76,7 +76,7 @@ def _elementary(op: int, name: str, doc: str | None = None) -> Elementary:
 # here, as it does in `cydiff`).
 for _op in _spec.UNARY:
     if _op.function:
-        globals()[_op.name] = _elementary(_op.code, _op.name, _op.doc or None)
+        globals()[_op.name] = _elementary(_op.code, _op.name, _docstrings.function_doc(_op))
 
 _KINDS = (Value, Dual, MultiDual)
 
@@ -111,7 +111,8 @@ def _binary_function(op: int, name: str, doc: str | None = None) -> BinaryFuncti
 # names of the functions (arcsinh, arctan2)
 for _op2 in _spec.BINARY:
     if _op2.function:
-        globals()[_op2.name] = _binary_function(_op2.code, _op2.name, _op2.doc or None)
+        globals()[_op2.name] = _binary_function(_op2.code, _op2.name,
+                                                _docstrings.function_doc(_op2))
 for _alias, _name in (*_spec.ALIASES.items(), *_spec.BINARY_ALIASES.items()):
     globals()[_alias] = globals()[_name]
 # where's halves, named where() in their error messages

@@ -23,7 +23,7 @@ from __future__ import annotations
 import operator
 from typing import TYPE_CHECKING, Any, Callable, NoReturn, TypeVar, Union, cast
 
-from .. import _common, _spec
+from .. import _common, _docstrings, _spec
 from .._spec import ABS, ADD, CEIL, DIV, FLOOR, MUL, NEG, POW, RINT, SUB, TRUNC
 
 N = TypeVar("N", bound="Arithmetic")
@@ -44,7 +44,8 @@ UNARY_OPERATORS = (("__neg__", NEG), ("__abs__", ABS), ("__floor__", FLOOR),
                    ("__ceil__", CEIL), ("__trunc__", TRUNC))
 # x.atan2(other) & co, the binary functions with x on the left (numpy's np.arctan2,
 # np.hypot and np.fmod on object arrays call them), by their names and numpy's
-BINARY_METHODS = tuple((name, op.code, op.doc) for op in _spec.BINARY if op.function
+BINARY_METHODS = tuple((name, op.code, _docstrings.method_doc(op)) for op in _spec.BINARY
+                       if op.function
                        for name in (op.name, op.numpy) if name)
 
 
