@@ -29,92 +29,55 @@ def _raises(op: Any, subject: str) -> str:
     return "\n\nRaises\n------\n" + "\n".join(lines) if lines else ""
 
 
+def _example(op: Any, call: str) -> str:
+    """The Examples section: `call` (the op at its point, a Dual seeded with 1 in x) has
+    the value the op gives on floats, and the derivative finite differences give."""
+    name, p = op.name, getattr(op, "point", 0.3)
+    unary = hasattr(op, "d")
+    on_floats = f"cydiff.{name}({p})" if unary else f"cydiff.{name}({p}, 2.0)"
+    f = f"cydiff.{name}" if unary else f"lambda a: cydiff.{name}(a, 2.0)"
+    return f"""
+
+Examples
+--------
+>>> import cydiff
+>>> y = {call}
+>>> y.val == {on_floats}
+True
+>>> abs(y.deriv - cydiff.numerical.derivative({f}, {p})) < 1e-6
+True
+"""
+
+
+def _section(title: str, body: str) -> str:
+    return f"\n\n{title}\n{'-' * len(title)}\n{body}"
+
+
 def function_doc(op: Any) -> str:
     """`cydiff.NAME(x)`'s docstring for a unary op, `cydiff.NAME(a, b)`'s for a binary one."""
     name, p = op.name, getattr(op, "point", 0.3)
     if hasattr(op, "d"):  # unary
-        return f"""{op.doc}
-
-Parameters
-----------
-x : {NUMBERS}
-    A real number, a number of cydiff's, or an array of them.
-
-Returns
--------
-{NUMBERS}
-    {RETURNS}{_raises(op, "x is")}
-
-Examples
---------
->>> import cydiff
->>> y = cydiff.{name}(cydiff.Dual({p}, 1.0))
->>> y.val == cydiff.{name}({p})
-True
->>> abs(y.deriv - cydiff.numerical.derivative(cydiff.{name}, {p})) < 1e-6
-True
-"""
-    return f"""{op.doc}
-
-Parameters
-----------
-a, b : {NUMBERS}
-    Real numbers, numbers of cydiff's of one kind, or arrays of them (broadcast).
-
-Returns
--------
-{NUMBERS}
-    {RETURNS}{_raises(op, "a or b is")}
-
-Examples
---------
->>> import cydiff
->>> y = cydiff.{name}(cydiff.Dual({p}, 1.0), 2.0)
->>> y.val == cydiff.{name}({p}, 2.0)
-True
->>> abs(y.deriv - cydiff.numerical.derivative(lambda a: cydiff.{name}(a, 2.0), {p})) < 1e-6
-True
-"""
+        parameters = (f"x : {NUMBERS}\n"
+                      "    A real number, a number of cydiff's, or an array of them.")
+        subject, call = "x is", f"cydiff.{name}(cydiff.Dual({p}, 1.0))"
+    else:
+        parameters = (f"a, b : {NUMBERS}\n    Real numbers, numbers of cydiff's of one kind, "
+                      "or arrays of them (broadcast).")
+        subject, call = "a or b is", f"cydiff.{name}(cydiff.Dual({p}, 1.0), 2.0)"
+    return (str(op.doc) + _section("Parameters", parameters)
+            + _section("Returns", f"{NUMBERS}\n    {RETURNS}") + _raises(op, subject)
+            + _example(op, call))
 
 
 def method_doc(op: Any) -> str:
     """`x.NAME()`'s docstring for a unary op, `x.NAME(other)`'s for a binary one."""
     name, p = op.name, getattr(op, "point", 0.3)
+    returns = "Dual, MultiDual or Value\n    {}, of x's kind, carrying the derivative."
     if hasattr(op, "d"):  # unary
-        return f"""{op.doc}
-
-Returns
--------
-Dual, MultiDual or Value
-    {name}(x), of x's kind, carrying the derivative.{_raises(op, "")}
-
-Examples
---------
->>> import cydiff
->>> y = cydiff.Dual({p}, 1.0).{name}()
->>> y.val == cydiff.{name}({p})
-True
->>> abs(y.deriv - cydiff.numerical.derivative(cydiff.{name}, {p})) < 1e-6
-True
-"""
-    return f"""{op.doc}
-
-Parameters
-----------
-other : float, Dual, MultiDual or Value
-    A real number, or a number of x's kind.
-
-Returns
--------
-Dual, MultiDual or Value
-    {name}(x, other), of x's kind, carrying the derivative.{_raises(op, "other is")}
-
-Examples
---------
->>> import cydiff
->>> y = cydiff.Dual({p}, 1.0).{name}(2.0)
->>> y.val == cydiff.{name}({p}, 2.0)
-True
->>> abs(y.deriv - cydiff.numerical.derivative(lambda a: cydiff.{name}(a, 2.0), {p})) < 1e-6
-True
-"""
+        return (str(op.doc) + _section("Returns", returns.format(f"{name}(x)")) + _raises(op, "")
+                + _example(op, f"cydiff.Dual({p}, 1.0).{name}()"))
+    parameters = ("other : float, Dual, MultiDual or Value\n"
+                  "    A real number, or a number of x's kind.")
+    return (str(op.doc) + _section("Parameters", parameters)
+            + _section("Returns", returns.format(f"{name}(x, other)")) + _raises(op, "other is")
+            + _example(op, f"cydiff.Dual({p}, 1.0).{name}(2.0)"))
