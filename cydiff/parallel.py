@@ -33,14 +33,51 @@ __all__ = ["map_value_and_grad"]
 def map_value_and_grad(tape: Tape, X: Any, executor: Executor, *,
                        chunksize: Optional[int] = None,
                        threads: Optional[int] = 1) -> tuple[Any, Any]:
-    """Values (m,) and gradients (m, n) at the rows of X (m, n), as
-    `tape.value_and_grad_batch(X)` gives them, bit for bit: blocks of `chunksize` rows
-    are submitted to `executor`, each as `tape.value_and_grad_batch(block, threads)`,
-    and put back in order. `chunksize` defaults to m / (4 × this machine's CPUs),
-    rounded up, so that a pool of local processes is kept busy; on a cluster, pass
-    one that gives a few blocks per worker. `threads` is each block's, 1 by default
-    (a worker process is one of many). The first block that raised (in row order)
-    raises, and the blocks not yet started are cancelled."""
+    """Values and gradients at the rows of X, computed in blocks on an executor.
+
+    The bits `tape.value_and_grad_batch(X)` gives: blocks of `chunksize` rows are
+    submitted to `executor`, each as `tape.value_and_grad_batch(block, threads)`, and put
+    back in order. The first block that raised (in row order) raises, and the blocks not
+    yet started are cancelled.
+
+    Parameters
+    ----------
+    tape : Tape
+        A scalar tape (tapes pickle, so process pools and clusters take them).
+    X : array_like
+        The points, shape (m, n).
+    executor : concurrent.futures.Executor
+        A process or thread pool, or a Dask client's ``get_executor()``.
+    chunksize : int, optional
+        Rows per block; by default m / (4 × this machine's CPUs), rounded up, which
+        keeps a local pool busy. On a cluster, give a few blocks per worker.
+    threads : int or None, default 1
+        Each block's threads (a worker process is one of many).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        The values, shape (m,), and the gradients, shape (m, n).
+
+    Raises
+    ------
+    TypeError
+        If tape is not a Tape, executor has no ``submit``, or X is not numbers.
+    ValueError
+        If X is not of shape (m, n), or `chunksize` or `threads` is below 1.
+
+    Examples
+    --------
+    >>> from concurrent.futures import ThreadPoolExecutor
+    >>> import numpy as np
+    >>> import cydiff
+    >>> tape = cydiff.trace(lambda v: v[0] * v[1], [1.0, 2.0])
+    >>> with ThreadPoolExecutor(2) as pool:
+    ...     values, grads = cydiff.parallel.map_value_and_grad(tape, np.eye(2), pool)
+    >>> grads
+    array([[0., 1.],
+           [1., 0.]])
+    """
     where = "cydiff.parallel.map_value_and_grad"
     if not isinstance(tape, Tape):
         raise TypeError(f"{where}: tape must be a cydiff.Tape, not '{_common.type_name(tape)}'")

@@ -71,10 +71,41 @@ def _count(root: Any) -> int:
 # --- text --------------------------------------------------------------------------------
 
 def trace(root: Any, *, max_nodes: int = 200) -> str:
-    """A text tree of root's graph, output first, operands below in order: each line
-    the node's label (or op, or 'input'), data and grad. A node reached again shows
-    '(above)' instead of its subtree again; after `max_nodes` lines a note says how
-    many nodes were left out."""
+    """A text tree of root's graph, output first, operands below in order.
+
+    Each line holds a node's label (or op, or 'input'), data and grad. A node reached
+    again shows '(above)' instead of its subtree; after `max_nodes` lines a note says how
+    many nodes were left out. The walk does not recurse: a million-node chain is fine.
+
+    Parameters
+    ----------
+    root : Value
+        The graph's output (either twin's).
+    max_nodes : int, default 200
+        The most lines to draw.
+
+    Returns
+    -------
+    str
+        The tree, a line a node.
+
+    Raises
+    ------
+    TypeError
+        If root is not a Value, or max_nodes not an int.
+    ValueError
+        If max_nodes is below 1.
+
+    Examples
+    --------
+    >>> import cydiff
+    >>> a = cydiff.Value(2.0, label="a")
+    >>> print(cydiff.viz.trace(a * a + 1.0))
+    +  data 5.0000  grad 0.0000
+    └─ *  data 4.0000  grad 0.0000
+       ├─ a  data 2.0000  grad 0.0000
+       └─ a  (above)
+    """
     _check_root(root, "trace")
     limit = _check_limit(max_nodes, "trace")
     lines: list[str] = []
@@ -147,10 +178,40 @@ def _dot_lines(root: Any, limit: int, rankdir: str) -> Iterator[str]:
 
 
 def to_dot(root: Any, *, max_nodes: int = 500, rankdir: str = "LR") -> str:
-    """Graphviz DOT text of root's graph, as micrograd's notebook draws it: a record per
-    node (label, data, grad) fed by a small circle for the op that made it. No
-    dependency: render it with `draw`, or `dot -Tsvg`, or any Graphviz viewer.
-    Past `max_nodes` nodes the rest is one dashed-in note saying how many."""
+    """Graphviz DOT text of root's graph, as micrograd's notebook draws it.
+
+    A record per node (label, data, grad) fed by a small circle for the op that made it.
+    No dependency: render it with `draw`, `dot -Tsvg`, or any Graphviz viewer. Past
+    `max_nodes` nodes the rest is one dashed-in note saying how many.
+
+    Parameters
+    ----------
+    root : Value
+        The graph's output (either twin's).
+    max_nodes : int, default 500
+        The most nodes to draw.
+    rankdir : {"LR", "RL", "TB", "BT"}, default "LR"
+        Graphviz's direction of the layout.
+
+    Returns
+    -------
+    str
+        The DOT text.
+
+    Raises
+    ------
+    TypeError
+        If root is not a Value, or an option has the wrong type.
+    ValueError
+        If max_nodes is below 1 or rankdir is not one of the four.
+
+    Examples
+    --------
+    >>> import cydiff
+    >>> text = cydiff.viz.to_dot(cydiff.Value(2.0) * 3.0)
+    >>> text.startswith("digraph"), "data 6.0000" in text
+    (True, True)
+    """
     _check_root(root, "to_dot")
     limit = _check_limit(max_nodes, "to_dot")
     if not isinstance(rankdir, str):
