@@ -43,6 +43,6 @@ numpydoc_validation_exclude = {
     r"^cydiff\.(compiled|pure)$",
     r"^cydiff\.node_pool_limit$",
     r"^cydiff\.(Tape|GradientCheck)(\..*)?$",
-    r"^cydiff\.(nn|numerical)(\..*)?$",
+    r"^cydiff\.nn(\..*)?$",
     r"^cydiff\.viz\.draw$",
 }
