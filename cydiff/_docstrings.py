@@ -81,3 +81,165 @@ def method_doc(op: Any) -> str:
     return (str(op.doc) + _section("Parameters", parameters)
             + _section("Returns", returns.format(f"{name}(x, other)")) + _raises(op, "other is")
             + _example(op, f"cydiff.Dual({p}, 1.0).{name}(2.0)"))
+
+
+# --- the functions written by hand in both twins: their docstrings, once ------------------
+
+CLIP = """x limited to [lo, hi]: minimum(maximum(x, lo), hi), as numpy's clip.
+
+At x == lo or x == hi the derivative is halved: the tie of maximum or minimum.
+
+Parameters
+----------
+x, lo, hi : float, Dual, MultiDual, Value or numpy.ndarray
+    Real numbers, numbers of cydiff's of one kind, or arrays of them (broadcast).
+
+Returns
+-------
+float, Dual, MultiDual, Value or numpy.ndarray
+    x clipped, of the kind of its arguments.
+
+Raises
+------
+TypeError
+    If an argument is not a real number or a number of cydiff's.
+
+Examples
+--------
+>>> import cydiff
+>>> x = cydiff.Value(2.5)
+>>> y = cydiff.clip(x, 0.0, 1.0)
+>>> y.backward()
+>>> y.data, x.grad
+(1.0, 0.0)
+"""
+
+WHERE = """a where cond is true (nonzero), else b.
+
+A condition that is a Value, Dual or MultiDual (one built with less, greater, ...) is
+recorded: a tape decides anew at every point; the derivative flows to the branch taken
+only, and an inf or nan in the other never reaches it. Both branches are computed, as
+numpy's where computes them: an exception in either raises. A plain condition (a bool)
+picks a or b as it is.
+
+Parameters
+----------
+cond : bool, float, Dual, MultiDual, Value or numpy.ndarray
+    The condition: nonzero is true.
+a, b : float, Dual, MultiDual, Value or numpy.ndarray
+    The branches.
+
+Returns
+-------
+float, Dual, MultiDual, Value or numpy.ndarray
+    a or b, elementwise for arrays.
+
+Raises
+------
+TypeError
+    If an argument is not a real number or a number of cydiff's.
+
+Examples
+--------
+>>> import cydiff
+>>> x = cydiff.Value(-2.0)
+>>> y = cydiff.where(cydiff.less(x, 0.0), -x, x)   # abs, as a recorded branch
+>>> y.backward()
+>>> y.data, x.grad
+(2.0, -1.0)
+"""
+
+SUM = """Σ items as one node: a Value with one child per Value item, or a Dual (or MultiDual).
+
+Numbers may stand among the items; with no Value or Dual the sum is a float. Terms are
+added left to right.
+
+Parameters
+----------
+items : iterable
+    Values (or Duals, or MultiDuals) of one twin, and numbers.
+
+Returns
+-------
+float, Dual, MultiDual or Value
+    The sum.
+
+Raises
+------
+TypeError
+    If an item is not a number or a number of cydiff's, or kinds are mixed.
+
+Examples
+--------
+>>> import cydiff
+>>> xs = [cydiff.Value(float(k)) for k in range(4)]
+>>> total = cydiff.sum(xs)
+>>> total.backward()
+>>> total.data, [x.grad for x in xs]
+(6.0, [1.0, 1.0, 1.0, 1.0])
+"""
+
+DOT = """Σ ws[i]·xs[i] as one node (a neuron is one dot, not 2n binary nodes).
+
+Either sequence may hold Values (or Duals) and numbers; with no Value or Dual the result
+is a float. Terms are added left to right.
+
+Parameters
+----------
+ws, xs : sequence
+    Of one length: Values (or Duals, or MultiDuals) of one twin, and numbers.
+
+Returns
+-------
+float, Dual, MultiDual or Value
+    The dot product.
+
+Raises
+------
+TypeError
+    If an item is not a number or a number of cydiff's, or kinds are mixed.
+ValueError
+    If the lengths differ.
+
+Examples
+--------
+>>> import cydiff
+>>> w = [cydiff.Value(0.5), cydiff.Value(-1.0)]
+>>> y = cydiff.dot(w, [2.0, 3.0])
+>>> y.backward()
+>>> y.data, [v.grad for v in w]
+(-2.0, [2.0, 3.0])
+"""
+
+NODE_POOL_LIMIT = """The most freed Value nodes whose memory is kept for new ones (2**22 at first).
+
+The compiled twin keeps the memory of a freed graph's nodes in a pool and builds the next
+graph in it, warm, instead of in fresh pages from the system: a training loop rebuilds a
+same-sized graph every step. The pool holds no more than the largest graph freed so far
+(80 bytes a node), up to the limit. The pure twin keeps the number only: its memory is
+CPython's.
+
+Parameters
+----------
+nodes : int, optional
+    A new limit: the pooled memory over it goes back to CPython (0 empties the pool).
+
+Returns
+-------
+int
+    The limit before the call (the limit, without `nodes`).
+
+Raises
+------
+TypeError
+    If nodes is not an int.
+ValueError
+    If nodes is negative.
+
+Examples
+--------
+>>> import cydiff
+>>> before = cydiff.node_pool_limit(0)      # give the pool's memory back
+>>> cydiff.node_pool_limit(before)
+0
+"""

@@ -268,6 +268,7 @@ def namespace(spec: ModuleType) -> dict[str, Any]:
     docstrings = load_spec("_docstrings")  # both twins' docstrings of the spec's ops
     return {"spec": spec, "unary": unary, "functions": functions,
             "function_doc": docstrings.function_doc, "method_doc": docstrings.method_doc,
+            "docs": docstrings,
             "codes": sorted(codes.items(), key=lambda item: item[1]), "name_of": name_of,
             "libm": wrap(["NAN", "isfinite", "isinf", "isnan", *libm]),
             "unary_codes": wrap([op.name.upper() for op in unary]),

@@ -136,17 +136,10 @@ if TYPE_CHECKING:  # the functions made above, for type checkers
 
 
 def clip(x: Any, lo: Any, hi: Any) -> Any:
-    """x limited to [lo, hi]: minimum(maximum(x, lo), hi), as numpy's clip (at x == lo
-    or x == hi, half the derivative: the tie of maximum or minimum)."""
     return minimum(maximum(x, lo), hi)  # noqa: F821  (both made from the spec above)
 
 
 def where(cond: Any, a: Any, b: Any) -> Any:
-    """a where cond is true (nonzero), else b. A condition that is a Value, Dual or
-    MultiDual (one built with less, greater, ...) is recorded: a tape decides anew at
-    every point; the derivative flows to the branch taken only, and an inf or nan in the
-    other never reaches it. Both branches are computed, as numpy's where computes them: an
-    exception in either raises. A plain condition (a bool) picks a or b as it is."""
     if type(cond) in _KINDS or _common.is_nested(cond):
         return _when(cond, a) + _unless(cond, b)
     if _common.is_array(cond) or _common.is_array(a) or _common.is_array(b):
@@ -180,12 +173,6 @@ def _terms(name: str, items: Any, kind: type | None) -> tuple[type | None, list[
 
 
 def sum(items: Iterable[Any]) -> Any:
-    """Σ items as one node: a `Value` with one child per Value item, or a `Dual`
-    (or `MultiDual`).
-
-    Numbers may stand among the items; with no Value or Dual the sum is a float.
-    Terms are added left to right.
-    """
     kind, terms = _terms("sum", items, None)
     if kind is Value:
         return value_sum(terms)
@@ -202,11 +189,6 @@ def sum(items: Iterable[Any]) -> Any:
 
 
 def dot(ws: Iterable[Any], xs: Iterable[Any]) -> Any:
-    """Σ ws[i]·xs[i] as one node (a neuron is one `dot`, not 2n binary nodes).
-
-    Either sequence may hold Values (or Duals) and numbers; with no Value or
-    Dual the result is a float. Terms are added left to right.
-    """
     kind, w_terms = _terms("dot", ws, None)
     kind, x_terms = _terms("dot", xs, kind)
     if len(w_terms) != len(x_terms):
@@ -224,3 +206,8 @@ def dot(ws: Iterable[Any], xs: Iterable[Any]) -> Any:
         total = w * x if i == 0 else total + w * x
     return total
 
+
+
+# the docstrings of the functions written here by hand, shared with the compiled twin
+clip.__doc__, where.__doc__ = _docstrings.CLIP, _docstrings.WHERE
+sum.__doc__, dot.__doc__ = _docstrings.SUM, _docstrings.DOT

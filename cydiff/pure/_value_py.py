@@ -31,7 +31,7 @@ import itertools
 import operator
 from typing import TYPE_CHECKING, Any, Callable, final, Iterable, NoReturn, Union
 
-from .. import _common, _pickle
+from .. import _common, _docstrings, _pickle
 from . import _sweeps_py
 from ._number_py import Arithmetic
 from .._ops_py import BINARY, FOLD_LEFT, FOLD_RIGHT, OP_NAMES, UNARY
@@ -296,17 +296,6 @@ _pool_limit = 2**22  # the compiled twin's; kept here so that the twins answer a
 
 
 def node_pool_limit(nodes: int | None = None) -> int:
-    """How many freed `Value` nodes' memory is kept for new nodes, at most (2**22 at first).
-
-    The compiled twin keeps the memory of a freed graph's nodes in a pool and
-    builds the next graph in it, warm, instead of in fresh pages from the system:
-    a training loop rebuilds a same-sized graph every step. The pool holds no more
-    than the largest graph freed so far (80 bytes a node), up to the limit. The
-    pure twin keeps the number only: its memory is CPython's.
-
-    With `nodes`, sets the limit, returns the pooled memory over it to CPython
-    (0 empties the pool) and returns the previous limit; without, the limit.
-    """
     global _pool_limit
     previous = _pool_limit
     if nodes is None:
@@ -316,3 +305,6 @@ def node_pool_limit(nodes: int | None = None) -> int:
 
 
 graph_records = _sweeps_py.graph_records  # for pickles, `hessian` and `hvp`
+
+
+node_pool_limit.__doc__ = _docstrings.NODE_POOL_LIMIT  # shared with the compiled twin
