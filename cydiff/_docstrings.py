@@ -243,3 +243,119 @@ Examples
 >>> cydiff.node_pool_limit(before)
 0
 """
+
+
+# --- the numbers' classes and Value's own methods ------------------------------------------
+
+DUAL = """A dual number val + deriv·ε (ε² = 0): forward-mode AD.
+
+Every operation computes the value and its derivative along one direction: seed an
+input's deriv with 1 and read the output's.
+
+Parameters
+----------
+val : float
+    The value (a real number: numpy's scalars too).
+deriv : float, default 0.0
+    The derivative along the seeded direction.
+
+Examples
+--------
+>>> from cydiff import Dual
+>>> x = Dual(1.5, 1.0)                  # seed: dx/dx = 1
+>>> (x**2 + 1).sin()
+Dual(val=-0.108195, deriv=-2.982389)
+"""
+
+MULTIDUAL = """A dual number with up to 8 partials val + Σ partials[k]·ε_k (ε_j·ε_k = 0).
+
+Forward-mode AD along several directions at once: one pass gives up to 8 columns of a
+Jacobian.
+
+Parameters
+----------
+val : float
+    The value.
+partials : iterable of float, default ()
+    The derivatives along each seeded direction, at most 8.
+
+Examples
+--------
+>>> from cydiff import MultiDual
+>>> x = MultiDual(2.0, (1.0, 0.0))      # seeds: dx/dx = 1, dx/dy = 0
+>>> y = MultiDual(3.0, (0.0, 1.0))
+>>> x * y + x**2
+MultiDual(val=10.000000, partials=(7.000000, 2.000000))
+"""
+
+VALUE = """A scalar node of a computation graph: reverse-mode AD.
+
+Operations on Values build a graph; `backward()` sends the output's derivative back
+through it, so that every leaf's `grad` holds d output / d leaf. micrograd's Value,
+drop-in.
+
+Parameters
+----------
+data : float
+    The value (a real number: numpy's scalars too).
+_children : iterable of Value, default ()
+    The nodes it was made of (micrograd's argument; leaves have none).
+_op : str, default ""
+    The op that made it (micrograd's argument).
+label : str, default ""
+    A name for pictures of the graph.
+
+Examples
+--------
+>>> from cydiff import Value
+>>> x, y = Value(2.0), Value(3.0)
+>>> z = x * y + x**2
+>>> z.backward()
+>>> x.grad, y.grad
+(7.0, 2.0)
+"""
+
+BACKWARD = """Backpropagate from this node.
+
+Interior nodes reached (those with children) restart from 0.0, this node is seeded with
+1.0, and gradients are accumulated (`+=`) from the newest node to the oldest; leaves keep
+accumulating across calls.
+
+Examples
+--------
+>>> from cydiff import Value
+>>> x = Value(3.0)
+>>> (x * x).backward()
+>>> x.grad
+6.0
+"""
+
+ZERO_GRAD = """Set the gradient of every node of this graph to 0.0.
+
+Examples
+--------
+>>> from cydiff import Value
+>>> x = Value(3.0)
+>>> y = x * x
+>>> y.backward()
+>>> y.zero_grad()
+>>> x.grad
+0.0
+"""
+
+DETACH = """A new leaf with the same data: gradients do not flow through it.
+
+Returns
+-------
+Value
+    A leaf of this node's twin.
+
+Examples
+--------
+>>> from cydiff import Value
+>>> x = Value(3.0)
+>>> y = x * x.detach()                  # d/dx treats the second factor as a constant
+>>> y.backward()
+>>> x.grad
+3.0
+"""

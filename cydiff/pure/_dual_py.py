@@ -11,7 +11,7 @@ from __future__ import annotations
 import operator
 from typing import TYPE_CHECKING, Any, Callable, final, Union
 
-from .. import _common, _pickle
+from .. import _common, _docstrings, _pickle
 from ._number_py import ByValue
 from .._ops_py import BINARY, UNARY, tangent
 
@@ -50,13 +50,7 @@ def _with_constant(op: int, x: Dual, c: float, constant_left: bool) -> Dual:
 
 @final
 class Dual(ByValue, metaclass=_common.Sealed, unary=dual_unary):
-    """A dual number `val + deriv·ε` (ε² = 0): forward-mode AD.
-
-    >>> x = Dual(1.5, 1.0)                  # seed: dx/dx = 1
-    >>> y = (x**2 + 1).sin()
-    >>> y
-    Dual(val=-0.108195, deriv=-2.982389)
-    """
+    __doc__ = _docstrings.DUAL
 
     if TYPE_CHECKING:  # x.exp() & co: made from the op spec by the metaclass
         def __getattr__(self, name: str) -> Callable[[], Dual]: ...

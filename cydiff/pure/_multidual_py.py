@@ -17,7 +17,7 @@ from __future__ import annotations
 import operator
 from typing import TYPE_CHECKING, Any, Callable, cast, ClassVar, final, Iterable, Union
 
-from .. import _common, _pickle
+from .. import _common, _docstrings, _pickle
 from ._number_py import ByValue
 from .._ops_py import BINARY, UNARY, tangent
 
@@ -81,14 +81,7 @@ def _with_constant(op: int, x: MultiDual, c: float, constant_left: bool) -> Mult
 
 @final
 class MultiDual(ByValue, metaclass=_common.Sealed, unary=multidual_unary):
-    """A dual number with up to 8 partials `val + Σ partials[k]·ε_k` (ε_j·ε_k = 0):
-    forward-mode AD along several directions at once.
-
-    >>> x = MultiDual(2.0, (1.0, 0.0))      # seeds: dx/dx = 1, dx/dy = 0
-    >>> y = MultiDual(3.0, (0.0, 1.0))
-    >>> x * y + x**2
-    MultiDual(val=10.000000, partials=(7.000000, 2.000000))
-    """
+    __doc__ = _docstrings.MULTIDUAL
 
     if TYPE_CHECKING:  # x.exp() & co: made from the op spec by the metaclass
         def __getattr__(self, name: str) -> Callable[[], MultiDual]: ...

@@ -83,14 +83,7 @@ def _with_constant(op: int, x: Value, c: float, constant_left: bool) -> Value:
 
 @final
 class Value(Arithmetic, metaclass=_common.Sealed, unary=value_unary):
-    """A scalar node of a computation graph: reverse-mode AD.
-
-    >>> x, y = Value(2.0), Value(3.0)
-    >>> z = x * y + x**2
-    >>> z.backward()
-    >>> x.grad, y.grad
-    (7.0, 2.0)
-    """
+    __doc__ = _docstrings.VALUE
 
     if TYPE_CHECKING:  # x.exp() & co: made from the op spec by the metaclass
         def __getattr__(self, name: str) -> Callable[[], Value]: ...
@@ -253,22 +246,16 @@ class Value(Arithmetic, metaclass=_common.Sealed, unary=value_unary):
 
     # --- reverse mode ---------------------------------------------------------
     def backward(self) -> None:
-        """Backpropagate from this node.
-
-        Interior nodes reached (those with children) restart from 0.0, this
-        node is seeded with 1.0, and gradients are accumulated (`+=`) from the
-        newest node to the oldest; leaves keep accumulating across calls.
-        """
         _sweeps_py.backward(self)
+    backward.__doc__ = _docstrings.BACKWARD
 
     def zero_grad(self) -> None:
-        """Set the gradient of every node of this graph to 0.0."""
         _sweeps_py.zero_grad(self)
+    zero_grad.__doc__ = _docstrings.ZERO_GRAD
 
     def detach(self) -> Value:
-        """A new leaf with the same data: gradients do not flow through it."""
         return _make(self._data, LEAF)
-
+    detach.__doc__ = _docstrings.DETACH
 
     # --- == and hash are identity (graph nodes); ordering compares data --------
     __hash__ = object.__hash__
