@@ -41,6 +41,7 @@ numpydoc_validation_exclude = {
     r"label|CHUNK)$",
     r"^cydiff\.(compiled|pure)$",
     r"^cydiff\.(Tape|GradientCheck)(\..*)?$",
-    r"^cydiff\.nn(\..*)?$",
+    r"^cydiff\.nn\.(Module|Neuron|Layer|MLP|Optimizer|SGD|Adam|load)(\..*)?$",
+    r"^cydiff\.nn$",
     r"^cydiff\.viz\.draw$",
 }
