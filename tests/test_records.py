@@ -321,7 +321,22 @@ def _batch_in_child(twin_name):
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX's")
-@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+def test_the_batch_threads_end_before_a_fork(impl):
+    """So that the process forks with none of cydiff's threads (Python 3.12 warns of a
+    fork with threads: a child can deadlock); the next batch starts new ones."""
+    tape = impl.trace(lambda v: v[0] * v[1], [1.0, 2.0])
+    X = np.arange(64.0).reshape(32, 2)
+    expected = tape.value_and_grad_batch(X, threads=2)
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    os.waitpid(pid, 0)
+    assert _batch_threads() == []
+    got = tape.value_and_grad_batch(X, threads=2)
+    assert [a.tolist() for a in got] == [a.tolist() for a in expected]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX's")
 def test_a_forked_child_makes_its_own_batch_threads(impl):
     """A child forked after a batch has the parent's pool object but none of its threads:
     a batch there used to wait forever for a worker that does not exist."""
