@@ -9,6 +9,7 @@ the process forks."""
 from __future__ import annotations
 
 import os
+import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Optional
 
@@ -18,6 +19,7 @@ NODES_PER_THREAD = 100_000
 
 _pool: Optional[ThreadPoolExecutor] = None
 _pool_size = 0
+_pool_lock = threading.Lock()  # two threads' first batches make one pool, not two
 
 
 def cpus() -> int:
@@ -31,11 +33,12 @@ def cpus() -> int:
 def _workers(n: int) -> ThreadPoolExecutor:
     """The kept threads, at least n of them (made when first needed, grown on demand)."""
     global _pool, _pool_size
-    if _pool is None or _pool_size < n:
-        old, _pool, _pool_size = _pool, ThreadPoolExecutor(n, "cydiff-batch"), n
-        if old is not None:
-            old.shutdown(wait=False)  # its threads end once their blocks are done
-    return _pool
+    with _pool_lock:
+        if _pool is None or _pool_size < n:
+            old, _pool, _pool_size = _pool, ThreadPoolExecutor(n, "cydiff-batch"), n
+            if old is not None:
+                old.shutdown(wait=False)  # its threads end once their blocks are done
+        return _pool
 
 
 def _end_workers() -> None:
@@ -43,7 +46,8 @@ def _end_workers() -> None:
     process forks with none of cydiff's threads (Python 3.12 warns of a fork with threads,
     which can deadlock a child), and the child finds no pool it cannot use."""
     global _pool, _pool_size
-    pool, _pool, _pool_size = _pool, None, 0
+    with _pool_lock:
+        pool, _pool, _pool_size = _pool, None, 0
     if pool is not None:
         pool.shutdown(wait=True)
 
