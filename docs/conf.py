@@ -40,7 +40,7 @@ numpydoc_validation_exclude = {
     r"^cydiff\.(compiled\.|pure\.)?(Dual|MultiDual|Value)\.(val|deriv|partials|n|data|grad|"
     r"label|CHUNK)$",
     r"^cydiff\.(compiled|pure)$",
-    r"^cydiff\.(Tape|GradientCheck)(\..*)?$",
+    r"^cydiff\.Tape(\..*)?$",
     r"^cydiff\.nn\.(Module|Neuron|Layer|MLP|Optimizer|SGD|Adam|load)(\..*)?$",
     r"^cydiff\.nn$",
     r"^cydiff\.viz\.draw$",

@@ -13,9 +13,37 @@ from .passes import Func
 
 
 class GradientCheck:
-    """The result of `gradient_check`: per input, the analytic and the reference
-    gradient and their relative error; `passed` when every input is within
-    `atol + rtol * |reference|` (numpy.isclose's test)."""
+    """The result of `gradient_check`: per input, the analytic and the reference gradient
+    and their relative error; `passed` when every input is within
+    ``atol + rtol * abs(reference)`` (numpy.isclose's test). Printing it gives a table.
+
+    Parameters
+    ----------
+    analytic, numeric : numpy.ndarray
+        The gradient checked and the reference (differences, or forward mode), 1-D.
+    rtol, atol : float
+        The tolerances.
+    reference : str
+        "numeric" or "forward": what `numeric` holds.
+
+    Attributes
+    ----------
+    passed : bool
+        Every input within tolerance.
+    failed : list of int
+        The inputs out of tolerance.
+    rel_error : numpy.ndarray
+        Per input, abs(analytic - numeric) / max(abs(analytic), abs(numeric)).
+    max_rel_error : float
+        The largest of them.
+
+    Examples
+    --------
+    >>> import cydiff
+    >>> check = cydiff.gradient_check(lambda v: v[0] * v[1], [2.0, 3.0], [3.0, 2.5])
+    >>> check
+    GradientCheck(passed=False, max_rel_error=0.2, failed=[1])
+    """
 
     def __init__(self, analytic: Any, numeric: Any, rtol: float, atol: float,
                  reference: str) -> None:
