@@ -14,30 +14,15 @@ from __future__ import annotations
 
 import os
 import warnings
-from typing import TYPE_CHECKING
 
 from . import _spec, _twin
-
-if TYPE_CHECKING:
-    from .pure import _functions_py
 
 __version__ = "0.1.0"
 
 BACKEND: str
 
-if TYPE_CHECKING:  # type checkers read the annotated pure twin
-    from . import pure as _chosen
-    from .pure._functions_py import (  # re-exported: binary functions, clip, where
-        arctan2 as arctan2, atan2 as atan2, clip as clip, copysign as copysign, fmod as fmod,
-        greater as greater, greater_equal as greater_equal, hypot as hypot, less as less,
-        less_equal as less_equal, maximum as maximum, minimum as minimum, where as where,
-    )
-    from .pure import (
-        Dual, GradientCheck, MultiDual, Tape, Value, data, derivative, dot, grad, gradient_check,
-        grads, hessian, hvp, jacfwd, jacobian, jacrev, jvp, node_pool_limit, sum, trace,
-        value_and_grad, values, vjp,
-    )
-elif os.environ.get("CYDIFF_NO_EXTENSIONS"):
+# Type checkers read __init__.pyi (src/stubs.py writes it), not this module.
+if os.environ.get("CYDIFF_NO_EXTENSIONS"):
     from . import pure as _chosen
     from .pure import (
         Dual, GradientCheck, MultiDual, Tape, Value, data, derivative, dot, grad, gradient_check,
@@ -70,8 +55,6 @@ _twin.choose(BACKEND)
 
 # exp, log, ...: the elementary functions of the op spec, as the twin has them
 globals().update({name: getattr(_chosen, name) for name in _spec.EXPORTED})
-if TYPE_CHECKING:
-    def __getattr__(name: str) -> _functions_py.Elementary: ...
 
 from . import numerical  # noqa: E402  finite differences: cydiff.numerical.gradient(f, x)
 from . import nn  # noqa: E402  neural networks of Values, micrograd's nn: cydiff.nn.MLP

@@ -5,26 +5,16 @@ Importing this module fails with ImportError when the extension modules were
 not built (a pure install, `CYDIFF_NO_EXTENSIONS=1` at build time).
 """
 
-import typing as _typing
-
 from . import _spec
 
-if _typing.TYPE_CHECKING:  # type checkers read the pure twin's annotations: the API is the same
-    from .pure import _functions_py as _functions
-    from .pure._dual_py import Dual as Dual
-    from .pure._multidual_py import MultiDual as MultiDual
-    from .pure._functions_py import dot as dot
-    from .pure._functions_py import sum as sum
-    from .pure._value_py import Value as Value, node_pool_limit as node_pool_limit
-    from .pure._value_py import graph_records as _graph_records
-else:
-    import cydiff._functions_c as _functions  # ImportError: "No module named ..." where unbuilt
-    from ._dual_c import Dual as Dual
-    from ._multidual_c import MultiDual as MultiDual
-    from ._functions_c import dot as dot
-    from ._functions_c import sum as sum
-    from ._value_c import Value as Value, node_pool_limit as node_pool_limit
-    from ._value_c import graph_records as _graph_records  # noqa: F401  (tests read it)
+# Type checkers read compiled.pyi (src/stubs.py writes it), not this module.
+import cydiff._functions_c as _functions  # ImportError: "No module named ..." where unbuilt
+from ._dual_c import Dual as Dual
+from ._multidual_c import MultiDual as MultiDual
+from ._functions_c import dot as dot
+from ._functions_c import sum as sum
+from ._value_c import Value as Value, node_pool_limit as node_pool_limit
+from ._value_c import graph_records as _graph_records  # noqa: F401  (tests read it)
 from ._transforms import exports
 from . import _twin
 from ._transforms.check import GradientCheck as GradientCheck
@@ -40,13 +30,5 @@ IMPLEMENTATION = _TWIN.name  # "compiled": the twin's name (`cydiff._twin` has i
 
 # exp, log, ...: the elementary functions of the op spec
 globals().update({name: getattr(_functions, name) for name in _spec.EXPORTED})
-if _typing.TYPE_CHECKING:
-    from .pure._functions_py import (  # re-exported: binary functions, clip, where
-        arctan2 as arctan2, atan2 as atan2, clip as clip, copysign as copysign, fmod as fmod,
-        greater as greater, greater_equal as greater_equal, hypot as hypot, less as less,
-        less_equal as less_equal, maximum as maximum, minimum as minimum, where as where,
-    )
-
-    def __getattr__(name: str) -> _functions.Elementary: ...
 
 __all__ = exports.NAMES
