@@ -12,7 +12,8 @@ from .. import _common, _twin
 from . import inputs, passes
 from .inputs import Result, Shape
 from .passes import Func, nested, refuse_nesting
-from .tape import Tape, same_ops
+from .tape import Tape
+from .tape_arrays import same_ops
 
 __all__ = ["hvp", "jvp", "trace", "vjp"]
 

@@ -1,121 +1,163 @@
 """Traced tapes: a graph recorded once as flat arrays, replayed at new inputs.
 
 `cydiff.trace(f, x0)` runs f once on Values and records its graph;
-`Tape.from_graph(output, inputs)` records a graph already built. The tape is the
-graph's records (the format of `_pickle`, topological order) without the Values: per
-node an op code, operand indices, a folded constant, and the items of a fused sum or
-dot; the inputs' indices; the other leaves' values; a vector f's outputs' nodes (a
-scalar f's output is the last node). A replay gives the bits that building the graph
-anew at x gives: forward with the op table's formulas, backward in the order
-`backward()` visits a graph, with the same products (`value_and_grad`; `jacobian`
-and `vjp` for a vector f, as `cydiff.vjp`'s graph; `hvp` and `hessian` as `second`'s
-forward-over-reverse sweep; `jvp` as its tangent pass). An op with a kink replays as
-the op (a relu is evaluated anew); Python control flow in f is frozen at trace time,
-as with `jax.jit` (`trace(..., check=True)` re-traces f at a second point and raises
-if the ops differ). Ops whose results reach no output are not recorded, so a replay
-neither runs them nor raises their errors.
+`Tape.from_graph(output, inputs)` records a graph already built. A replay gives the
+bits that building the graph anew at x gives: forward with the op table's formulas,
+backward in the order `backward()` visits a graph, with the same products
+(`value_and_grad`; `jacobian` and `vjp` for a vector f, as `cydiff.vjp`'s graph; `hvp`
+and `hessian` as `second`'s forward-over-reverse sweep; `jvp` as its tangent pass).
+Ops whose results reach no output are not recorded, so a replay neither runs them nor
+raises their errors.
 
-The pure twin's tapes replay in Python (`replay`, `second`). The compiled twin's are
-recorded in C straight from the Values (no record made in Python) and replayed in C
-(`src/cydiff/_tape_c.pyx.tp`, the same formulas in the same order) without the GIL,
-so threads replay at once: `value_and_grad_batch` splits rows across them, and
-`cydiff.parallel` spreads blocks of rows over processes.
+The layers: `tape_arrays` (what a tape holds, how it is made), `tape_derivatives` (a
+vector f's derivatives, the second order), and here `Tape` (values, gradients, batches,
+equality, pickling). The pure twin's tapes replay in Python (`replay`, `second`); the
+compiled twin's are recorded in C and replayed in C (`src/cydiff/_tape_c.pyx.tp`, the
+same formulas in the same order) without the GIL, so threads replay at once.
 """
 
 from __future__ import annotations
 
-import math
-from typing import Any, Literal, Optional, Sequence, cast, overload
+from typing import Any, Optional, Sequence
 
 import numpy
 import numpy.typing as npt
 
 from .. import _common, _pickle, _records, _twin
+from .._records import Node
 from . import inputs, recording, replay, tape_sweeps as sweeps
 from .inputs import outputs_twin
-from .recording import Recorded
-from .sparsity import HessianColouring, JacobianColouring
+from .tape_derivatives import TapeDerivatives
 from .threads import NODES_PER_THREAD, cpus, in_blocks
-from .._spec import LEAF
-from .._records import Node
 
 
-class Tape:
-    """A recorded graph, replayed at new inputs (see the module)."""
+class Tape(TapeDerivatives):
+    """A recorded graph, replayed at new inputs with the bits a fresh graph gives.
 
-    __slots__ = ("_kept_nodes", "_kept_constants", "_inputs", "_outputs", "_twin", "_engine",
-                 "_hessian_colours", "_jacobian_colours")
-    _kept_nodes: Optional[tuple[Node, ...]]  # the nodes (None: the compiled replay has them)
-    _kept_constants: Optional[dict[int, float]]  # leaf index -> value, for leaves not inputs
-    _inputs: tuple[int, ...]      # leaf index of each input (-1: f did not use it)
-    _outputs: Optional[tuple[int, ...]]  # a vector f's outputs' nodes (None: a scalar f)
-    _twin: str                    # whose replay: "pure" here, "compiled" in C
-    _engine: Any                  # the compiled replay, or None
-    _hessian_colours: Optional[HessianColouring]  # made at their first use
-    _jacobian_colours: Optional[JacobianColouring]
+    Made by `cydiff.trace` (run f once) or `Tape.from_graph` (a graph already built),
+    rarely by hand. A replay is frozen where f's Python control flow was, as with
+    `jax.jit`; an op with a kink (relu, abs) is evaluated anew. It raises where
+    building the graph at x would, with the same exception and message. The compiled
+    twin's tapes replay in C with the GIL released; both twins' tapes pickle and load in
+    either twin.
+
+    Parameters
+    ----------
+    nodes : sequence of tuple
+        The nodes in topological order, each ``(op, a, b, c, items)``: an op code,
+        operand indices (earlier nodes), a folded constant, and a fused sum's or dot's
+        items; the last is the output (of a scalar f).
+    constants : dict of int to float
+        The values of the leaves that are not inputs, by node index.
+    inputs : sequence of int
+        Each input's leaf index (-1: f does not use it).
+    twin : {"pure", "compiled"}, default "pure"
+        Whose replay: Python's, or C's.
+    outputs : sequence of int, optional
+        A vector f's outputs' nodes; None for a scalar f.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If the arrays do not make a tape, saying where (see docs/reliability.md).
+
+    See Also
+    --------
+    cydiff.trace : record f's graph at a point.
+
+    Examples
+    --------
+    >>> import cydiff
+    >>> tape = cydiff.trace(lambda v: v[0] * v[1] + cydiff.sin(v[0]), [1.0, 2.0])
+    >>> tape
+    Tape(3 ops, 2 inputs, ... replay)
+    >>> tape.value_and_grad([0.0, 3.0])
+    (0.0, array([4., 0.]))
+    """
+
+    __slots__ = ()
 
     def __new__(cls, nodes: Sequence[tuple[Any, ...]], constants: dict[int, float],
                 inputs: Sequence[int], twin: str = "pure",
                 outputs: Optional[Sequence[int]] = None) -> Tape:
-        """A tape from its arrays, checked (`_records.tape` says what they must be); a
-        vector f's has its outputs' nodes (None: a scalar f's, the last node). Made
-        whole here, as a number is: __init__ is object's, so calling it again cannot
-        change a tape, nor set its arrays apart from its compiled replay's."""
+        # Made whole here, as a number is: __init__ is object's, so calling it again
+        # cannot change a tape, nor set its arrays apart from its compiled replay's.
         arrays = _records.tape(nodes, constants, inputs, twin, "Tape()")
         return cls._of(*arrays, twin, _records.outputs(outputs, len(arrays[0]), "Tape()"))
 
     @classmethod
-    def _of(cls, nodes: tuple[Node, ...], constants: dict[int, float], inputs: tuple[int, ...],
-            twin: str, outputs: Optional[tuple[int, ...]] = None) -> Tape:
-        """A tape of arrays that hold together: checked, or recorded from a graph."""
-        engine = None
-        if twin == "compiled":
-            from .._tape_c import Replay  # type: ignore[import-not-found,unused-ignore]
-            engine = Replay(nodes, constants, inputs, outputs)
-        return cls._made(nodes, constants, inputs, outputs, twin, engine)
-
-    @classmethod
-    def _made(cls, nodes: Optional[tuple[Node, ...]], constants: Optional[dict[int, float]],
-              inputs: tuple[int, ...], outputs: Optional[tuple[int, ...]], twin: str,
-              engine: Any) -> Tape:
-        tape = object.__new__(cls)
-        tape._kept_nodes, tape._kept_constants, tape._inputs = nodes, constants, inputs
-        tape._outputs, tape._twin, tape._engine = outputs, twin, engine
-        tape._hessian_colours = tape._jacobian_colours = None
-        return tape
-
-    # The nodes and the constants. A tape recorded in C makes them at their first use (few
-    # need them: pickling, comparing, colouring); two threads may make them: the same ones.
-    @property
-    def _nodes(self) -> tuple[Node, ...]:
-        return self._arrays()[0]
-
-    @property
-    def _constants(self) -> dict[int, float]:
-        return self._arrays()[1]
-
-    def _arrays(self) -> tuple[tuple[Node, ...], dict[int, float]]:
-        if self._kept_nodes is None or self._kept_constants is None:
-            nodes, constants = self._engine.records()
-            self._kept_constants = constants
-            self._kept_nodes = tuple(Node(*node) for node in nodes)
-        return self._kept_nodes, self._kept_constants
-
-    # --- recording ----------------------------------------------------------------------
-    @classmethod
     def from_records(cls, records: list[Any], inputs: Sequence[Any],
                      where: str = "Tape.from_records", twin: str = "pure") -> Tape:
-        """The tape of a graph given as its records (the format of `_pickle`, checked),
-        with `inputs` (leaves among the records, each once) as the variables; its other
-        leaves are constants."""
+        """The tape of a graph given as its pickle's records, checked.
+
+        Parameters
+        ----------
+        records : list
+            A Value's pickled graph: the entries of ``value.__reduce__()[1][2]``, leaves
+            as Values and other nodes as records.
+        inputs : sequence of Value
+            Leaves among the records, each once: the variables, in order. The other
+            leaves are constants.
+        where : str, default "Tape.from_records"
+            The name an error message begins with.
+        twin : {"pure", "compiled"}, default "pure"
+            The twin the records belong to, and whose replay the tape gets.
+
+        Returns
+        -------
+        Tape
+            The graph's tape.
+
+        Raises
+        ------
+        TypeError, ValueError
+            If the records are not a graph, or an input is not one of its leaves.
+
+        Examples
+        --------
+        >>> import cydiff
+        >>> x, y = cydiff.Value(2.0), cydiff.Value(5.0)
+        >>> twin, version, records = (x * y + x).__reduce__()[1]
+        >>> tape = cydiff.Tape.from_records(records, [x, y], twin=twin)
+        >>> tape.grad([1.0, 1.0])
+        array([2., 1.])
+        """
         return cls._of_recorded(recording.of_records(records, inputs, where, twin), twin)
 
     @classmethod
     def from_graph(cls, output: Any, inputs: Sequence[Any]) -> Tape:
-        """The tape of a graph already built: `output`'s graph (or, for a vector f, the
-        graph of a list or tuple of Values and numbers), replayed with `inputs` (leaves
-        of it, in order, each once) as the variables; its other leaves are constants. An
-        input output does not depend on has a gradient of 0."""
+        """The tape of a graph already built, replayed with `inputs` as the variables.
+
+        Parameters
+        ----------
+        output : Value, or list or tuple of Value and float
+            A scalar f's output, or a vector f's outputs (numbers among them are
+            constant outputs).
+        inputs : sequence of Value
+            Leaves of the graph, in order, each once. Its other leaves are constants;
+            an input the output does not depend on has a gradient of 0.
+
+        Returns
+        -------
+        Tape
+            The graph's tape, replayed by the twin the Values belong to.
+
+        Raises
+        ------
+        TypeError
+            If `output` is not a Value or a list or tuple of them, or an input is not a
+            Value of its twin.
+        ValueError
+            If an input is not a leaf of the graph, or appears twice.
+
+        Examples
+        --------
+        >>> import cydiff
+        >>> a, b = cydiff.Value(1.0), cydiff.Value(2.0)
+        >>> tape = cydiff.Tape.from_graph((a * b).tanh(), [a, b])
+        >>> bool(tape.value([1.0, 2.0]) == (a * b).tanh().data)
+        True
+        """
         where = "Tape.from_graph"
         if type(output) is list or type(output) is tuple:
             return cls._recorded(outputs_twin(output, where), list(output), inputs, where)
@@ -125,34 +167,9 @@ class Tape:
                             f"Values, not '{_common.type_name(output)}'")
         return cls._recorded(twin, output, inputs, where)
 
-    @classmethod
-    def _recorded(cls, twin: Any, output: Any, inputs: Sequence[Any], where: str) -> Tape:
-        """The tape of `output`'s graph (a list: a vector f's outputs) on `inputs`."""
-        return cls._of_recorded(recording.of_output(twin, output, inputs, where), twin.name)
-
-    @classmethod
-    def _of_recorded(cls, recorded: Recorded, twin: str) -> Tape:
-        if recorded.engine is None:
-            assert recorded.nodes is not None and recorded.constants is not None
-            return cls._of(recorded.nodes, recorded.constants, recorded.inputs, twin,
-                           recorded.outputs)
-        return cls._made(None, None, recorded.inputs, recorded.outputs, twin, recorded.engine)
-
-    # --- the API ------------------------------------------------------------------------
     def __len__(self) -> int:
-        """The number of ops (nodes that are not leaves)."""
-        if self._engine is not None:
-            return int(self._engine.n_ops)
-        return sum(1 for node in self._nodes if node.op != LEAF)
-
-    @property
-    def n_inputs(self) -> int:
-        return len(self._inputs)
-
-    @property
-    def n_outputs(self) -> int:
-        """f's number of outputs: 1 for a scalar f (and for a vector f of one)."""
-        return 1 if self._outputs is None else len(self._outputs)
+        """The number of ops: the nodes that are not leaves."""
+        return self._n_ops()
 
     def __repr__(self) -> str:
         outputs = "" if self._outputs is None else f", {self.n_outputs} outputs"
@@ -161,9 +178,7 @@ class Tape:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Tape):
             return NotImplemented
-        return (self._nodes == other._nodes and self._inputs == other._inputs
-                and self._outputs == other._outputs
-                and _same(self._constants, other._constants))
+        return self._same(other)
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -174,7 +189,38 @@ class Tape:
         return (restore, (2, *arrays, self._outputs))
 
     def value(self, x: Any) -> Any:
-        """f(x), replayed: a float, or a vector f's outputs as a float64 array."""
+        """f(x), replayed forward.
+
+        Parameters
+        ----------
+        x : float or sequence of float
+            The point: `n_inputs` numbers (a 1-D float64 array is taken as is).
+
+        Returns
+        -------
+        float or numpy.ndarray
+            A float for a scalar f; a vector f's outputs as a float64 array.
+
+        Raises
+        ------
+        TypeError
+            If x is not real numbers.
+        ValueError
+            If x has the wrong length.
+        ValueError, ArithmeticError
+            Where building f's graph at x would raise (a math domain error, a division
+            by zero): the same exception and message.
+
+        Examples
+        --------
+        >>> import cydiff
+        >>> tape = cydiff.trace(lambda v: cydiff.log(v[0]) * v[1], [1.0, 1.0])
+        >>> tape.value([1.0, 7.0])
+        0.0
+        >>> tape.value([-1.0, 7.0])
+        Traceback (most recent call last):
+        ValueError: math domain error
+        """
         xs = inputs.point(self.n_inputs, x, "Tape.value")
         if self._outputs is not None:
             return sweeps.outputs(self, xs)
@@ -184,7 +230,37 @@ class Tape:
         return replay.forward(self._nodes, self._constants, self._inputs, xs.tolist())[-1]
 
     def value_and_grad(self, x: Any) -> tuple[float, npt.NDArray[numpy.float64]]:
-        """(f(x), ∇f(x)), replayed forward and backward; the gradient a float64 array."""
+        """f(x) and its gradient, replayed forward and backward.
+
+        Parameters
+        ----------
+        x : float or sequence of float
+            The point: `n_inputs` numbers.
+
+        Returns
+        -------
+        value : float
+            f(x).
+        grad : numpy.ndarray
+            ∇f(x), a float64 array of `n_inputs`: the bits of ``backward()`` on a graph
+            built at x.
+
+        Raises
+        ------
+        TypeError
+            If x is not real numbers, or f has a vector output (use `jacobian`).
+        ValueError
+            If x has the wrong length.
+        ValueError, ArithmeticError
+            Where building f's graph at x would raise: the same exception and message.
+
+        Examples
+        --------
+        >>> import cydiff
+        >>> tape = cydiff.trace(lambda v: v[0] ** 2 + 3 * v[1], [1.0, 1.0])
+        >>> tape.value_and_grad([2.0, 1.0])
+        (7.0, array([4., 3.]))
+        """
         self._scalar("Tape.value_and_grad")
         xs = inputs.point(self.n_inputs, x, "Tape.value_and_grad")
         grad = numpy.empty(self.n_inputs, dtype=numpy.float64)
@@ -196,139 +272,75 @@ class Tape:
         return value, grad
 
     def grad(self, x: Any) -> npt.NDArray[numpy.float64]:
-        """∇f(x), replayed: a float64 array."""
+        """∇f(x), replayed: `value_and_grad`'s gradient.
+
+        Parameters
+        ----------
+        x : float or sequence of float
+            The point: `n_inputs` numbers.
+
+        Returns
+        -------
+        numpy.ndarray
+            A float64 array of `n_inputs`.
+
+        Raises
+        ------
+        TypeError, ValueError, ArithmeticError
+            As `value_and_grad`.
+
+        Examples
+        --------
+        >>> import cydiff
+        >>> tape = cydiff.trace(lambda v: v[0] * v[1], [1.0, 1.0])
+        >>> tape.grad([3.0, 4.0])
+        array([4., 3.])
+        """
         self._scalar("Tape.grad")
         return self.value_and_grad(x)[1]
 
-    # --- a vector f's derivatives (a scalar f's too) ---------------------------------------
-    def vjp(self, x: Any, u: Any) -> tuple[Any, Any]:
-        """(f(x), uᵀ J(x)): one forward replay, one sweep back from the outputs with
-        weights u (a number for a scalar f, else n_outputs of them); the bits of
-        `cydiff.vjp(f, x, u)`. The product is a float64 array of n_inputs."""
-        where = "Tape.vjp"
-        xs = inputs.point(self.n_inputs, x, where)
-        us = inputs.point(self.n_outputs, u, where, "u", "output(s)")
-        values, rows = sweeps.vjps(self, xs, us[None, :])
-        return self._shaped(values), rows[0]
-
-    def jvp(self, x: Any, v: Any) -> tuple[Any, Any]:
-        """(f(x), J(x) v): one forward replay and one tangent pass along v (n_inputs
-        numbers) to the outputs; f's output shape. The pass is `hvp`'s, which orders some
-        sums (a dot's) otherwise than `cydiff.jvp`'s Duals: equal to rounding, not to
-        the bit."""
-        where = "Tape.jvp"
-        xs = inputs.point(self.n_inputs, x, where)
-        vs = inputs.point(self.n_inputs, v, where, "v")
-        values, rows = sweeps.jvps(self, xs, vs[None, :])
-        return self._shaped(values), self._shaped(rows[0])
-
-    def jacobian(self, x: Any, sparse: bool = False, mode: str = "auto") -> Any:
-        """J(x), exact: an n_outputs × n_inputs float64 array (a scalar f's: its gradient,
-        n_inputs), or, `sparse=True`, a scipy.sparse CSR matrix of the pattern's entries.
-        Outputs that share no input are swept back together, or inputs that share no
-        output carried forward together (`sparsity.JacobianColouring`): mode "reverse"
-        makes row i the bits of `vjp(x, e_i)`, "forward" column j the bits of
-        `jvp(x, e_j)`, and "auto" (the default) takes whichever needs fewer passes
-        (reverse on a tie): a choice of the tape's, the same at every x."""
-        where = "Tape.jacobian"
-        xs = inputs.point(self.n_inputs, x, where)
-        inputs.flag(sparse, "sparse", where)
-        if mode not in ("auto", "forward", "reverse"):
-            raise ValueError(f"{where}: mode must be 'auto', 'forward' or 'reverse', not {mode!r}")
-        colouring = self._jacobian_colouring()
-        if mode == "forward" or mode == "auto" and (
-                len(colouring.column_seeds) < len(colouring.row_seeds)):
-            values = colouring.forward_entries(sweeps.jvps(self, xs, colouring.column_seeds)[1])
-        else:
-            values = colouring.reverse_entries(sweeps.vjps(self, xs, colouring.row_seeds)[1])
-        J = sweeps.matrix(colouring, values, colouring.shape, sparse, where)
-        return J if self._outputs is not None or sparse else J[0]
-
-    @property
-    def _outs(self) -> tuple[int, ...]:
-        """The outputs' nodes (a scalar f's: the last)."""
-        return self._outputs if self._outputs is not None else (len(self._nodes) - 1,)
-
-    def _shaped(self, values: Any) -> Any:
-        """A vector of the outputs' in f's output shape: a float for a scalar f."""
-        return float(values[0]) if self._outputs is None else values
-
-    def _scalar(self, where: str) -> None:
-        if self._outputs is not None:
-            raise TypeError(f"{where}: the tape's f has a vector output ({self.n_outputs} "
-                            "numbers): gradients, Hessians and batches are a scalar f's; "
-                            "use jacobian, jvp or vjp")
-
-    # --- second order: `second`'s sweep, forward over reverse, on the tape ----------------
-    def hvp(self, x: Any, v: Any) -> npt.NDArray[numpy.float64]:
-        """H(x) v, exact, without forming H: a float64 array, the bits of
-        `cydiff.hvp(f, x, v)` (one forward replay, one tangent pass, one sweep back)."""
-        self._scalar("Tape.hvp")
-        xs = inputs.point(self.n_inputs, x, "Tape.hvp")
-        vs = inputs.point(self.n_inputs, v, "Tape.hvp", "v")
-        if self._engine is None:
-            return cast("npt.NDArray[numpy.float64]", sweeps.hvps(self, xs, vs[None, :])[0])
-        hv = numpy.empty(self.n_inputs, dtype=numpy.float64)
-        self._engine.hvp(xs, vs, hv)
-        return hv
-
-    @overload
-    def hessian(self, x: Any, sparse: Literal[False] = False) -> npt.NDArray[numpy.float64]: ...
-    @overload
-    def hessian(self, x: Any, sparse: bool) -> Any: ...
-
-    def hessian(self, x: Any, sparse: bool = False) -> Any:
-        """H(x), exact: an n×n float64 array whose column j is `hvp(x, e_j)`, the bits
-        of `cydiff.hessian(f)(x)` — save a zero's sign where the pattern has an entry
-        (see `sparsity`) — or, `sparse=True`, a scipy.sparse CSR matrix of the pattern's
-        entries. Columns that share no row are computed together: one forward replay,
-        then a sweep per colour of `sparsity("hessian")`'s colouring (3 for a banded
-        Hessian like Rosenbrock's, whatever n), not one per column."""
-        self._scalar("Tape.hessian")
-        xs = inputs.point(self.n_inputs, x, "Tape.hessian")
-        inputs.flag(sparse, "sparse", "Tape.hessian")
-        colouring = self._hessian_colouring()
-        values = colouring.entries(sweeps.hvps(self, xs, colouring.seeds))
-        return sweeps.matrix(colouring, values, (self.n_inputs, self.n_inputs), sparse,
-                             "Tape.hessian")
-
-    def sparsity(self, of: str = "hessian") -> Any:
-        """The pattern of the Hessian (`of="hessian"`, n×n, a scalar f's) or of the
-        Jacobian (`of="jacobian"`, n_outputs × n, a scalar f's gradient as 1 × n): a
-        scipy.sparse CSR matrix of booleans, True where a replay can give an entry other
-        than +0.0 at some point. A pattern of the tape, the same at every x: ready for
-        `scipy.optimize.minimize(..., method="trust-constr", hess=...)` and
-        `least_squares(..., jac_sparsity=...)`."""
-        if of == "hessian":
-            self._scalar("Tape.sparsity")
-            return sweeps.pattern(self._hessian_colouring(), (self.n_inputs, self.n_inputs),
-                                  "Tape.sparsity")
-        if of == "jacobian":
-            colouring = self._jacobian_colouring()
-            return sweeps.pattern(colouring, colouring.shape, "Tape.sparsity")
-        raise ValueError(f"Tape.sparsity: of must be 'hessian' or 'jacobian', not {of!r}")
-
-    def _jacobian_colouring(self) -> JacobianColouring:
-        if self._jacobian_colours is None:  # (two threads may both make it: the same one)
-            self._jacobian_colours = JacobianColouring(self._nodes, self._inputs, self._outs)
-        return self._jacobian_colours
-
-    def _hessian_colouring(self) -> HessianColouring:
-        if self._hessian_colours is None:  # (two threads may both make it: the same one)
-            self._hessian_colours = HessianColouring(self._nodes, self._inputs)
-        return self._hessian_colours
-
     def value_and_grad_batch(self, X: Any, threads: Optional[int] = None
                              ) -> tuple[npt.NDArray[numpy.float64], npt.NDArray[numpy.float64]]:
-        """Values (m,) and gradients (m, n) at the rows of X (m, n), each row as
-        `value_and_grad` gives it. The compiled replay splits the rows into `threads`
-        contiguous blocks, each replayed by its own thread with its own scratch, the GIL
-        released (None: one thread per CPU, fewer for a small batch; the threads are kept
-        between calls), 8 rows at a time in
-        lockstep, op by op (the bits of single replays); it never starts
-        more threads than there are rows or CPUs (more could not run at once). The first
-        row that raises (in row order) raises. The pure replay holds the GIL, so it runs
-        the rows in turn, whatever `threads` says."""
+        """Values and gradients at many points, each row as `value_and_grad` gives it.
+
+        The compiled replay splits the rows into `threads` contiguous blocks, each
+        replayed by its own thread (kept between calls) with the GIL released, 8 rows at
+        a time in lockstep, op by op: the bits of single replays. The pure replay holds
+        the GIL, so it runs the rows in turn, whatever `threads` says.
+
+        Parameters
+        ----------
+        X : array_like
+            The points, an (m, `n_inputs`) array of real numbers.
+        threads : int, optional
+            The most threads to use; by default one per CPU, fewer for a small batch.
+            Never more than the rows or the CPUs.
+
+        Returns
+        -------
+        values : numpy.ndarray
+            The m values, float64.
+        grads : numpy.ndarray
+            The (m, `n_inputs`) gradients, float64.
+
+        Raises
+        ------
+        TypeError
+            If X is not real numbers, `threads` not an int, or f has a vector output.
+        ValueError
+            If X has the wrong shape or `threads` < 1.
+        ValueError, ArithmeticError
+            The first row's in row order, where building f's graph there would raise.
+
+        Examples
+        --------
+        >>> import numpy as np, cydiff
+        >>> tape = cydiff.trace(lambda v: v[0] * v[1], [1.0, 1.0])
+        >>> values, grads = tape.value_and_grad_batch(np.array([[1.0, 2.0], [3.0, 4.0]]))
+        >>> values, grads
+        (array([ 2., 12.]), array([[2., 1.],
+               [4., 3.]]))
+        """
         where = "Tape.value_and_grad_batch"
         self._scalar(where)
         inputs.count(threads, "threads", where)
@@ -345,19 +357,6 @@ class Tape:
             threads = max(1, min(cpus(), m * self._engine.n // NODES_PER_THREAD))
         in_blocks(self._engine.batch, rows, values, grads, max(1, min(threads, m, cpus())))
         return values, grads
-
-
-def same_ops(a: Tape, b: Tape) -> bool:
-    """Whether two tapes record the same ops on the same inputs (their constants' values
-    aside): `trace(check=True)` asks it of f traced at two points."""
-    return (a._nodes == b._nodes and a._inputs == b._inputs and a._outputs == b._outputs
-            and a._constants.keys() == b._constants.keys())
-
-
-def _same(a: dict[int, float], b: dict[int, float]) -> bool:
-    return a.keys() == b.keys() and all(
-        (a[k] == b[k] and math.copysign(1, a[k]) == math.copysign(1, b[k]))
-        or (a[k] != a[k] and b[k] != b[k]) for k in a)
 
 
 def restore(version: int, nodes: list[Any], constants: dict[int, float],

@@ -49,9 +49,9 @@ reads back to the same float (inf and nan as JSON's usual extensions Infinity, N
 with a ValueError saying why (see its docstring).
 
 The package has one job a module, as torch.nn, torch.nn.functional and torch.optim
-divide theirs: `modules` (Module, Neuron, Layer, MLP, and `load`), `losses`, `optim`,
-and `files` (the model-file format, which knows no class). Import from `cydiff.nn`:
-every name above is here.
+divide theirs: `base` (Module and `load`), `layers` (Neuron, Layer), `modules` (MLP),
+`losses`, `optim`, and `files` (the model-file format, which knows no class).
+Import from `cydiff.nn`: every name above is here.
 """
 
 from __future__ import annotations
@@ -62,8 +62,10 @@ from .files import FORMAT as FORMAT, VERSION as VERSION
 from .losses import REDUCTIONS as REDUCTIONS
 from .losses import (binary_cross_entropy, binary_cross_entropy_with_logits, hinge, l2, mse,
                      softmax, softmax_cross_entropy)
-from .modules import M as M, Scalar as Scalar
-from .modules import MLP, Layer, Module, Neuron, load
+from .base import M as M, Module, load
+from .layers import Layer, Neuron
+from .layers import Scalar as Scalar
+from .modules import MLP
 from .optim import SGD, Adam, Optimizer
 
 __all__ = [

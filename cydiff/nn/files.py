@@ -3,7 +3,7 @@
 A model file is JSON: {"format": "cydiff.nn", "version": 1, "module": "MLP", "config":
 {the constructor's arguments}, "state": {the state_dict()}}. `write_model` writes one;
 `read_model` reads one back and checks all of it, returning the module's name, its
-config and its state; it builds nothing, and knows no class: `cydiff.nn.modules` builds
+config and its state; it builds nothing, and knows no class: `cydiff.nn.base` builds
 the model from what it returns.
 """
 
@@ -40,8 +40,8 @@ class _Invalid(ValueError):
     """Why a file is not a valid model file (raised inside the JSON parser's hooks too)."""
 
 
-# The modules a file may hold, by the names of their classes in cydiff.nn.modules: for
-# each, the sizes its config needs and the activations it may name.
+# The modules a file may hold, by the names of their classes in cydiff.nn (those declared
+# `saved=True`): for each, the sizes its config needs and the activations it may name.
 _CONFIGS = {
     "Neuron": (("nin",), ("activation",)),
     "Layer": (("nin", "nout"), ("activation",)),

@@ -18,7 +18,7 @@ from . import _args
 from ._loss_args import REDUCTIONS as REDUCTIONS
 from ._loss_args import class_index, is_batch, items_of, labels_of, reduce, reduction_of
 from ._loss_args import same_length, twin_for
-from .modules import Module, parameter_list
+from .base import Module, parameter_list
 
 if TYPE_CHECKING:
     from .. import Value  # the public type, whichever twin the Values are

@@ -158,6 +158,7 @@ class Value(Arithmetic, metaclass=_common.Sealed, unary=value_unary):
 
     @property
     def label(self) -> str:
+        """A name for pictures and for `viz`: a str, "" by default; writable."""
         return self._label
 
     @label.setter
