@@ -601,6 +601,45 @@ def test_saved_on_one_twin_loads_on_the_other(pure, compiled, tmp_path):
     assert nn.load(path).twin.IMPLEMENTATION == cydiff.BACKEND
 
 
+@pytest.mark.parametrize("copy", ["pickle", "deepcopy"])
+def test_models_pickle_and_copy(impl, copy):
+    """A model pickles and deep-copies (its twin, a module, travels as its name): the copy
+    computes the same bits, on the same twin, with parameters of its own."""
+    import copy as copying
+    import pickle
+
+    models = [nn.Neuron(3, activation="tanh", twin=impl, seed=1),
+              nn.Layer(3, 2, activation="sigmoid", twin=impl, seed=2),
+              nn.MLP(3, [4, 2], activation="tanh", output_activation="relu", twin=impl, seed=3)]
+    x = [0.5, -1.0, 2.0]
+    for model in models:
+        twin = copying.deepcopy(model) if copy == "deepcopy" else pickle.loads(pickle.dumps(model))
+        assert type(twin) is type(model) and twin.twin is impl and repr(twin) == repr(model)
+        out, theirs = model(x), twin(x)
+        outs = out if isinstance(out, list) else [out]
+        assert bits([y.data for y in outs]) == bits(
+            [y.data for y in (theirs if isinstance(theirs, list) else [theirs])])
+        assert bits(twin.state_dict()) == bits(model.state_dict())
+        for p in twin.parameters():
+            p.data += 1.0
+        assert bits(parameter_data(model)) != bits(parameter_data(twin))
+        assert not set(map(id, twin.parameters())) & set(map(id, model.parameters()))
+
+
+@pytest.mark.c_extensions
+def test_a_pickled_model_loads_on_the_pure_twin_where_the_compiled_is_off(compiled, monkeypatch):
+    import pickle
+
+    model = nn.MLP(2, [3, 1], activation="tanh", twin=compiled, seed=1)
+    blob = pickle.dumps(model)
+    with monkeypatch.context() as m:
+        m.setenv("CYDIFF_NO_EXTENSIONS", "1")
+        loaded = pickle.loads(blob)
+    assert loaded.twin.IMPLEMENTATION == "pure"
+    assert type(loaded.parameters()[0]) is loaded.twin.Value
+    assert loaded([0.5, 1.0]).data == model([0.5, 1.0]).data
+
+
 def test_save_and_load_errors(impl, tmp_path):
     path = tmp_path / "model.json"
 

@@ -40,6 +40,11 @@ def twin_name(twin: ModuleType) -> str:
     return _twins.resolve(twin, "cydiff.nn").name
 
 
+def loadable_twin(name: str) -> ModuleType:
+    """The twin module a pickled model named `name` loads on (as its Values load)."""
+    return _twins.loadable(name).module
+
+
 what = _twins.described  # what was given, for a message: its type, its twin
 
 

@@ -96,6 +96,20 @@ class Module:
         for p in self.parameters():
             p.grad = 0.0
 
+    # A model's `twin` is a module, which pickle and deepcopy refuse: it travels as its
+    # name, and loads as that twin, or as the pure one where the compiled one is missing
+    # (as the parameters, pickled Values, do).
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(vars(self))
+        if isinstance(state.get("twin"), ModuleType):
+            state["twin"] = _args.twin_name(state["twin"])
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        if isinstance(state.get("twin"), str):
+            state = {**state, "twin": _args.loadable_twin(state["twin"])}
+        vars(self).update(state)
+
     def _named(self) -> dict[str, Any]:
         """The parameters by name, each a Value or a (nested) list of Values."""
         return {"parameters": self.parameters()}

@@ -99,7 +99,21 @@ class Neuron(Module, saved=True):
         self.b = value(0)
         self.twin = module
         self._activation = act
-        self._act: Callable[[Any], Any] | None = None if act == "linear" else getattr(value, act)
+        self._act = self._activation_of(module)
+
+    def _activation_of(self, module: ModuleType) -> Callable[[Any], Any] | None:
+        """The activation as the twin's Value method (None: linear)."""
+        act = self._activation
+        return None if act == "linear" else cast("Callable[[Any], Any]", getattr(module.Value, act))
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = super().__getstate__()
+        del state["_act"]  # a method of a twin's Value: made again on loading
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        super().__setstate__(state)
+        self._act = self._activation_of(self.twin)
 
     @property
     def activation(self) -> str:
