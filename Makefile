@@ -50,7 +50,7 @@ $(VENV)/.demo: $(VENV)/.installed
 # The documentation site, into docs/_build/html: Sphinx over docs/ and the installed
 # package's docstrings (the `docs` extra); any warning fails the build.
 docs: $(VENV)/.docs  ## the documentation site, into docs/_build/html (warnings are errors)
-	$(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html
+	$(BIN)/sphinx-build -E -W --keep-going -q -b html docs docs/_build/html
 	@echo "the site: docs/_build/html/index.html"
 
 $(VENV)/.docs: $(VENV)/.installed

@@ -259,6 +259,11 @@ val : float
 deriv : float, default 0.0
     The derivative along the seeded direction.
 
+Raises
+------
+TypeError
+    If val or deriv is not a real number.
+
 Examples
 --------
 >>> from cydiff import Dual
@@ -278,6 +283,13 @@ val : float
     The value.
 partials : iterable of float, default ()
     The derivatives along each seeded direction, at most 8.
+
+Raises
+------
+TypeError
+    If val or a partial is not a real number, or partials is not a sequence.
+ValueError
+    If there are more than 8 partials.
 
 Examples
 --------
@@ -304,6 +316,12 @@ _op : str, default ""
     The op that made it (micrograd's argument).
 label : str, default ""
     A name for pictures of the graph.
+
+Raises
+------
+TypeError
+    If data is not a real number, _children not an iterable of Values, or label not a
+    str.
 
 Examples
 --------

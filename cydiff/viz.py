@@ -225,9 +225,52 @@ def to_dot(root: Any, *, max_nodes: int = 500, rankdir: str = "LR") -> str:
 
 def draw(root: Any, path: Union[str, "os.PathLike[str]"], *, format: Optional[str] = None,
          max_nodes: int = 500, rankdir: str = "LR") -> str:
-    """Render root's graph to path (SVG, PNG or PDF, from the suffix unless `format` is
-    given) through the `graphviz` package and Graphviz's `dot` program; returns the
-    path written. Without either, an ImportError / RuntimeError saying how to get it."""
+    """Render root's graph to an SVG, PNG or PDF file, through Graphviz.
+
+    The picture is `to_dot`'s: a box per node with its label, data and grad, an edge
+    from each operand to its op. Rendered by the `graphviz` package and Graphviz's
+    `dot` program (``pip install 'cydiff[viz]'``, and Graphviz from the system's
+    packages).
+
+    Parameters
+    ----------
+    root : Value
+        The graph's output (either twin's).
+    path : str or os.PathLike
+        The file to write.
+    format : {"svg", "png", "pdf"}, optional
+        The file's format; by default the suffix of `path`.
+    max_nodes : int, default 500
+        Draw this many nodes at most, and say how many were left out.
+    rankdir : {"LR", "TB", "RL", "BT"}, default "LR"
+        The direction the graph runs, as Graphviz names it.
+
+    Returns
+    -------
+    str
+        The path written.
+
+    Raises
+    ------
+    TypeError
+        If root is not a Value, or an argument has the wrong type.
+    ValueError
+        If the format is not one of the three, or `max_nodes` < 1, or `rankdir` unknown.
+    ImportError
+        If the `graphviz` package is not installed.
+    RuntimeError
+        If Graphviz's `dot` program is not on the PATH (`to_dot` needs neither).
+
+    Examples
+    --------
+    >>> import os, tempfile, cydiff
+    >>> a = cydiff.Value(2.0, label="a")
+    >>> loss = (a * a).tanh()
+    >>> loss.backward()
+    >>> path = cydiff.viz.draw(loss, os.path.join(tempfile.mkdtemp(), "loss.svg"))
+    >>> open(path).read().count("<svg")
+    1
+    """
     text = to_dot(root, max_nodes=max_nodes, rankdir=rankdir)
     target = os.fspath(path)
     if format is not None and not isinstance(format, str):

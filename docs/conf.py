@@ -60,6 +60,4 @@ def _attributes():
 numpydoc_validation_exclude = {
     *_attributes(),
     r"^cydiff\.(compiled\.|pure\.)?MultiDual\.CHUNK$",  # a class's constant, an int
-    r"^cydiff\.(compiled|pure)$",
-    r"^cydiff\.viz\.draw$",
 }

@@ -207,6 +207,12 @@ def jacfwd(f: Func, has_aux: bool = False, *, twin: Any = None) -> Func:
     callable
         A function of the point giving the Jacobian, a float64 array.
 
+    Raises
+    ------
+    TypeError
+        (from the returned function) As `jacobian`'s: a point that is not numbers, or
+        an f that does not return numbers.
+
     Examples
     --------
     >>> import cydiff
@@ -230,6 +236,12 @@ def jacrev(f: Func, has_aux: bool = False, *, twin: Any = None) -> Func:
     -------
     callable
         A function of the point giving the Jacobian, a float64 array.
+
+    Raises
+    ------
+    TypeError
+        (from the returned function) As `jacobian`'s: a point that is not numbers, or
+        an f that does not return numbers.
 
     Examples
     --------
