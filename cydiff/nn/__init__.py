@@ -1,4 +1,4 @@
-"""Neural networks of scalar `Value`s: micrograd's `nn`, and what training needs around it.
+"""Neural networks of scalar Values: micrograd's `nn`, and what training needs around it.
 
 micrograd's API, exactly: its demo runs with `from cydiff.nn import MLP` in place
 of `from micrograd.nn import MLP`::
