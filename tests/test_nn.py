@@ -626,6 +626,24 @@ def test_models_pickle_and_copy(impl, copy):
         assert not set(map(id, twin.parameters())) & set(map(id, model.parameters()))
 
 
+class Tagged(nn.Module):
+    """A user's model whose attribute `twin` is not a twin module: pickled as it is."""
+
+    def __init__(self, impl):
+        self.twin, self.w = "a name of the user's", impl.Value(2.0)
+
+    def parameters(self):
+        return [self.w]
+
+
+def test_a_users_model_pickles_its_own_attributes_unchanged(impl):
+    import pickle
+
+    loaded = pickle.loads(pickle.dumps(Tagged(impl)))
+    assert loaded.twin == "a name of the user's" and loaded.w.data == 2.0
+    assert sorted(vars(loaded)) == ["twin", "w"]
+
+
 @pytest.mark.c_extensions
 def test_a_pickled_model_loads_on_the_pure_twin_where_the_compiled_is_off(compiled, monkeypatch):
     import pickle

@@ -40,6 +40,13 @@ def twin_name(twin: ModuleType) -> str:
     return _twins.resolve(twin, "cydiff.nn").name
 
 
+def twin_module_name(x: object) -> str | None:
+    """"pure" or "compiled" for a twin module, else None."""
+    if isinstance(x, ModuleType) and x.__name__ in ("cydiff.pure", "cydiff.compiled"):
+        return twin_name(x)
+    return None
+
+
 def loadable_twin(name: str) -> ModuleType:
     """The twin module a pickled model named `name` loads on (as its Values load)."""
     return _twins.loadable(name).module

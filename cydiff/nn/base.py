@@ -97,17 +97,20 @@ class Module:
             p.grad = 0.0
 
     # A model's `twin` is a module, which pickle and deepcopy refuse: it travels as its
-    # name, and loads as that twin, or as the pure one where the compiled one is missing
-    # (as the parameters, pickled Values, do).
+    # name (under a key of its own), and loads as that twin, or as the pure one where the
+    # compiled one is missing (as the parameters, pickled Values, do).
     def __getstate__(self) -> dict[str, Any]:
         state = dict(vars(self))
-        if isinstance(state.get("twin"), ModuleType):
-            state["twin"] = _args.twin_name(state["twin"])
+        name = _args.twin_module_name(state.get("twin"))
+        if name is not None:
+            del state["twin"]
+            state["_twin_name"] = name
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        if isinstance(state.get("twin"), str):
-            state = {**state, "twin": _args.loadable_twin(state["twin"])}
+        state = dict(state)
+        if "_twin_name" in state:
+            state["twin"] = _args.loadable_twin(state.pop("_twin_name"))
         vars(self).update(state)
 
     def _named(self) -> dict[str, Any]:
