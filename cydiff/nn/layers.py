@@ -35,7 +35,7 @@ class Neuron(Module, saved=True):
 
     `Neuron(nin)` is micrograd's ReLUNeuron and `Neuron(nin, nonlin=False)` its
     LinearNeuron. The weights start at uniform(-1, 1), the bias at 0. w·x is one node
-    (`dot`), so the graph has nin + 3 nodes, not 3·nin.
+    (`dot`), not nin products and nin - 1 sums as micrograd builds it.
 
     Parameters
     ----------
