@@ -1,7 +1,7 @@
 """micrograd's network, `MLP`: layers of neurons (`cydiff.nn.layers`), one after another.
 
-The classes keep the paths pickles have named: `cydiff.nn.modules.MLP` is defined here,
-and `Neuron` and `Layer` are importable from here too.
+All three lived here once; code that imports `Neuron` or `Layer` from
+`cydiff.nn.modules` still finds them.
 """
 
 from __future__ import annotations
