@@ -82,10 +82,11 @@ lint: $(BIN)/python  ## ruff and cython-lint
 
 # pyright comes as basedpyright packages it (its wheel carries pyright and Node.js, so
 # nothing is fetched from npm), in pyright's strict mode (tests/typing/pyrightconfig.json).
-typecheck: $(VENV)/.installed  ## mypy --strict on the package; mypy and pyright on a user's script; stubtest
+typecheck: $(VENV)/.installed  ## mypy --strict and pyright on the package and on a user's script; stubtest
 	$(BIN)/python -m pip install --quiet 'mypy>=1.18' 'basedpyright>=1.20'
 	$(BIN)/python src/stubs.py --check
 	$(BIN)/python -m mypy --strict cydiff
+	$(BIN)/basedpyright --pythonpath $(abspath $(BIN))/python
 	cd tests/typing && ../../$(BIN)/python -m mypy --strict user_script.py
 	cd tests/typing && ../../$(BIN)/basedpyright --pythonpath $(abspath $(BIN))/python
 	cd docs && ../$(BIN)/python -m mypy.stubtest cydiff --allowlist ../.stubtest-allowlist

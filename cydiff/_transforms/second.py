@@ -152,7 +152,8 @@ class Graph:
         for i, operands in enumerate(self.locals):
             if operands:
                 t[i] = _vsum([_vtangent(d, t[j]) for j, d, _ in operands])
-        g, gt = [0.0] * n, [None] * n  # type: list[float], list[Vector]
+        g: list[float] = [0.0] * n
+        gt: list[Vector] = [None] * n
         g[n - 1] = 1.0
         for i in range(n - 1, -1, -1):
             gi, gti = g[i], gt[i]

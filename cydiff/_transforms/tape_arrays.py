@@ -81,11 +81,12 @@ class TapeArrays:
         return self._arrays()[1]
 
     def _arrays(self) -> tuple[tuple[Node, ...], dict[int, float]]:
-        if self._kept_nodes is None or self._kept_constants is None:
-            nodes, constants = self._engine.records()
-            self._kept_constants = constants
-            self._kept_nodes = tuple(Node(*node) for node in nodes)
-        return self._kept_nodes, self._kept_constants
+        nodes, constants = self._kept_nodes, self._kept_constants
+        if nodes is None or constants is None:
+            records, constants = self._engine.records()
+            nodes = tuple(Node(*node) for node in records)
+            self._kept_nodes, self._kept_constants = nodes, constants
+        return nodes, constants
 
     @property
     def n_inputs(self) -> int:

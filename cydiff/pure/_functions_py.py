@@ -85,7 +85,7 @@ def _binary_function(op: int, name: str, doc: str | None = None) -> BinaryFuncti
     def function(a: Any, b: Any) -> Any:
         kind = type(a)
         if kind in _KINDS:
-            if type(b) is kind:
+            if type(b) is type(a):
                 return kind._binary(op, name, a, b)
             c = _common.as_number(b)
             if c is not None:
