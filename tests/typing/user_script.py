@@ -46,6 +46,9 @@ assert_type(cydiff.jacobian(f)([1.0, 2.0]), Array)
 assert_type(cydiff.hvp(f, [1.0, 2.0], [1.0, 0.0]), Array)
 assert_type(cydiff.grad(f, argnums=(0,))(1.0), Any)  # argnums tuples: as f's arguments
 assert_type(cydiff.values([1.0, 2.0]), npt.NDArray[np.object_])
+assert_type(cydiff.data(cydiff.Value(1.0)), float)
+assert_type(cydiff.data(cydiff.values([1.0, 2.0])), Array)
+assert_type(cydiff.grads([cydiff.Value(1.0)]), Array)
 
 # tapes
 tape = cydiff.trace(f, [1.0, 2.0])
@@ -68,3 +71,6 @@ opt = nn.Adam(model, lr=0.01)
 opt.zero_grad()
 loss.backward()
 opt.step()
+model.save("model.json")
+assert_type(nn.MLP.load("model.json"), nn.MLP)
+assert_type(nn.load("model.json"), nn.Module)
