@@ -312,7 +312,7 @@ def load(path: str | os.PathLike[str], *, twin: Twin = None) -> Module:
     >>> from cydiff.nn import Layer, load
     >>> path = os.path.join(tempfile.mkdtemp(), "layer.json")
     >>> Layer(2, 3, activation="tanh", seed=4).save(path)
-    >>> load(path, twin="compiled")
+    >>> load(path, twin="pure")
     Layer of [TanhNeuron(2), TanhNeuron(2), TanhNeuron(2)]
     >>> with open(path, "w") as f:
     ...     _ = f.write('{"version": 2}')
